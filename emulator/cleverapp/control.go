@@ -1,0 +1,32 @@
+package cleverapp
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/fakebots/fakebots/emulator/platform"
+	"github.com/fakebots/fakebots/emulator/store"
+)
+
+// ControlRoutes adds PUT /__fakebots/tenants/{tenant}/{brand}/plan, to test
+// a lapsed subscription.
+func (p *Platform) ControlRoutes() []platform.ControlRoute {
+	return []platform.ControlRoute{{
+		Method: http.MethodPut, Path: "plan", Summary: "Switch the account between the PRO and a free plan.",
+		Handle: p.setPlan,
+	}}
+}
+
+func (p *Platform) setPlan(c *platform.ControlRequest) (int, any, error) {
+	var body struct {
+		Plan string `json:"plan"`
+	}
+	if err := json.Unmarshal(c.Body, &body); err != nil || (body.Plan != PlanPro && body.Plan != PlanFree) {
+		return 0, nil, platform.BadControlRequest(`body must be {"plan": "pro"} or {"plan": "free"}`)
+	}
+	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE ca_accounts SET plan = ? WHERE tenant_id = ? AND brand = ?`, body.Plan, c.TenantID, p.brand.Name)
+		return err
+	})
+	return http.StatusOK, map[string]string{"plan": body.Plan}, err
+}

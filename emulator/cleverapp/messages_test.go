@@ -1,0 +1,69 @@
+package cleverapp_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakebots/fakebots/emulator/fakebotstest"
+)
+
+func TestSendMessageEmptyRequestIsTheDocumented422(t *testing.T) {
+	f := newFake(t)
+	r := call(t, f, http.MethodPost, "sendMessage", nil)
+	require.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	assertDocumented(t, "sendMessage_422.json", r.Body)
+	assertGolden(t, "sendMessage_422.golden", r)
+}
+
+func TestSendMessageByContactID(t *testing.T) {
+	f := newFake(t)
+	created := call(t, f, http.MethodPost, "createOrUpdateContact", map[string]any{
+		"bot_id": f.Tenant.CleverApp.BotID, "messenger": "telegram", "name": "Иван", "telegram_id": 123456,
+	})
+	require.Equal(t, http.StatusOK, created.Status, string(created.Body))
+	var contact struct{ Data struct{ ID int64 } }
+	created.JSON(t, &contact)
+
+	r := call(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": contact.Data.ID, "text": "Привет"})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	assertDocumented(t, "sendMessage_200.json", r.Body)
+
+	out, err := f.Control.Outbox(context.Background(), fakebotstest.Filter{Tenant: f.Tenant.ID})
+	require.NoError(t, err)
+	require.Len(t, out, 1)
+	require.Equal(t, "Привет", out[0].Text)
+	require.Equal(t, "telegram", out[0].Messenger)
+	require.Equal(t, "delivered", out[0].Status)
+}
+
+func TestSendMessagePerMessengerLimit(t *testing.T) {
+	f := fakebotstest.New(t)
+	ctx := context.Background()
+	_, err := f.Control.Freeze(ctx)
+	require.NoError(t, err)
+	created := call(t, f, http.MethodPost, "sendMessageToWhatsApp", map[string]any{
+		"bot_id": f.Tenant.CleverApp.BotID, "phone": "+7 999 123-45-67", "text": "Здравствуйте", "name": "Иван Иванов",
+	})
+	require.Equal(t, http.StatusOK, created.Status, string(created.Body))
+	var contact struct{ Data struct{ ID int64 } }
+	created.JSON(t, &contact)
+
+	_, err = f.Control.Advance(ctx, time.Second) // the general 2-a-second limit
+	require.NoError(t, err)
+	first := call(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": contact.Data.ID, "text": "1"})
+	require.Equal(t, http.StatusOK, first.Status, string(first.Body))
+	_, err = f.Control.Advance(ctx, time.Second)
+	require.NoError(t, err)
+	second := call(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": contact.Data.ID, "text": "2"})
+	require.Equal(t, http.StatusTooManyRequests, second.Status)
+	assertDocumented(t, "sendMessage_limit.json", second.Body)
+
+	_, err = f.Control.Advance(ctx, 10*time.Second)
+	require.NoError(t, err)
+	third := call(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": contact.Data.ID, "text": "3"})
+	require.Equal(t, http.StatusOK, third.Status, string(third.Body))
+}

@@ -1,0 +1,175 @@
+// Package cleverapp emulates the CleverApp API and Onebot, a white-label of
+// the same Laravel backend: one implementation, two brands with their own
+// hosts, spec, tokens and data.
+package cleverapp
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/fakebots/fakebots/emulator/laravel"
+	"github.com/fakebots/fakebots/emulator/platform"
+	"github.com/fakebots/fakebots/emulator/spec"
+	"github.com/fakebots/fakebots/emulator/store"
+	"github.com/fakebots/fakebots/specs"
+)
+
+// Brand is what tells the two white-labels apart.
+type Brand struct {
+	Name  string // platform id: URL prefix, spec file, credential namespace
+	Title string
+	Hosts []string
+}
+
+var (
+	brandCleverApp = Brand{Name: "cleverapp", Title: "CleverApp", Hosts: []string{"app.cleverapp.pro"}}
+	brandOnebot    = Brand{Name: "onebot", Title: "Onebot", Hosts: []string{"app.onebot.tech"}}
+)
+
+// Platform is one brand of the backend.
+type Platform struct {
+	brand    Brand
+	spec     *spec.Spec
+	rules    map[string]laravel.Rules // x-rules by operation id
+	handlers map[string]platform.Handler
+	env      *platform.Env
+}
+
+// NewCleverApp builds the CleverApp platform from specs/cleverapp.yaml.
+func NewCleverApp(env *platform.Env) (platform.Platform, error) {
+	raw, err := specs.Platform("cleverapp")
+	if err != nil {
+		return nil, err
+	}
+	return newPlatform(brandCleverApp, raw, env)
+}
+
+// NewOnebot builds Onebot: the CleverApp document with specs/onebot.yaml laid over it.
+func NewOnebot(env *platform.Env) (platform.Platform, error) {
+	base, err := specs.Platform("cleverapp")
+	if err != nil {
+		return nil, err
+	}
+	overlay, err := specs.Platform("onebot")
+	if err != nil {
+		return nil, err
+	}
+	raw, err := spec.Overlay(base, overlay)
+	if err != nil {
+		return nil, err
+	}
+	return newPlatform(brandOnebot, raw, env)
+}
+
+func newPlatform(b Brand, raw []byte, env *platform.Env) (*Platform, error) {
+	s, err := spec.Load(b.Name, raw)
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{brand: b, spec: s, rules: map[string]laravel.Rules{}, env: env}
+	p.handlers = p.routes()
+	for _, op := range s.Operations {
+		var raw []map[string]string
+		if _, err := op.Extension("x-rules", &raw); err != nil {
+			return nil, fmt.Errorf("spec %s: %s: x-rules: %w", b.Name, op.ID, err)
+		}
+		if p.rules[op.ID], err = laravel.ParseRules(raw); err != nil {
+			return nil, fmt.Errorf("spec %s: %s: %w", b.Name, op.ID, err)
+		}
+	}
+	return p, nil
+}
+
+// routes maps every operation id of the spec to its handler.
+func (p *Platform) routes() map[string]platform.Handler {
+	return map[string]platform.Handler{
+		"getMe": p.getMe,
+
+		"getContacts":           p.getContacts,
+		"createOrUpdateContact": p.createOrUpdateContact,
+
+		"getContactVariables":   p.getContactVariables,
+		"setContactVariable":    p.setContactVariable,
+		"deleteContactVariable": p.deleteContactVariable,
+
+		"getBotTags":           p.getBotTags,
+		"getContactTags":       p.getContactTags,
+		"attachTagToContact":   p.attachTagToContact,
+		"detachTagFromContact": p.detachTagFromContact,
+
+		"sendMessage":           p.sendMessage,
+		"sendMessageToWhatsApp": p.sendMessageToWhatsApp,
+		"sendMessageToQueue":    p.sendMessageToQueue,
+	}
+}
+
+func (p *Platform) Name() string        { return p.brand.Name }
+func (p *Platform) Hosts() []string     { return p.brand.Hosts }
+func (p *Platform) Spec() *spec.Spec    { return p.spec }
+func (p *Platform) store() *store.Store { return p.env.Store }
+
+// Handler returns the handler of an operation.
+func (p *Platform) Handler(id string) platform.Handler { return p.handlers[id] }
+
+// Authenticate is Laravel's token guard plus the PRO-plan check: a missing
+// or unknown token is unauthenticated; a valid one on a lapsed plan is forbidden.
+func (p *Platform) Authenticate(r *platform.Request) (platform.Principal, error) {
+	in, err := p.Input(r)
+	if err != nil {
+		return platform.Principal{}, err
+	}
+	r.Input = in
+	token := laravel.Token(r, in)
+	if token == "" {
+		return platform.Principal{}, errUnauthenticated
+	}
+	cred, err := p.store().Credential(r.Context(), p.brand.Name, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return platform.Principal{}, errUnauthenticated
+	} else if err != nil {
+		return platform.Principal{}, err
+	}
+	principal := platform.Principal{TenantID: cred.TenantID, Credential: cred, LimitKey: token}
+	plan, err := p.plan(r.Context(), cred.TenantID)
+	if err != nil {
+		return principal, err
+	}
+	if plan != PlanPro {
+		return principal, errForbidden
+	}
+	return principal, nil
+}
+
+// Input merges query, form and JSON as Laravel's $request->input() does,
+// after its TrimStrings and ConvertEmptyStringsToNull middleware. A JSON
+// body that does not parse is ignored, as Laravel's json() bag is then empty.
+func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
+	if r.Input != nil {
+		return r.Input, nil
+	}
+	in, _, err := platform.ParseInput(r, platform.InputOptions{})
+	if err != nil && !errors.Is(err, platform.ErrMalformedJSON) {
+		// An unreadable form is as good as no form to Laravel.
+		in = platform.Input{}
+	}
+	return laravel.Normalize(in), nil
+}
+
+// Validate applies the operation's x-rules.
+func (p *Platform) Validate(r *platform.Request) error {
+	if errs := laravel.Validate(p.rules[r.Operation.ID], r.Input); errs != nil {
+		return &validationError{errs}
+	}
+	return nil
+}
+
+func (p *Platform) plan(ctx context.Context, tenantID string) (string, error) {
+	var plan string
+	err := p.store().QueryRow(ctx, `SELECT plan FROM ca_accounts WHERE tenant_id = ? AND brand = ?`, tenantID, p.brand.Name).Scan(&plan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return plan, err
+}

@@ -1,0 +1,190 @@
+// Package emulator is fakebots as a library: New returns an http.Handler that
+// serves the four emulated platforms and the control API on one listener.
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fakebots/fakebots/emulator/cleverapp"
+	"github.com/fakebots/fakebots/emulator/clock"
+	"github.com/fakebots/fakebots/emulator/faults"
+	"github.com/fakebots/fakebots/emulator/journal"
+	"github.com/fakebots/fakebots/emulator/limits"
+	"github.com/fakebots/fakebots/emulator/platform"
+	"github.com/fakebots/fakebots/emulator/store"
+)
+
+// ControlPrefix is where the control API lives on every host.
+const ControlPrefix = "/__fakebots"
+
+// Emulator serves the platforms and the control API. Create it with New and
+// release it with Close.
+type Emulator struct {
+	cfg       config
+	store     *store.Store
+	clock     *clock.Clock
+	limiter   *limits.Limiter
+	journal   *journal.Journal
+	faults    *faults.Set
+	env       *platform.Env
+	platforms []platform.Platform
+	byName    map[string]platform.Platform
+	byHost    map[string]platform.Platform
+	control   http.Handler
+	seeded    string // id of the tenant created at start from the seed, if any
+	dueMu     sync.Mutex
+	stop      chan struct{}
+	stopped   sync.WaitGroup
+	closeOnce sync.Once
+}
+
+// New builds an emulator: it opens the store, loads the specs and creates
+// the seed tenant.
+func New(opts ...Option) (*Emulator, error) {
+	cfg := defaults()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	st, err := store.Open(cfg.dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	e := &Emulator{
+		cfg:     cfg,
+		store:   st,
+		clock:   clock.New(cfg.wall),
+		limiter: limits.New(cfg.rateLimits),
+		journal: journal.New(cfg.journalSize),
+		faults:  &faults.Set{},
+		byName:  map[string]platform.Platform{},
+		byHost:  map[string]platform.Platform{},
+		stop:    make(chan struct{}),
+	}
+	e.env = &platform.Env{Store: st, Clock: e.clock, Limiter: e.limiter, Log: cfg.log}
+	plats, err := buildPlatforms(e.env)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	for _, p := range plats {
+		e.platforms = append(e.platforms, p)
+		e.byName[p.Name()] = p
+		for _, h := range p.Hosts() {
+			e.byHost[h] = p
+		}
+	}
+	e.control = e.controlRoutes()
+	if err := e.seed(context.Background()); err != nil {
+		st.Close()
+		return nil, err
+	}
+	e.clock.OnChange(func(now time.Time) { e.runDue(context.Background(), now) })
+	if cfg.tick > 0 {
+		e.stopped.Add(1)
+		go e.tickLoop()
+	}
+	return e, nil
+}
+
+func buildPlatforms(env *platform.Env) ([]platform.Platform, error) {
+	var out []platform.Platform
+	for _, build := range []func(*platform.Env) (platform.Platform, error){
+		cleverapp.NewCleverApp, cleverapp.NewOnebot,
+	} {
+		p, err := build(env)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Close stops background work and closes the store.
+func (e *Emulator) Close() error {
+	var err error
+	e.closeOnce.Do(func() {
+		close(e.stop)
+		e.stopped.Wait()
+		err = e.store.Close()
+	})
+	return err
+}
+
+// Clock is the emulator's clock, for Go tests that drive time directly.
+func (e *Emulator) Clock() *clock.Clock { return e.clock }
+
+// SeedTenantID is the id of the tenant created from the start-up seed ("" with none).
+func (e *Emulator) SeedTenantID() string { return e.seeded }
+
+// Platforms lists the emulated platforms.
+func (e *Emulator) Platforms() []platform.Platform { return e.platforms }
+
+// ServeHTTP routes a request to the control API or a platform.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == ControlPrefix || strings.HasPrefix(r.URL.Path, ControlPrefix+"/") {
+		e.control.ServeHTTP(w, r)
+		return
+	}
+	p, path, base := e.route(r)
+	if p == nil {
+		writeJSON(w, http.StatusNotFound, map[string]any{
+			"error":     "no emulated platform at this path",
+			"path":      r.URL.Path,
+			"platforms": e.platformNames(),
+		})
+		return
+	}
+	e.serveAPI(w, r, p, path, base)
+}
+
+// route picks the platform by Host header (real paths) or by path prefix.
+func (e *Emulator) route(r *http.Request) (p platform.Platform, path, base string) {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	host := strings.ToLower(r.Host)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if p := e.byHost[host]; p != nil {
+		return p, r.URL.Path, scheme + "://" + r.Host
+	}
+	rest := strings.TrimPrefix(r.URL.Path, "/")
+	name, tail, _ := strings.Cut(rest, "/")
+	if p := e.byName[name]; p != nil {
+		return p, "/" + tail, scheme + "://" + r.Host + "/" + name
+	}
+	return nil, "", ""
+}
+
+func (e *Emulator) platformNames() []string {
+	names := make([]string, len(e.platforms))
+	for i, p := range e.platforms {
+		names[i] = p.Name()
+	}
+	return names
+}
+
+func (e *Emulator) tickLoop() {
+	defer e.stopped.Done()
+	t := time.NewTicker(e.cfg.tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case <-t.C:
+			if !e.clock.Frozen() {
+				e.runDue(context.Background(), e.clock.Now())
+			}
+		}
+	}
+}

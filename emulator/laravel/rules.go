@@ -1,0 +1,95 @@
+// Package laravel reproduces the Laravel behaviour the CleverApp/Onebot
+// backend shows through its API: validation rules with the laravel-lang
+// Russian messages, the TrimStrings and ConvertEmptyStringsToNull input
+// middleware, the token guard, the JSON exception bodies and the API
+// resource paginator.
+package laravel
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Rule is one parsed rule, "max:500" → {Name: "max", Args: ["500"]}.
+type Rule struct {
+	Name string
+	Args []string
+}
+
+// FieldRules are the rules of one input field, in declared order.
+type FieldRules struct {
+	Field string
+	Rules []Rule
+}
+
+// Rules is an operation's rule set, in the order errors are reported.
+type Rules []FieldRules
+
+// ParseRules reads the spec's x-rules: a list of single-key maps,
+// [{contact_id: "required_without:bot_id|integer"}, ...], keeping order.
+func ParseRules(raw []map[string]string) (Rules, error) {
+	var out Rules
+	for _, item := range raw {
+		if len(item) != 1 {
+			return nil, fmt.Errorf("x-rules: each item must name exactly one field, got %v", item)
+		}
+		for field, spec := range item {
+			fr := FieldRules{Field: field}
+			for _, part := range strings.Split(spec, "|") {
+				name, args, _ := strings.Cut(strings.TrimSpace(part), ":")
+				r := Rule{Name: name}
+				if args != "" {
+					r.Args = strings.Split(args, ",")
+				}
+				if !knownRules[name] {
+					return nil, fmt.Errorf("x-rules: %s: unknown rule %q", field, name)
+				}
+				fr.Rules = append(fr.Rules, r)
+			}
+			out = append(out, fr)
+		}
+	}
+	return out, nil
+}
+
+var knownRules = map[string]bool{
+	"required": true, "required_if": true, "required_with": true, "required_without": true, "required_without_all": true,
+	"nullable": true, "sometimes": true, "bail": true,
+	"integer": true, "numeric": true, "string": true, "boolean": true, "array": true,
+	"in": true, "max": true, "min": true, "between": true, "size": true,
+	"email": true, "url": true, "json": true,
+}
+
+// implicit rules run on missing values; after one fails Laravel stops
+// validating that field.
+var implicit = map[string]bool{
+	"required": true, "required_if": true, "required_with": true, "required_without": true, "required_without_all": true,
+}
+
+func (fr FieldRules) has(name string) bool {
+	for _, r := range fr.Rules {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// sizeKind is what max/min/between/size measure, as Laravel's getSize decides.
+func (fr FieldRules) sizeKind(v any) string {
+	switch {
+	case fr.has("numeric") || fr.has("integer"):
+		return "numeric"
+	}
+	switch v.(type) {
+	case []any, map[string]any:
+		return "array"
+	}
+	return "string"
+}
+
+func atof(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}

@@ -1,0 +1,137 @@
+// Package limits counts requests in fixed windows on the emulator's clock.
+//
+// The emulated platforms publish their limits as "N requests per window"
+// (Laravel's ThrottleRequests: a counter that starts with the first hit and
+// expires a whole window later; BotHelp's and Salebot's "N per second"). A
+// fixed window reproduces that exactly, including the reset instant the
+// platforms report in Retry-After and X-RateLimit-Reset, which a token bucket
+// cannot.
+package limits
+
+import (
+	"sync"
+	"time"
+)
+
+// Rule is one limit: at most Limit hits per Window.
+type Rule struct {
+	Name   string        `json:"name"`
+	Limit  int           `json:"limit"`
+	Window time.Duration `json:"window"`
+}
+
+// Verdict is the outcome of one hit against one rule.
+type Verdict struct {
+	Rule      Rule
+	Allowed   bool
+	Remaining int       // hits left in the window after this one
+	ResetAt   time.Time // when the window ends
+}
+
+// RetryAfter is how long a refused client must wait, rounded up to whole seconds.
+func (v Verdict) RetryAfter(now time.Time) time.Duration {
+	d := v.ResetAt.Sub(now)
+	if d <= 0 {
+		return 0
+	}
+	return ((d + time.Second - 1) / time.Second) * time.Second
+}
+
+type window struct {
+	start time.Time
+	hits  int
+}
+
+// Limiter keeps the counters. The zero value is not usable; call New.
+type Limiter struct {
+	mu      sync.Mutex
+	enabled bool
+	windows map[string]*window
+	sweeps  int
+}
+
+// New returns a limiter; a disabled one allows everything.
+func New(enabled bool) *Limiter {
+	return &Limiter{enabled: enabled, windows: map[string]*window{}}
+}
+
+// Enabled reports whether limits are enforced.
+func (l *Limiter) Enabled() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.enabled
+}
+
+// SetEnabled switches enforcement on or off.
+func (l *Limiter) SetEnabled(on bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.enabled = on
+}
+
+// Hit counts one request under key against every rule, all or nothing: when
+// any rule refuses, no counter moves, as a refused request costs nothing.
+// It returns the verdicts in rule order and the first refusal, if any.
+func (l *Limiter) Hit(now time.Time, key string, rules ...Rule) ([]Verdict, *Verdict) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	verdicts := make([]Verdict, len(rules))
+	var refused *Verdict
+	for i, r := range rules {
+		w := l.current(now, key, r)
+		verdicts[i] = Verdict{Rule: r, Allowed: true, Remaining: r.Limit - w.hits - 1, ResetAt: w.start.Add(r.Window)}
+		if !l.enabled {
+			verdicts[i].Remaining = r.Limit
+			continue
+		}
+		if w.hits >= r.Limit {
+			verdicts[i].Allowed, verdicts[i].Remaining = false, 0
+			if refused == nil {
+				refused = &verdicts[i]
+			}
+		}
+	}
+	if refused != nil || !l.enabled {
+		return verdicts, refused
+	}
+	for _, r := range rules {
+		l.current(now, key, r).hits++
+	}
+	l.sweep(now)
+	return verdicts, nil
+}
+
+// Reset forgets every counter whose key starts with prefix ("" for all).
+func (l *Limiter) Reset(prefix string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k := range l.windows {
+		if len(k) >= len(prefix) && k[:len(prefix)] == prefix {
+			delete(l.windows, k)
+		}
+	}
+}
+
+func (l *Limiter) current(now time.Time, key string, r Rule) *window {
+	id := key + "\x00" + r.Name
+	w := l.windows[id]
+	if w == nil || !now.Before(w.start.Add(r.Window)) || now.Before(w.start) {
+		w = &window{start: now}
+		l.windows[id] = w
+	}
+	return w
+}
+
+// sweep drops expired windows now and then so idle keys do not accumulate.
+// Windows are never longer than a few minutes, so an hour-old start is dead.
+func (l *Limiter) sweep(now time.Time) {
+	l.sweeps++
+	if l.sweeps%4096 != 0 {
+		return
+	}
+	for k, w := range l.windows {
+		if now.Sub(w.start) > time.Hour {
+			delete(l.windows, k)
+		}
+	}
+}

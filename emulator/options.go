@@ -1,0 +1,89 @@
+package emulator
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// Option configures an Emulator.
+type Option func(*config)
+
+type config struct {
+	dbPath       string
+	seed         string // "none", "demo", a fixture name, or a path to a fixture file
+	fakerSeed    int64
+	rateLimits   bool
+	journalSize  int
+	maxBodyBytes int64
+	log          *slog.Logger
+	wall         func() time.Time
+	sleep        func(ctx context.Context, d time.Duration)
+	tick         time.Duration
+}
+
+func defaults() config {
+	return config{
+		seed:         "none",
+		fakerSeed:    1,
+		rateLimits:   true,
+		journalSize:  1000,
+		maxBodyBytes: 8 << 20,
+		log:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+		wall:         time.Now,
+		sleep:        sleepCtx,
+		tick:         time.Second,
+	}
+}
+
+// WithDB keeps state in a SQLite file (WAL mode) at path instead of memory,
+// so it survives a restart.
+func WithDB(path string) Option { return func(c *config) { c.dbPath = path } }
+
+// WithSeed chooses the data created at start: "none" (the library default),
+// "demo" (the CLI default), another embedded fixture's name, or the path of a
+// fixture file (YAML or JSON).
+func WithSeed(seed string) Option { return func(c *config) { c.seed = seed } }
+
+// WithFakerSeed seeds the generated names, phones and e-mails of fixtures.
+func WithFakerSeed(n int64) Option { return func(c *config) { c.fakerSeed = n } }
+
+// WithRateLimits switches every rate limit on (default) or off.
+func WithRateLimits(on bool) Option { return func(c *config) { c.rateLimits = on } }
+
+// WithJournalSize sets how many exchanges the journal keeps per tenant
+// (default 1000; 0 keeps none).
+func WithJournalSize(n int) Option { return func(c *config) { c.journalSize = n } }
+
+// WithMaxBodyBytes caps request bodies (default 8 MiB); larger ones get the
+// platform's 413.
+func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBodyBytes = n } }
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
+
+// WithWallClock sets the time source the emulator's clock follows while it
+// runs (default time.Now).
+func WithWallClock(now func() time.Time) Option { return func(c *config) { c.wall = now } }
+
+// WithSleep replaces how injected delays wait (default: a timer that stops
+// when the request is cancelled). Tests use it to observe delays without
+// waiting.
+func WithSleep(sleep func(ctx context.Context, d time.Duration)) Option {
+	return func(c *config) { c.sleep = sleep }
+}
+
+// WithTick sets how often scheduled work is checked against a running
+// clock (default 1s; 0 disables the background check, leaving delivery to
+// clock changes through the control API).
+func WithTick(d time.Duration) Option { return func(c *config) { c.tick = d } }
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}

@@ -1,0 +1,61 @@
+package platform
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/fakebots/fakebots/emulator/store"
+)
+
+// Scheduler is implemented by platforms whose state changes on the clock by
+// itself. The engine calls RunDue after every clock change and, while the
+// clock runs, about once a second; delivered holds this platform's outbox
+// messages that just became due.
+type Scheduler interface {
+	RunDue(ctx context.Context, now time.Time, delivered []store.Message) error
+}
+
+// Controller is implemented by platforms with control-API endpoints of their
+// own, mounted under /__fakebots/tenants/{tenant}/{platform}/.
+type Controller interface {
+	ControlRoutes() []ControlRoute
+}
+
+// ControlRoute is one platform control endpoint. Path is relative to the
+// platform's mount point and may hold gorilla/mux variables ("keys/{key}").
+type ControlRoute struct {
+	Method  string
+	Path    string
+	Summary string
+	Handle  func(c *ControlRequest) (status int, body any, err error)
+}
+
+// ControlRequest is a call to a platform control endpoint for one tenant.
+type ControlRequest struct {
+	HTTP     *http.Request
+	TenantID string
+	Vars     map[string]string
+	Body     []byte
+	Now      time.Time
+	Env      *Env
+}
+
+// ControlError is a control-API failure with its HTTP status.
+type ControlError struct {
+	Status  int
+	Message string
+}
+
+func (e *ControlError) Error() string { return e.Message }
+
+// BadControlRequest is a 400 control error.
+func BadControlRequest(format string, args ...any) error {
+	return &ControlError{Status: http.StatusBadRequest, Message: fmt.Sprintf(format, args...)}
+}
+
+// ControlNotFound is a 404 control error.
+func ControlNotFound(format string, args ...any) error {
+	return &ControlError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...)}
+}

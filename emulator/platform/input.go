@@ -1,0 +1,220 @@
+package platform
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"mime"
+	"mime/multipart"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Input holds a request's parameters: strings from query and form fields,
+// JSON types from JSON bodies, nested maps and slices for PHP-style keys
+// (tags[]=a, filters[tag_name]=b) and JSON objects. Numbers are float64.
+type Input map[string]any
+
+// Get returns the raw value of key.
+func (in Input) Get(key string) (any, bool) {
+	v, ok := in[key]
+	return v, ok
+}
+
+// Present reports whether key was sent with a non-empty value (Laravel's
+// "filled": not null, not "", not an empty array).
+func (in Input) Present(key string) bool {
+	v, ok := in[key]
+	return ok && !IsEmpty(v)
+}
+
+// IsEmpty is Laravel's notion of a missing value.
+func IsEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(x) == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}
+
+// String returns key as text: strings as they are, numbers without
+// exponent, booleans as "1"/"" like PHP's string cast. Arrays and objects give "".
+func (in Input) String(key string) string { return Text(in[key]) }
+
+// Text is the PHP-style string form of a scalar value.
+func Text(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e18 {
+			return strconv.FormatInt(int64(x), 10)
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case json.Number:
+		return x.String()
+	case bool:
+		if x {
+			return "1"
+		}
+		return ""
+	}
+	return ""
+}
+
+// Int returns key as an integer when it is one (a whole number, or text of one).
+func (in Input) Int(key string) (int64, bool) { return Integer(in[key]) }
+
+// Integer converts a whole number or its text to int64.
+func Integer(v any) (int64, bool) {
+	switch x := v.(type) {
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<62 {
+			return int64(x), true
+		}
+	case json.Number:
+		n, err := x.Int64()
+		return n, err == nil
+	case string:
+		n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// Float returns key as a number when it is one.
+func (in Input) Float(key string) (float64, bool) {
+	switch x := in[key].(type) {
+	case float64:
+		return x, true
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+		return f, err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
+	}
+	return 0, false
+}
+
+// ErrMalformedJSON is returned by ParseInput, with the input it could still
+// read, when a JSON body does not parse. Platforms decide what it means:
+// Laravel ignores the body, others refuse the request.
+var ErrMalformedJSON = errors.New("malformed JSON body")
+
+// InputOptions tunes ParseInput.
+type InputOptions struct {
+	// Sniff treats a body that looks like JSON as JSON, and one that looks
+	// like a form as a form, whatever its Content-Type says.
+	Sniff bool
+}
+
+// ParseInput merges the query string and the body (JSON, urlencoded or
+// multipart form) into one Input, the body winning on equal keys, as
+// Laravel's $request->input() and PHP's $_REQUEST do. A JSON body that is not
+// an object (a top-level array, say) is returned as body and not merged.
+// Invalid UTF-8 in any string becomes U+FFFD (encoding/json does the same
+// for JSON bodies), so nothing downstream has to cope with it.
+func ParseInput(r *Request, opt InputOptions) (in Input, body any, err error) {
+	in = Input{}
+	mergeForm(in, r.HTTP.URL.Query())
+	if len(r.Body) == 0 {
+		return in, nil, nil
+	}
+	ct, params, _ := mime.ParseMediaType(r.HTTP.Header.Get("Content-Type"))
+	trimmed := bytes.TrimSpace(r.Body)
+	isJSON := strings.Contains(ct, "json")
+	if opt.Sniff && len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		isJSON = true
+	}
+	switch {
+	case isJSON:
+		if err := json.Unmarshal(trimmed, &body); err != nil {
+			return in, nil, ErrMalformedJSON
+		}
+		if obj, ok := body.(map[string]any); ok {
+			for k, v := range obj {
+				in[k] = v
+			}
+			return in, nil, nil
+		}
+		return in, body, nil
+	case ct == "multipart/form-data":
+		form, err := multipart.NewReader(bytes.NewReader(r.Body), params["boundary"]).ReadForm(32 << 20)
+		if err != nil {
+			return in, nil, err
+		}
+		defer form.RemoveAll()
+		mergeForm(in, form.Value)
+	case ct == "application/x-www-form-urlencoded" || (opt.Sniff && bytes.Contains(trimmed, []byte("="))):
+		values, err := url.ParseQuery(string(r.Body))
+		if err != nil {
+			return in, nil, err
+		}
+		mergeForm(in, values)
+	}
+	return in, nil, nil
+}
+
+// mergeForm adds form values, unfolding PHP-style keys: a[]=1&a[]=2 → [1 2],
+// f[x]=1 → {x: 1}, d[x][]=1 → {x: [1]}. A plain key repeated keeps its last
+// value, as PHP does.
+func mergeForm(in Input, values url.Values) {
+	for key, vals := range values {
+		name, path := splitKey(key)
+		for _, v := range vals {
+			setPath(in, name, path, strings.ToValidUTF8(v, "\uFFFD"))
+		}
+	}
+}
+
+// splitKey turns "a[b][]" into "a", ["b", ""].
+func splitKey(key string) (string, []string) {
+	i := strings.IndexByte(key, '[')
+	if i <= 0 || !strings.HasSuffix(key, "]") {
+		return key, nil
+	}
+	name, rest := key[:i], key[i:]
+	var path []string
+	for len(rest) > 0 && rest[0] == '[' {
+		j := strings.IndexByte(rest, ']')
+		if j < 0 {
+			return key, nil
+		}
+		path = append(path, rest[1:j])
+		rest = rest[j+1:]
+	}
+	if rest != "" {
+		return key, nil
+	}
+	return name, path
+}
+
+func setPath(m map[string]any, name string, path []string, v string) {
+	if len(path) == 0 {
+		m[name] = v
+		return
+	}
+	if path[0] == "" {
+		list, _ := m[name].([]any)
+		if len(path) == 1 {
+			m[name] = append(list, v)
+			return
+		}
+		child := map[string]any{}
+		setPath(child, path[1], path[2:], v)
+		m[name] = append(list, child)
+		return
+	}
+	child, ok := m[name].(map[string]any)
+	if !ok {
+		child = map[string]any{}
+		m[name] = child
+	}
+	setPath(child, path[0], path[1:], v)
+}

@@ -1,0 +1,136 @@
+// Package platform is the contract between the shared engine and the
+// platform packages. The engine routes, journals, injects faults, applies
+// rate limits and calls the platform's hooks in a fixed order (see
+// emulator/pipeline.go); a platform supplies its spec, its authentication,
+// its parameter rules, its handlers and one renderer for all its answers.
+package platform
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"math/rand"
+	"net/http"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v6"
+
+	"github.com/fakebots/fakebots/emulator/clock"
+	"github.com/fakebots/fakebots/emulator/limits"
+	"github.com/fakebots/fakebots/emulator/spec"
+	"github.com/fakebots/fakebots/emulator/store"
+)
+
+// Platform is one emulated API.
+type Platform interface {
+	// Name is the platform's id: its URL prefix (/name/...), its spec file
+	// (specs/name.yaml) and its credential namespace.
+	Name() string
+	// Hosts are the real hostnames routed to the platform by Host header.
+	Hosts() []string
+	Spec() *spec.Spec
+	// Authenticate finds the credential in the request and the tenant that
+	// owns it. It returns the principal it could identify (possibly empty)
+	// and the platform's error when the request may not proceed.
+	Authenticate(r *Request) (Principal, error)
+	// Input reads the parameters by the platform's rules (merging query,
+	// form and JSON, for example).
+	Input(r *Request) (Input, error)
+	// Validate checks r.Input for r.Operation. Platforms whose rules are in
+	// the spec's schemas return ValidateSchema(r).
+	Validate(r *Request) error
+	// Handler returns the handler of an operation id, nil when none.
+	Handler(operationID string) Handler
+	// Render turns a handler's result or any error (the platform's own, or
+	// the engine's: *spec.RouteError, *RateLimited, *ValidationError,
+	// ErrBodyTooLarge, others as internal errors) into the response.
+	Render(r *Request, result any, err error) Response
+	// Provision creates a tenant's state for this platform from its fixture
+	// section (nil for an empty tenant) and returns what the tenant's owner
+	// needs next: credentials and ids.
+	Provision(tx *store.Tx, setup Setup) (any, error)
+}
+
+// Handler runs one operation.
+type Handler func(r *Request) (any, error)
+
+// Env is what handlers may use besides the request.
+type Env struct {
+	Store   *store.Store
+	Clock   *clock.Clock
+	Limiter *limits.Limiter
+	Log     *slog.Logger
+}
+
+// Principal is who is calling.
+type Principal struct {
+	TenantID   string
+	Credential store.Credential
+	// LimitKey identifies the rate-limit bucket: usually the credential.
+	LimitKey string
+}
+
+// Request is one API call as it moves through the pipeline.
+type Request struct {
+	HTTP       *http.Request
+	Platform   string
+	Body       []byte
+	Path       string // the platform's real path, without the emulator's prefix
+	BaseURL    string // scheme://host[/prefix] the client used, for links in responses
+	Now        time.Time
+	Operation  *spec.Operation
+	PathParams map[string]string
+	Principal  Principal
+	Limits     []limits.Verdict
+	Input      Input
+	Env        *Env
+}
+
+// Context is the request's context.
+func (r *Request) Context() context.Context { return r.HTTP.Context() }
+
+// TenantID is the caller's tenant.
+func (r *Request) TenantID() string { return r.Principal.TenantID }
+
+// Response is what goes back to the client.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Setup is what Provision gets.
+type Setup struct {
+	TenantID string
+	Now      time.Time
+	Faker    *gofakeit.Faker // seeded by the faker seed: the same fixture gives the same data
+	Rand     *rand.Rand      // seeded per tenant: credentials and ids, stable across resets
+	// Fixture is the platform's section of the tenant's fixture as JSON,
+	// nil when the tenant was created without one.
+	Fixture json.RawMessage
+}
+
+// ValidateSchema checks r.Input against the operation's input schema and
+// returns a *ValidationError listing every failure.
+func ValidateSchema(r *Request) error {
+	if errs := r.Operation.Validate(r.Input); len(errs) > 0 {
+		return &ValidationError{Fields: errs}
+	}
+	return nil
+}
+
+// HitLimit counts this request against rules under key, in the caller's
+// tenant and platform, on the emulator's clock. Handlers use it for limits
+// that depend on the request's content (per messenger, per recipient).
+func (r *Request) HitLimit(key string, rules ...limits.Rule) ([]limits.Verdict, *limits.Verdict) {
+	return r.Env.Limiter.Hit(r.Now, LimitKey(r.Principal.TenantID, r.Platform, key), rules...)
+}
+
+// LimitKey is the limiter key of a bucket. With platform and key empty it is
+// the prefix of all of a tenant's buckets.
+func LimitKey(tenantID, platform, key string) string {
+	if platform == "" && key == "" {
+		return tenantID + "\x00"
+	}
+	return tenantID + "\x00" + platform + "\x00" + key
+}

@@ -1,0 +1,62 @@
+package spec
+
+import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Overlay builds a white-label's document from its base platform's: the
+// overlay's top-level keys replace or deep-merge into the base's (info,
+// servers, x-rate-limits ...), x-operation-defaults is merged into every
+// operation, then x-operations.{operationId} into that one. A white-label
+// thus states only how it differs, and serves the full result.
+func Overlay(base, overlay []byte) ([]byte, error) {
+	var b, o map[string]any
+	if err := yaml.Unmarshal(base, &b); err != nil {
+		return nil, fmt.Errorf("overlay base: %w", err)
+	}
+	if err := yaml.Unmarshal(overlay, &o); err != nil {
+		return nil, fmt.Errorf("overlay: %w", err)
+	}
+	defaults, _ := o["x-operation-defaults"].(map[string]any)
+	perOp, _ := o["x-operations"].(map[string]any)
+	delete(o, "x-operation-defaults")
+	delete(o, "x-operations")
+	merge(b, o)
+	seen := map[string]bool{}
+	paths, _ := b["paths"].(map[string]any)
+	for _, item := range paths {
+		methods, _ := item.(map[string]any)
+		for _, op := range methods {
+			opMap, ok := op.(map[string]any)
+			if !ok {
+				continue
+			}
+			merge(opMap, defaults)
+			id, _ := opMap["operationId"].(string)
+			if patch, ok := perOp[id].(map[string]any); ok {
+				merge(opMap, patch)
+				seen[id] = true
+			}
+		}
+	}
+	for id := range perOp {
+		if !seen[id] {
+			return nil, fmt.Errorf("overlay: x-operations names unknown operation %q", id)
+		}
+	}
+	return yaml.Marshal(b)
+}
+
+func merge(dst, src map[string]any) {
+	for k, v := range src {
+		if sv, ok := v.(map[string]any); ok {
+			if dv, ok := dst[k].(map[string]any); ok {
+				merge(dv, sv)
+				continue
+			}
+		}
+		dst[k] = v
+	}
+}

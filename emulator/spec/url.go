@@ -1,0 +1,5 @@
+package spec
+
+import "net/url"
+
+func urlOf(path string) *url.URL { return &url.URL{Path: path} }

@@ -1,0 +1,311 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v6"
+
+	"github.com/fakebots/fakebots/emulator/jsonx"
+	"github.com/fakebots/fakebots/emulator/platform"
+	"github.com/fakebots/fakebots/emulator/store"
+	"github.com/fakebots/fakebots/fixtures"
+)
+
+// TenantRequest is the body of POST /__fakebots/tenants.
+type TenantRequest struct {
+	// ID chooses the tenant's id; empty for a random one.
+	ID string `json:"id,omitempty"`
+	// Fixture is a fixture name ("demo") or an inline fixture object.
+	Fixture json.RawMessage `json:"fixture,omitempty"`
+}
+
+var tenantIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ErrTenantNotFound is returned for an unknown tenant id.
+var ErrTenantNotFound = errors.New("tenant not found")
+
+// conflictError is a tenant id or credential that is already taken.
+type conflictError struct{ msg string }
+
+func (e *conflictError) Error() string { return e.msg }
+
+// CreateTenant creates an isolated tenant and returns its id and credentials
+// ({"id": ..., "cleverapp": {...}, ...}).
+func (e *Emulator) CreateTenant(ctx context.Context, req TenantRequest) (jsonx.Object, error) {
+	fixture, stored, err := resolveFixture(req.Fixture)
+	if err != nil {
+		return nil, err
+	}
+	id := req.ID
+	if id == "" {
+		// A fixture's own id is a wish: taken, the tenant gets a fresh one.
+		var doc struct {
+			ID string `json:"id"`
+		}
+		json.Unmarshal(fixture, &doc)
+		if _, err := e.store.Tenant(ctx, doc.ID); doc.ID != "" && errors.Is(err, store.ErrNotFound) {
+			id = doc.ID
+		} else {
+			id = "t_" + store.RandomToken(6)
+		}
+	}
+	if !tenantIDPattern.MatchString(id) {
+		return nil, fmt.Errorf("tenant id must match %s", tenantIDPattern)
+	}
+	tn := store.Tenant{ID: id, Seed: rand.Int63(), FakerSeed: e.cfg.fakerSeed, Fixture: stored, CreatedAt: e.clock.Now()}
+	var info jsonx.Object
+	err = e.store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertTenant(tn); err != nil {
+			return &conflictError{fmt.Sprintf("tenant %q already exists", id)}
+		}
+		info, err = e.provision(tx, tn, fixture)
+		return err
+	})
+	return info, err
+}
+
+// resolveFixture turns the request's fixture (name, inline object or
+// nothing) into the fixture JSON and the form kept with the tenant.
+func resolveFixture(raw json.RawMessage) (fixture json.RawMessage, stored string, err error) {
+	trimmed := strings.TrimSpace(string(raw))
+	switch {
+	case trimmed == "" || trimmed == "null":
+		return json.RawMessage(`{}`), "", nil
+	case strings.HasPrefix(trimmed, `"`):
+		var name string
+		if err := json.Unmarshal(raw, &name); err != nil {
+			return nil, "", err
+		}
+		fixture, err := fixtures.Load(name)
+		return fixture, name, err
+	case strings.HasPrefix(trimmed, "{"):
+		// Round-trip through the YAML reader so inline and file fixtures agree.
+		fixture, err := fixtures.ToJSON(raw)
+		return fixture, trimmed, err
+	}
+	return nil, "", errors.New("fixture must be a fixture name or an object")
+}
+
+// storedFixture reverses resolveFixture for a tenant being reset.
+func storedFixture(stored string) (json.RawMessage, error) {
+	if strings.HasPrefix(stored, "{") {
+		return fixtures.ToJSON([]byte(stored))
+	}
+	if stored == "" {
+		return json.RawMessage(`{}`), nil
+	}
+	return fixtures.Load(stored)
+}
+
+// provision gives every platform its section of the fixture, in platform order.
+func (e *Emulator) provision(tx *store.Tx, tn store.Tenant, fixture json.RawMessage) (jsonx.Object, error) {
+	var sections map[string]json.RawMessage
+	if err := json.Unmarshal(fixture, &sections); err != nil {
+		return nil, fmt.Errorf("fixture: %w", err)
+	}
+	for key := range sections {
+		if key != "id" && key != "description" && e.byName[key] == nil {
+			return nil, fmt.Errorf("fixture: unknown section %q (platforms: %s)", key, strings.Join(e.platformNames(), ", "))
+		}
+	}
+	rnd := rand.New(rand.NewSource(tn.Seed))
+	info := jsonx.Object{{Key: "id", Value: tn.ID}}
+	for _, p := range e.platforms {
+		out, err := p.Provision(tx, platform.Setup{
+			TenantID: tn.ID,
+			Now:      tn.CreatedAt,
+			Faker:    gofakeit.New(tn.FakerSeed),
+			Rand:     rnd,
+			Fixture:  sections[p.Name()],
+		})
+		if err != nil {
+			return nil, fmt.Errorf("fixture: %s: %w", p.Name(), err)
+		}
+		info = append(info, jsonx.Field{Key: p.Name(), Value: out})
+	}
+	return info, nil
+}
+
+// TenantInfo re-derives a tenant's id and credentials.
+func (e *Emulator) TenantInfo(ctx context.Context, id string) (jsonx.Object, error) {
+	var info jsonx.Object
+	err := e.rebuild(ctx, id, false, &info)
+	return info, err
+}
+
+// ResetTenant returns a tenant to the state right after its creation: the
+// same fixture, credentials and bot ids; journal, faults and limit counters
+// for it are cleared.
+func (e *Emulator) ResetTenant(ctx context.Context, id string) (jsonx.Object, error) {
+	var info jsonx.Object
+	if err := e.rebuild(ctx, id, true, &info); err != nil {
+		return nil, err
+	}
+	e.forget(id)
+	return info, nil
+}
+
+// rebuild provisions the tenant again inside a transaction. Without reset the
+// transaction is rolled back: it only recomputes the tenant's summary.
+func (e *Emulator) rebuild(ctx context.Context, id string, reset bool, info *jsonx.Object) error {
+	tn, err := e.store.Tenant(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrTenantNotFound
+	} else if err != nil {
+		return err
+	}
+	fixture, err := storedFixture(tn.Fixture)
+	if err != nil {
+		return err
+	}
+	errDryRun := errors.New("dry run")
+	err = e.store.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.DeleteTenant(id); err != nil {
+			return err
+		}
+		if err := tx.InsertTenant(tn); err != nil {
+			return err
+		}
+		if *info, err = e.provision(tx, tn, fixture); err != nil {
+			return err
+		}
+		if !reset {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return nil
+	}
+	return err
+}
+
+// DeleteTenant removes a tenant and everything it owns.
+func (e *Emulator) DeleteTenant(ctx context.Context, id string) error {
+	var found bool
+	err := e.store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		found, err = tx.DeleteTenant(id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !found {
+		return ErrTenantNotFound
+	}
+	e.forget(id)
+	return nil
+}
+
+// forget drops a tenant's in-memory traces: journal, faults, limit counters.
+func (e *Emulator) forget(id string) {
+	e.journal.Clear(journalFilter(id, "", ""))
+	e.faults.Remove("", id)
+	e.limiter.Reset(platform.LimitKey(id, "", ""))
+}
+
+// Reset returns the whole emulator to its start: every tenant deleted, the
+// seed tenant created again, journal, faults, counters and clock reset.
+func (e *Emulator) Reset(ctx context.Context) error {
+	tenants, err := e.store.Tenants(ctx)
+	if err != nil {
+		return err
+	}
+	err = e.store.Write(ctx, func(tx *store.Tx) error {
+		for _, tn := range tenants {
+			if _, err := tx.DeleteTenant(tn.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	e.journal.Clear(journalFilter("", "", ""))
+	e.faults.Remove("", "")
+	e.limiter.Reset("")
+	e.clock.Reset()
+	return e.seed(ctx)
+}
+
+// seed creates the start-up tenant from the configured seed, unless it
+// already exists in a persistent store.
+func (e *Emulator) seed(ctx context.Context) error {
+	var fixture json.RawMessage
+	switch e.cfg.seed {
+	case "", "none":
+		return nil
+	default:
+		if strings.ContainsAny(e.cfg.seed, "/.") {
+			raw, err := fixtures.LoadFile(e.cfg.seed)
+			if err != nil {
+				return fmt.Errorf("seed: %w", err)
+			}
+			fixture = raw
+		} else {
+			name, _ := json.Marshal(e.cfg.seed)
+			fixture = name
+		}
+	}
+	resolved, _, err := resolveFixture(fixture)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	var doc struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(resolved, &doc)
+	if doc.ID != "" {
+		if _, err := e.store.Tenant(ctx, doc.ID); err == nil {
+			e.seeded = doc.ID // kept from an earlier run of a file store
+			return nil
+		}
+	}
+	info, err := e.CreateTenant(ctx, TenantRequest{ID: doc.ID, Fixture: fixture})
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	e.seeded = info[0].Value.(string)
+	return nil
+}
+
+// runDue delivers scheduled messages that became due and lets platforms run
+// their own due work. Runs are serialised so a message is delivered once.
+func (e *Emulator) runDue(ctx context.Context, now time.Time) {
+	e.dueMu.Lock()
+	defer e.dueMu.Unlock()
+	var delivered []store.Message
+	err := e.store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		delivered, err = tx.DeliverDue(now)
+		return err
+	})
+	if err != nil {
+		e.cfg.log.Error("deliver due messages", "err", err)
+		return
+	}
+	for _, p := range e.platforms {
+		s, ok := p.(platform.Scheduler)
+		if !ok {
+			continue
+		}
+		var mine []store.Message
+		for _, m := range delivered {
+			if m.Platform == p.Name() {
+				mine = append(mine, m)
+			}
+		}
+		if err := s.RunDue(ctx, now, mine); err != nil {
+			e.cfg.log.Error("scheduled work", "platform", p.Name(), "err", err)
+		}
+	}
+}
