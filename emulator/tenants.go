@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math/rand"
 	"regexp"
 	"strings"
@@ -46,12 +47,9 @@ func (e *Emulator) CreateTenant(ctx context.Context, req TenantRequest) (jsonx.O
 	id := req.ID
 	if id == "" {
 		// A fixture's own id is a wish: taken, the tenant gets a fresh one.
-		var doc struct {
-			ID string `json:"id"`
-		}
-		json.Unmarshal(fixture, &doc)
-		if _, err := e.store.Tenant(ctx, doc.ID); doc.ID != "" && errors.Is(err, store.ErrNotFound) {
-			id = doc.ID
+		wanted := fixtureID(fixture)
+		if _, err := e.store.Tenant(ctx, wanted); wanted != "" && errors.Is(err, store.ErrNotFound) {
+			id = wanted
 		} else {
 			id = "t_" + store.RandomToken(6)
 		}
@@ -59,7 +57,7 @@ func (e *Emulator) CreateTenant(ctx context.Context, req TenantRequest) (jsonx.O
 	if !tenantIDPattern.MatchString(id) {
 		return nil, fmt.Errorf("tenant id must match %s", tenantIDPattern)
 	}
-	tn := store.Tenant{ID: id, Seed: rand.Int63(), FakerSeed: e.cfg.fakerSeed, Fixture: stored, CreatedAt: e.clock.Now()}
+	tn := store.Tenant{ID: id, Seed: tenantSeed(id, req.ID != "" || id == fixtureID(fixture), e.cfg.fakerSeed), FakerSeed: e.cfg.fakerSeed, Fixture: stored, CreatedAt: e.clock.Now()}
 	var info jsonx.Object
 	err = e.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertTenant(tn); err != nil {
@@ -260,17 +258,14 @@ func (e *Emulator) seed(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	var doc struct {
-		ID string `json:"id"`
-	}
-	json.Unmarshal(resolved, &doc)
-	if doc.ID != "" {
-		if _, err := e.store.Tenant(ctx, doc.ID); err == nil {
-			e.seeded = doc.ID // kept from an earlier run of a file store
+	id := fixtureID(resolved)
+	if id != "" {
+		if _, err := e.store.Tenant(ctx, id); err == nil {
+			e.seeded = id // kept from an earlier run of a file store
 			return nil
 		}
 	}
-	info, err := e.CreateTenant(ctx, TenantRequest{ID: doc.ID, Fixture: fixture})
+	info, err := e.CreateTenant(ctx, TenantRequest{ID: id, Fixture: fixture})
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
@@ -308,4 +303,26 @@ func (e *Emulator) runDue(ctx context.Context, now time.Time) {
 			e.cfg.log.Error("scheduled work", "platform", p.Name(), "err", err)
 		}
 	}
+}
+
+// fixtureID is the tenant id a fixture asks for, if any.
+func fixtureID(fixture json.RawMessage) string {
+	var doc struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(fixture, &doc)
+	return doc.ID
+}
+
+// tenantSeed seeds a tenant's credentials and ids. A tenant whose id was
+// chosen (by the request or its fixture) gets a seed derived from that id
+// and the faker seed, so the demo tenant has the same bot ids on every
+// start; any other tenant gets a random one.
+func tenantSeed(id string, chosen bool, fakerSeed int64) int64 {
+	if !chosen {
+		return rand.Int63()
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/%d", id, fakerSeed)
+	return int64(h.Sum64() >> 1)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 	"github.com/fakebots/fakebots/emulator/internal/golden"
+	"github.com/fakebots/fakebots/emulator/internal/spectest"
 )
 
 // newFake starts an emulator with a fresh tenant. Rate limits are off unless
@@ -50,4 +51,16 @@ func assertDocumented(t *testing.T, name string, body []byte) {
 	var compact bytes.Buffer
 	require.NoError(t, json.Compact(&compact, doc))
 	require.Equal(t, compact.String(), string(body))
+}
+
+// checkSpec validates a response against the operation in specs/cleverapp.yaml.
+func checkSpec(t *testing.T, f *fakebotstest.Fake, op string, r *fakebotstest.Response) {
+	t.Helper()
+	for _, p := range f.Emulator.Platforms() {
+		if p.Name() == "cleverapp" {
+			spectest.ValidateResponse(t, p.Spec(), op, r.Status, r.Header, r.Body)
+			return
+		}
+	}
+	t.Fatal("no cleverapp platform")
 }

@@ -17,6 +17,7 @@ func TestSendMessageEmptyRequestIsTheDocumented422(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, r.Status)
 	assertDocumented(t, "sendMessage_422.json", r.Body)
 	assertGolden(t, "sendMessage_422.golden", r)
+	checkSpec(t, f, "sendMessage", r)
 }
 
 func TestSendMessageByContactID(t *testing.T) {
@@ -31,6 +32,7 @@ func TestSendMessageByContactID(t *testing.T) {
 	r := call(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": contact.Data.ID, "text": "Привет"})
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	assertDocumented(t, "sendMessage_200.json", r.Body)
+	checkSpec(t, f, "sendMessage", r)
 
 	out, err := f.Control.Outbox(context.Background(), fakebotstest.Filter{Tenant: f.Tenant.ID})
 	require.NoError(t, err)
