@@ -26,9 +26,8 @@ type controlHandler func(r *http.Request) (int, any, error)
 // documents it and a test keeps the two in step.
 func (e *Emulator) controlRoutes() http.Handler {
 	m := mux.NewRouter()
-	c := m.PathPrefix(ControlPrefix).Subrouter()
 	handle := func(method, path string, h controlHandler) {
-		c.Handle(path, e.controlAdapter(h)).Methods(method)
+		m.Handle(ControlPrefix+path, e.controlAdapter(h)).Methods(method)
 	}
 	handle("GET", "/health", e.ctlHealth)
 	handle("GET", "/coverage", e.ctlCoverage)
@@ -63,8 +62,8 @@ func (e *Emulator) controlRoutes() http.Handler {
 		}
 	}
 	// Raw documents are not JSON: serve them directly.
-	c.Handle("/openapi.yaml", yamlHandler(specs.Control)).Methods("GET")
-	c.HandleFunc("/specs/{platform}.yaml", func(w http.ResponseWriter, r *http.Request) {
+	m.Handle(ControlPrefix+"/openapi.yaml", yamlHandler(specs.Control)).Methods("GET")
+	m.HandleFunc(ControlPrefix+"/specs/{platform}.yaml", func(w http.ResponseWriter, r *http.Request) {
 		p := e.byName[mux.Vars(r)["platform"]]
 		if p == nil {
 			writeJSON(w, http.StatusNotFound, errorBody("unknown platform"))

@@ -1,16 +1,46 @@
+// Command fakebots runs the emulator: `fakebots` (or `fakebots serve`)
+// serves every platform and the control API on one listener; `fakebots
+// health` checks that a running emulator answers; `fakebots coverage`
+// prints the per-operation fidelity table.
 package main
 
 import (
-	"log"
-	"net/http"
-
-	"github.com/fakebots/fakebots/emulator"
+	"fmt"
+	"io"
+	"os"
 )
 
 func main() {
-	e, err := emulator.New(emulator.WithSeed("none"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	log.Fatal(http.ListenAndServe("127.0.0.1:8080", e))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// run dispatches a command line and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(args, stdout, stderr)
+	case "health":
+		return health(args, stdout, stderr)
+	case "coverage":
+		return coverage(args, stdout, stderr)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "fakebots: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}
+
+const usage = `fakebots emulates the CleverApp, Onebot, Salebot and BotHelp HTTP APIs.
+
+Usage:
+  fakebots [serve] [flags]    run the emulator (default)
+  fakebots health [--addr]    exit 0 when a running emulator answers
+  fakebots coverage           print the per-operation fidelity table (Markdown)
+
+Run "fakebots serve --help" for the flags; each has a FAKEBOTS_* variable.
+`

@@ -169,8 +169,8 @@ func (r *Response) JSON(t testing.TB, v any) {
 	}
 }
 
-// Do sends a request to the emulator; url is absolute or relative to the
-// server. body may be nil, a string, []byte, url.Values-encoded string or
+// Do sends a request to the emulator and returns exactly what it answered
+// (redirects are not followed); url is absolute or relative to the server. body may be nil, a string, []byte, url.Values-encoded string or
 // any value to encode as JSON. headers come in name, value pairs.
 func (s *Server) Do(t testing.TB, method, url string, body any, headers ...string) *Response {
 	t.Helper()
@@ -202,7 +202,9 @@ func (s *Server) Do(t testing.TB, method, url string, body any, headers ...strin
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := s.Client().Do(req)
+	client := *s.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("fakebotstest: %s %s: %v", method, url, err)
 	}

@@ -36,11 +36,11 @@ var ru = map[string]string{
 // attribute is Laravel's default attribute name: underscores become spaces.
 func attribute(field string) string { return strings.ReplaceAll(field, "_", " ") }
 
-func message(fr FieldRules, r Rule, value any) string {
+func message(fr FieldRules, r Rule) string {
 	key := r.Name
 	switch r.Name {
 	case "max", "min", "between", "size":
-		key += "." + fr.sizeKind(value)
+		key += "." + fr.attributeType()
 	}
 	values := make([]string, len(r.Args))
 	for i, a := range r.Args {

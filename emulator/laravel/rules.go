@@ -76,14 +76,13 @@ func (fr FieldRules) has(name string) bool {
 	return false
 }
 
-// sizeKind is what max/min/between/size measure, as Laravel's getSize decides.
-func (fr FieldRules) sizeKind(v any) string {
+// attributeType picks the message variant of max/min/between/size, as
+// Laravel's getAttributeType: by the field's rules, not its value.
+func (fr FieldRules) attributeType() string {
 	switch {
 	case fr.has("numeric") || fr.has("integer"):
 		return "numeric"
-	}
-	switch v.(type) {
-	case []any, map[string]any:
+	case fr.has("array"):
 		return "array"
 	}
 	return "string"

@@ -27,7 +27,7 @@ func Validate(rules Rules, input platform.Input) jsonx.Object {
 			if passes(fr, r, input, value) {
 				continue
 			}
-			msgs = append(msgs, message(fr, r, value))
+			msgs = append(msgs, message(fr, r))
 			if implicit[r.Name] || fr.has("bail") {
 				break
 			}
@@ -218,19 +218,17 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-// sizeOf is Laravel's getSize: the number, the element count, or the
-// character count.
+// sizeOf is Laravel's getSize: a number (when the field has a numeric rule
+// and the value is numeric), an element count, or a character count.
 func sizeOf(fr FieldRules, v any) (float64, bool) {
-	switch fr.sizeKind(v) {
-	case "numeric":
-		return number(v)
-	case "array":
-		switch x := v.(type) {
-		case []any:
-			return float64(len(x)), true
-		case map[string]any:
-			return float64(len(x)), true
-		}
+	if n, ok := number(v); ok && fr.attributeType() == "numeric" {
+		return n, true
+	}
+	switch x := v.(type) {
+	case []any:
+		return float64(len(x)), true
+	case map[string]any:
+		return float64(len(x)), true
 	}
 	return float64(utf8.RuneCountInString(platform.Text(v))), true
 }

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -58,4 +59,12 @@ func BadControlRequest(format string, args ...any) error {
 // ControlNotFound is a 404 control error.
 func ControlNotFound(format string, args ...any) error {
 	return &ControlError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...)}
+}
+
+// Demonstrator is implemented by platforms that can show a working call for
+// a tenant: the start-up banner prints it.
+type Demonstrator interface {
+	// CurlExample is a shell command calling the platform at baseURL (the
+	// emulator's root) with the credentials Provision returned for a tenant.
+	CurlExample(baseURL string, credentials json.RawMessage) string
 }

@@ -61,6 +61,10 @@ func Text(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case json.Number:
 		return x.String()
+	case int:
+		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
 	case bool:
 		if x {
 			return "1"

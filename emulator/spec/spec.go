@@ -50,6 +50,9 @@ type Operation struct {
 	Input *openapi3.Schema
 }
 
+// Public reports whether the operation needs no credentials (security: []).
+func (o *Operation) Public() bool { return o.Op.Security != nil && len(*o.Op.Security) == 0 }
+
 // Extension decodes the operation's x-name extension into v and reports
 // whether it was present.
 func (o *Operation) Extension(name string, v any) (bool, error) {

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/platform"
+)
+
+// printBanner tells a person where everything is and, with a seed tenant,
+// its credentials and a curl line per platform that works when pasted.
+func printBanner(ctx context.Context, w io.Writer, e *emulator.Emulator, base string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "fakebots is listening on %s\n\n", base)
+	for _, p := range e.Platforms() {
+		fmt.Fprintf(&b, "  %-10s %s/%s/...   (or Host: %s with the real paths)\n", p.Name(), base, p.Name(), strings.Join(p.Hosts(), ", "))
+	}
+	fmt.Fprintf(&b, "  %-10s %s%s/   (OpenAPI: %s%s/openapi.yaml)\n", "control", base, emulator.ControlPrefix, base, emulator.ControlPrefix)
+	id := e.SeedTenantID()
+	if id == "" {
+		b.WriteString("\nNo seed tenant. Create one with:\n")
+		fmt.Fprintf(&b, "  curl -s -X POST %s%s/tenants -d '{}'\n", base, emulator.ControlPrefix)
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	info, err := e.TenantInfo(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(&b, "\nSeed tenant %q:\n", id)
+	for _, field := range info[1:] {
+		creds, err := json.Marshal(field.Value)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "\n  %s: %s\n", field.Key, creds)
+		for _, p := range e.Platforms() {
+			if d, ok := p.(platform.Demonstrator); ok && p.Name() == field.Key {
+				fmt.Fprintf(&b, "  %s\n", d.CurlExample(base, creds))
+			}
+		}
+	}
+	b.WriteString("\n")
+	_, err = io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,271 @@
+package emulator_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/specs"
+)
+
+func newServer(t *testing.T, opts ...emulator.Option) *fakebotstest.Server {
+	t.Helper()
+	return fakebotstest.NewServer(t, fakebotstest.WithEmulatorOptions(opts...))
+}
+
+func TestHealth(t *testing.T) {
+	s := newServer(t)
+	r := s.Do(t, http.MethodGet, "/__fakebots/health", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	require.Equal(t, "application/json", r.Header.Get("Content-Type"))
+	var body struct {
+		Status    string
+		Platforms []string
+		Now       time.Time
+	}
+	r.JSON(t, &body)
+	require.Equal(t, "ok", body.Status)
+	require.Contains(t, body.Platforms, "cleverapp")
+	require.Contains(t, body.Platforms, "onebot")
+	require.WithinDuration(t, time.Now(), body.Now, time.Minute)
+}
+
+func TestTenantLifecycle(t *testing.T) {
+	s := newServer(t, emulator.WithRateLimits(false))
+	created := s.Do(t, http.MethodPost, "/__fakebots/tenants", map[string]any{"id": "acme"})
+	require.Equal(t, http.StatusCreated, created.Status, string(created.Body))
+	var info struct {
+		ID        string
+		CleverApp struct {
+			APIToken string `json:"api_token"`
+			BotID    int64  `json:"bot_id"`
+		} `json:"cleverapp"`
+	}
+	created.JSON(t, &info)
+	require.Equal(t, "acme", info.ID)
+	require.NotEmpty(t, info.CleverApp.APIToken)
+	require.NotZero(t, info.CleverApp.BotID)
+	require.True(t, strings.HasPrefix(string(created.Body), `{"id":"acme","cleverapp":{"api_token":`), string(created.Body))
+
+	again := s.Do(t, http.MethodGet, "/__fakebots/tenants/acme", nil)
+	require.Equal(t, http.StatusOK, again.Status)
+	require.JSONEq(t, string(created.Body), string(again.Body), "GET re-derives the same credentials")
+
+	dup := s.Do(t, http.MethodPost, "/__fakebots/tenants", map[string]any{"id": "acme"})
+	require.Equal(t, http.StatusConflict, dup.Status)
+	require.JSONEq(t, `{"error":"tenant \"acme\" already exists"}`, string(dup.Body))
+
+	// Write some state, reset, and the state is gone but the credentials stay.
+	token := info.CleverApp.APIToken
+	contact := s.Do(t, http.MethodPost, "/cleverapp/api/v1/createOrUpdateContact?api_token="+token,
+		map[string]any{"bot_id": info.CleverApp.BotID, "messenger": "whatsapp", "name": "Иван", "phone": "79991234567"},
+		"Accept", "application/json")
+	require.Equal(t, http.StatusOK, contact.Status, string(contact.Body))
+	require.Equal(t, 1, countContacts(t, s, token))
+
+	reset := s.Do(t, http.MethodPost, "/__fakebots/tenants/acme/reset", nil)
+	require.Equal(t, http.StatusOK, reset.Status)
+	require.JSONEq(t, string(created.Body), string(reset.Body), "reset keeps credentials and bot ids")
+	require.Equal(t, 0, countContacts(t, s, token))
+
+	list := s.Do(t, http.MethodGet, "/__fakebots/tenants", nil)
+	require.Contains(t, string(list.Body), `"id":"acme"`)
+
+	require.Equal(t, http.StatusNoContent, s.Do(t, http.MethodDelete, "/__fakebots/tenants/acme", nil).Status)
+	require.Equal(t, http.StatusNotFound, s.Do(t, http.MethodDelete, "/__fakebots/tenants/acme", nil).Status)
+	gone := s.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token="+token, nil, "Accept", "application/json")
+	require.Equal(t, http.StatusUnauthorized, gone.Status, "a deleted tenant's token no longer works")
+}
+
+func countContacts(t *testing.T, s *fakebotstest.Server, token string) int {
+	t.Helper()
+	r := s.Do(t, http.MethodGet, "/cleverapp/api/v1/getContacts?api_token="+token, nil, "Accept", "application/json")
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	var page struct{ Meta struct{ Total int } }
+	r.JSON(t, &page)
+	return page.Meta.Total
+}
+
+func TestCreateTenantFromFixtures(t *testing.T) {
+	s := newServer(t)
+	cases := []struct {
+		name   string
+		body   string
+		status int
+		want   string
+	}{
+		{"named", `{"fixture":"demo"}`, http.StatusCreated, `"name":"Магазин в Telegram"`},
+		{"inline", `{"fixture":{"cleverapp":{"plan":"free","bots":[{"name":"Inline","messenger":"vk"}]}}}`, http.StatusCreated, `"plan":"free"`},
+		{"unknown fixture", `{"fixture":"nope"}`, http.StatusBadRequest, `unknown fixture \"nope\"`},
+		{"unknown section", `{"fixture":{"telegram":{}}}`, http.StatusBadRequest, `unknown section \"telegram\"`},
+		{"bad section", `{"fixture":{"cleverapp":{"plan":"gold"}}}`, http.StatusBadRequest, `plan must be`},
+		{"unknown field", `{"fixtures":"demo"}`, http.StatusBadRequest, `unknown field`},
+		{"not JSON", `{"fixture":`, http.StatusBadRequest, `invalid JSON body`},
+		{"bad id", `{"id":"no spaces"}`, http.StatusBadRequest, `tenant id must match`},
+		{"fixture of wrong type", `{"fixture":12}`, http.StatusBadRequest, `fixture must be a fixture name or an object`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.Do(t, http.MethodPost, "/__fakebots/tenants", tc.body, "Content-Type", "application/json")
+			require.Equal(t, tc.status, r.Status, string(r.Body))
+			require.Contains(t, string(r.Body), tc.want)
+		})
+	}
+}
+
+func TestDemoFixtureTwiceGetsFreshCredentials(t *testing.T) {
+	s := newServer(t, emulator.WithSeed("demo"))
+	demo := s.Do(t, http.MethodGet, "/__fakebots/tenants/demo", nil)
+	require.Equal(t, http.StatusOK, demo.Status)
+	require.Contains(t, string(demo.Body), `"api_token":"demo-cleverapp-token"`)
+
+	second := s.Do(t, http.MethodPost, "/__fakebots/tenants", `{"fixture":"demo"}`)
+	require.Equal(t, http.StatusCreated, second.Status, string(second.Body))
+	require.NotContains(t, string(second.Body), `"id":"demo"`)
+	require.NotContains(t, string(second.Body), `demo-cleverapp-token`)
+	require.Contains(t, string(second.Body), `"name":"Магазин в Telegram"`)
+}
+
+func TestWholeReset(t *testing.T) {
+	s := newServer(t, emulator.WithSeed("demo"))
+	require.Equal(t, http.StatusCreated, s.Do(t, http.MethodPost, "/__fakebots/tenants", `{"id":"extra"}`).Status)
+	_, err := s.Control.SetClock(context.Background(), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), true)
+	require.NoError(t, err)
+
+	r := s.Do(t, http.MethodPost, "/__fakebots/reset", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	require.JSONEq(t, `{"reset":true,"seed_tenant":"demo"}`, string(r.Body))
+	require.Equal(t, http.StatusNotFound, s.Do(t, http.MethodGet, "/__fakebots/tenants/extra", nil).Status)
+	require.Equal(t, http.StatusOK, s.Do(t, http.MethodGet, "/__fakebots/tenants/demo", nil).Status)
+	clock, err := s.Control.Clock(context.Background())
+	require.NoError(t, err)
+	require.False(t, clock.Frozen)
+	require.WithinDuration(t, time.Now(), clock.Now, time.Minute)
+}
+
+func TestClockControl(t *testing.T) {
+	s := newServer(t)
+	ctx := context.Background()
+	frozen, err := s.Control.Freeze(ctx)
+	require.NoError(t, err)
+	require.True(t, frozen.Frozen)
+	advanced, err := s.Control.Advance(ctx, 90*time.Second)
+	require.NoError(t, err)
+	require.Equal(t, frozen.Now.Add(90*time.Second), advanced.Now)
+	at := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+	set, err := s.Control.SetClock(ctx, at, false)
+	require.NoError(t, err)
+	require.True(t, set.Now.Equal(at))
+	require.True(t, set.Frozen, "set keeps the clock frozen")
+
+	bySeconds := s.Do(t, http.MethodPost, "/__fakebots/clock/advance", `{"seconds": 1.5}`)
+	require.Equal(t, http.StatusOK, bySeconds.Status)
+	require.Contains(t, string(bySeconds.Body), `"now":"2031-05-06T07:08:10.5Z"`)
+
+	for _, bad := range []string{`{}`, `{"by":"soon"}`, `{"by":"-5s"}`, `{"seconds":"x"}`} {
+		r := s.Do(t, http.MethodPost, "/__fakebots/clock/advance", bad)
+		require.Equal(t, http.StatusBadRequest, r.Status, bad)
+	}
+	require.Equal(t, http.StatusBadRequest, s.Do(t, http.MethodPost, "/__fakebots/clock/set", `{}`).Status)
+	resumed := s.Do(t, http.MethodPost, "/__fakebots/clock/resume", nil)
+	require.Contains(t, string(resumed.Body), `"frozen":false`)
+	reset := s.Do(t, http.MethodPost, "/__fakebots/clock/reset", nil)
+	var state fakebotstest.ClockState
+	reset.JSON(t, &state)
+	require.WithinDuration(t, time.Now(), state.Now, time.Minute)
+}
+
+func TestRateLimitSwitch(t *testing.T) {
+	s := newServer(t)
+	require.JSONEq(t, `{"enabled":true}`, string(s.Do(t, http.MethodGet, "/__fakebots/rate-limits", nil).Body))
+	require.NoError(t, s.Control.SetRateLimits(context.Background(), false))
+	require.JSONEq(t, `{"enabled":false}`, string(s.Do(t, http.MethodGet, "/__fakebots/rate-limits", nil).Body))
+	require.Equal(t, http.StatusBadRequest, s.Do(t, http.MethodPut, "/__fakebots/rate-limits", `{}`).Status)
+}
+
+func TestControlUnknownPathsAndMethods(t *testing.T) {
+	s := newServer(t)
+	r := s.Do(t, http.MethodGet, "/__fakebots/nope", nil)
+	require.Equal(t, http.StatusNotFound, r.Status)
+	require.JSONEq(t, `{"error":"no control endpoint at /__fakebots/nope"}`, string(r.Body))
+	r = s.Do(t, http.MethodPatch, "/__fakebots/health", nil)
+	require.Equal(t, http.StatusMethodNotAllowed, r.Status)
+	require.JSONEq(t, `{"error":"PATCH is not allowed on /__fakebots/health"}`, string(r.Body))
+	r = s.Do(t, http.MethodGet, "/__fakebots/specs/telegram.yaml", nil)
+	require.Equal(t, http.StatusNotFound, r.Status)
+	r = s.Do(t, http.MethodPut, "/__fakebots/tenants/nobody/cleverapp/plan", `{"plan":"free"}`)
+	require.Equal(t, http.StatusNotFound, r.Status)
+	require.JSONEq(t, `{"error":"tenant not found"}`, string(r.Body))
+}
+
+func TestControlBodyCap(t *testing.T) {
+	s := newServer(t, emulator.WithMaxBodyBytes(64))
+	r := s.Do(t, http.MethodPost, "/__fakebots/tenants", `{"fixture":{"cleverapp":{"account":{"name":"`+strings.Repeat("x", 100)+`"}}}}`)
+	require.Equal(t, http.StatusRequestEntityTooLarge, r.Status, string(r.Body))
+}
+
+// TestControlSpecMatchesRoutes keeps specs/control.yaml and the control
+// routes in step: every documented path and method answers with something
+// other than the router's "no such endpoint".
+func TestControlSpecMatchesRoutes(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(specs.Control)
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate(context.Background()))
+	e, err := emulator.New(emulator.WithTick(0))
+	require.NoError(t, err)
+	t.Cleanup(func() { e.Close() })
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			concrete := strings.NewReplacer("{tenant}", "nobody", "{platform}", "cleverapp", "{fault}", "f0").Replace(path)
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, httptest.NewRequest(method, concrete, strings.NewReader(`{}`)))
+			require.NotEqual(t, http.StatusMethodNotAllowed, rec.Code, "%s %s", method, path)
+			require.NotContains(t, rec.Body.String(), "no control endpoint", "%s %s", method, path)
+		}
+	}
+}
+
+func TestSpecsAreServed(t *testing.T) {
+	s := newServer(t)
+	for _, name := range []string{"cleverapp", "onebot"} {
+		r := s.Do(t, http.MethodGet, "/__fakebots/specs/"+name+".yaml", nil)
+		require.Equal(t, http.StatusOK, r.Status)
+		require.Equal(t, "application/yaml", r.Header.Get("Content-Type"))
+		doc, err := openapi3.NewLoader().LoadFromData(r.Body)
+		require.NoError(t, err, name)
+		require.NotNil(t, doc.Paths.Find("/api/v1/sendMessage"), name)
+	}
+	onebot := s.Do(t, http.MethodGet, "/__fakebots/specs/onebot.yaml", nil)
+	require.Contains(t, string(onebot.Body), "https://app.onebot.tech")
+	require.NotContains(t, string(onebot.Body), "x-fidelity: documented", "Onebot documents no method")
+	r := s.Do(t, http.MethodGet, "/__fakebots/openapi.yaml", nil)
+	require.Equal(t, specs.Control, r.Body)
+}
+
+func TestCoverageEndpoint(t *testing.T) {
+	s := newServer(t)
+	var cov struct {
+		Data []emulator.CoverageRow
+	}
+	s.Do(t, http.MethodGet, "/__fakebots/coverage", nil).JSON(t, &cov)
+	require.NotEmpty(t, cov.Data)
+	seen := map[string]bool{}
+	for _, row := range cov.Data {
+		require.Contains(t, []string{"documented", "observed", "inferred"}, row.Fidelity, row.Operation)
+		require.NotEmpty(t, row.Source, row.Operation)
+		seen[row.Platform+"/"+row.Operation] = true
+	}
+	require.True(t, seen["cleverapp/sendMessage"])
+	require.True(t, seen["onebot/sendMessage"])
+	var md struct{ Markdown string }
+	s.Do(t, http.MethodGet, "/__fakebots/coverage?format=markdown", nil).JSON(t, &md)
+	require.Equal(t, emulator.CoverageMarkdown(cov.Data), md.Markdown)
+}
