@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -52,20 +53,38 @@ func WithFixture(fixture any) Option { return func(s *settings) { s.fixture = fi
 // between parallel subtests by calling it in the parent test.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	s, err := StartServer(opts...)
+	if err != nil {
+		t.Fatalf("fakebotstest: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// StartServer starts an emulator outside a test (in TestMain or an
+// example); Close stops it.
+func StartServer(opts ...Option) (*Server, error) {
+	set := settingsOf(opts)
+	e, err := emulator.New(append([]emulator.Option{emulator.WithTick(0)}, set.emulatorOpts...)...)
+	if err != nil {
+		return nil, err
+	}
+	ts := httptest.NewServer(e)
+	return &Server{URL: ts.URL, Emulator: e, Control: &Control{URL: ts.URL, Client: ts.Client()}, http: ts}, nil
+}
+
+// Close stops the server and releases the emulator.
+func (s *Server) Close() {
+	s.http.Close()
+	s.Emulator.Close()
+}
+
+func settingsOf(opts []Option) settings {
 	var s settings
 	for _, o := range opts {
 		o(&s)
 	}
-	e, err := emulator.New(append([]emulator.Option{emulator.WithTick(0)}, s.emulatorOpts...)...)
-	if err != nil {
-		t.Fatalf("fakebotstest: %v", err)
-	}
-	ts := httptest.NewServer(e)
-	t.Cleanup(func() {
-		ts.Close()
-		e.Close()
-	})
-	return &Server{URL: ts.URL, Emulator: e, Control: &Control{URL: ts.URL, Client: ts.Client()}, http: ts}
+	return s
 }
 
 // Client is an HTTP client for the server.
@@ -80,30 +99,48 @@ type Fake struct {
 // New starts an emulator, creates a fresh tenant and registers cleanup.
 func New(t testing.TB, opts ...Option) *Fake {
 	t.Helper()
-	s := NewServer(t, opts...)
-	var set settings
-	for _, o := range opts {
-		o(&set)
+	f, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("fakebotstest: %v", err)
 	}
-	return &Fake{Server: s, Tenant: s.newTenant(t, set.fixture)}
+	t.Cleanup(f.Close)
+	return f
+}
+
+// Start is New outside a test: an emulator with one fresh tenant. Close
+// stops it.
+func Start(opts ...Option) (*Fake, error) {
+	s, err := StartServer(opts...)
+	if err != nil {
+		return nil, err
+	}
+	tn, err := s.createTenant(settingsOf(opts).fixture)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return &Fake{Server: s, Tenant: tn}, nil
 }
 
 // NewTenant creates an isolated tenant on a shared server (optionally from a
 // fixture) and deletes it at cleanup.
 func (s *Server) NewTenant(t testing.TB, fixture any) *Tenant {
 	t.Helper()
-	return s.newTenant(t, fixture)
-}
-
-func (s *Server) newTenant(t testing.TB, fixture any) *Tenant {
-	t.Helper()
-	tn, err := s.Control.CreateTenant(context.Background(), fixture)
+	tn, err := s.createTenant(fixture)
 	if err != nil {
 		t.Fatalf("fakebotstest: create tenant: %v", err)
 	}
-	tn.server = s
 	t.Cleanup(func() { s.Control.DeleteTenant(context.Background(), tn.ID) })
 	return tn
+}
+
+func (s *Server) createTenant(fixture any) (*Tenant, error) {
+	tn, err := s.Control.CreateTenant(context.Background(), fixture)
+	if err != nil {
+		return nil, fmt.Errorf("create tenant: %w", err)
+	}
+	tn.server = s
+	return tn, nil
 }
 
 // Laravel holds a CleverApp or Onebot tenant's credentials and its base URL.

@@ -5,6 +5,9 @@ package jsonx
 import (
 	"bytes"
 	"encoding/json"
+	"math"
+	"strconv"
+	"unicode/utf8"
 )
 
 // Field is one key of an Object.
@@ -40,33 +43,93 @@ func (o Object) Get(key string) (any, bool) {
 
 // MarshalJSON writes the fields in order.
 func (o Object) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, f := range o {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, err := Marshal(f.Key, false)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(k)
-		buf.WriteByte(':')
-		v, err := Marshal(f.Value, false)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(v)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return (&encoder{}).object(nil, o)
 }
 
 // Marshal encodes v compactly with literal UTF-8 and no HTML escaping. With
 // escapeSlashes it also writes "/" as "\/", as PHP's json_encode does unless
-// JSON_UNESCAPED_SLASHES is set. A "/" can only occur inside JSON strings, so
-// replacing it after encoding is exact.
+// JSON_UNESCAPED_SLASHES is set.
 func Marshal(v any, escapeSlashes bool) ([]byte, error) {
+	return (&encoder{escapeSlashes: escapeSlashes}).value(make([]byte, 0, 512), v)
+}
+
+// PHP encodes v as PHP's json_encode(v, JSON_UNESCAPED_UNICODE) does.
+func PHP(v any) ([]byte, error) { return Marshal(v, true) }
+
+// encoder appends JSON for the types responses are built from without
+// reflection, and hands anything else to encoding/json.
+type encoder struct {
+	escapeSlashes bool
+}
+
+func (e *encoder) value(dst []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "null"...), nil
+	case string:
+		return e.string(dst, x), nil
+	case bool:
+		return strconv.AppendBool(dst, x), nil
+	case int:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(dst, x, 10), nil
+	case float64:
+		return appendFloat(dst, x)
+	case Object:
+		return e.object(dst, x)
+	case []any:
+		dst = append(dst, '[')
+		for i, item := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			var err error
+			if dst, err = e.value(dst, item); err != nil {
+				return nil, err
+			}
+		}
+		return append(dst, ']'), nil
+	case []string:
+		dst = append(dst, '[')
+		for i, s := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = e.string(dst, s)
+		}
+		return append(dst, ']'), nil
+	case json.RawMessage:
+		// Already JSON (the emulator's own, from its store): copied, with
+		// slashes escaped when asked.
+		if !e.escapeSlashes {
+			return append(dst, x...), nil
+		}
+		return append(dst, bytes.ReplaceAll(x, []byte("/"), []byte(`\/`))...), nil
+	}
+	return e.fallback(dst, v)
+}
+
+func (e *encoder) object(dst []byte, o Object) ([]byte, error) {
+	dst = append(dst, '{')
+	for i, f := range o {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = e.string(dst, f.Key)
+		dst = append(dst, ':')
+		var err error
+		if dst, err = e.value(dst, f.Value); err != nil {
+			return nil, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// fallback encodes other types with encoding/json (HTML escaping off, as
+// here). A "/" can only occur inside JSON strings, so escaping it
+// afterwards is exact.
+func (e *encoder) fallback(dst []byte, v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -74,11 +137,87 @@ func Marshal(v any, escapeSlashes bool) ([]byte, error) {
 		return nil, err
 	}
 	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if escapeSlashes {
+	if e.escapeSlashes {
 		out = bytes.ReplaceAll(out, []byte("/"), []byte(`\/`))
 	}
-	return out, nil
+	return append(dst, out...), nil
 }
 
-// PHP encodes v as PHP's json_encode(v, JSON_UNESCAPED_UNICODE) does.
-func PHP(v any) ([]byte, error) { return Marshal(v, true) }
+const hex = "0123456789abcdef"
+
+// string writes s as encoding/json does with HTML escaping off (and "/" as
+// "\/" when asked): short escapes for \b \f \n \r \t, \u00XX for other
+// control characters, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
+func (e *encoder) string(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' && (b != '/' || !e.escapeSlashes) {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '"', '\\', '/':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// appendFloat writes a number as encoding/json does.
+func appendFloat(dst []byte, f float64) ([]byte, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return nil, &json.UnsupportedValueError{Str: strconv.FormatFloat(f, 'g', -1, 64)}
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9, as encoding/json does
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst, nil
+}
