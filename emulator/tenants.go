@@ -64,9 +64,21 @@ func (e *Emulator) CreateTenant(ctx context.Context, req TenantRequest) (jsonx.O
 			return &conflictError{fmt.Sprintf("tenant %q already exists", id)}
 		}
 		info, err = e.provision(tx, tn, fixture)
-		return err
+		if err != nil {
+			return err
+		}
+		return keepInfo(tx, id, info)
 	})
 	return info, err
+}
+
+// keepInfo stores the creation answer, so reading a tenant is one query.
+func keepInfo(tx *store.Tx, id string, info jsonx.Object) error {
+	raw, err := jsonx.Marshal(info, false)
+	if err != nil {
+		return err
+	}
+	return tx.SetTenantInfo(id, raw)
 }
 
 // resolveFixture turns the request's fixture (name, inline object or
@@ -131,10 +143,12 @@ func (e *Emulator) provision(tx *store.Tx, tn store.Tenant, fixture json.RawMess
 	return info, nil
 }
 
-// TenantInfo re-derives a tenant's id and credentials.
-func (e *Emulator) TenantInfo(ctx context.Context, id string) (jsonx.Object, error) {
-	var info jsonx.Object
-	err := e.rebuild(ctx, id, false, &info)
+// TenantInfo returns a tenant's creation answer: its id and credentials.
+func (e *Emulator) TenantInfo(ctx context.Context, id string) (json.RawMessage, error) {
+	info, err := e.store.TenantInfo(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrTenantNotFound
+	}
 	return info, err
 }
 
@@ -142,28 +156,17 @@ func (e *Emulator) TenantInfo(ctx context.Context, id string) (jsonx.Object, err
 // same fixture, credentials and bot ids; journal, faults and limit counters
 // for it are cleared.
 func (e *Emulator) ResetTenant(ctx context.Context, id string) (jsonx.Object, error) {
-	var info jsonx.Object
-	if err := e.rebuild(ctx, id, true, &info); err != nil {
-		return nil, err
-	}
-	e.forget(id)
-	return info, nil
-}
-
-// rebuild provisions the tenant again inside a transaction. Without reset the
-// transaction is rolled back: it only recomputes the tenant's summary.
-func (e *Emulator) rebuild(ctx context.Context, id string, reset bool, info *jsonx.Object) error {
 	tn, err := e.store.Tenant(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return ErrTenantNotFound
+		return nil, ErrTenantNotFound
 	} else if err != nil {
-		return err
+		return nil, err
 	}
 	fixture, err := storedFixture(tn.Fixture)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	errDryRun := errors.New("dry run")
+	var info jsonx.Object
 	err = e.store.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.DeleteTenant(id); err != nil {
 			return err
@@ -171,18 +174,16 @@ func (e *Emulator) rebuild(ctx context.Context, id string, reset bool, info *jso
 		if err := tx.InsertTenant(tn); err != nil {
 			return err
 		}
-		if *info, err = e.provision(tx, tn, fixture); err != nil {
+		if info, err = e.provision(tx, tn, fixture); err != nil {
 			return err
 		}
-		if !reset {
-			return errDryRun
-		}
-		return nil
+		return keepInfo(tx, id, info)
 	})
-	if errors.Is(err, errDryRun) {
-		return nil
+	if err != nil {
+		return nil, err
 	}
-	return err
+	e.forget(id)
+	return info, nil
 }
 
 // DeleteTenant removes a tenant and everything it owns.

@@ -27,21 +27,20 @@ func printBanner(ctx context.Context, w io.Writer, e *emulator.Emulator, base st
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	info, err := e.TenantInfo(ctx, id)
+	raw, err := e.TenantInfo(ctx, id)
 	if err != nil {
 		return err
 	}
+	var info map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &info); err != nil {
+		return err
+	}
 	fmt.Fprintf(&b, "\nSeed tenant %q:\n", id)
-	for _, field := range info[1:] {
-		creds, err := json.Marshal(field.Value)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(&b, "\n  %s: %s\n", field.Key, creds)
-		for _, p := range e.Platforms() {
-			if d, ok := p.(platform.Demonstrator); ok && p.Name() == field.Key {
-				fmt.Fprintf(&b, "  %s\n", d.CurlExample(base, creds))
-			}
+	for _, p := range e.Platforms() {
+		creds := info[p.Name()]
+		fmt.Fprintf(&b, "\n  %s: %s\n", p.Name(), creds)
+		if d, ok := p.(platform.Demonstrator); ok {
+			fmt.Fprintf(&b, "  %s\n", d.CurlExample(base, creds))
 		}
 	}
 	b.WriteString("\n")

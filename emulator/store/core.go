@@ -33,6 +33,22 @@ func (t *Tx) InsertTenant(tn Tenant) error {
 	return err
 }
 
+// SetTenantInfo keeps the tenant's creation answer.
+func (t *Tx) SetTenantInfo(id string, info []byte) error {
+	_, err := t.Exec(`UPDATE tenants SET info = ? WHERE id = ?`, string(info), id)
+	return err
+}
+
+// TenantInfo reads the tenant's creation answer.
+func (s *Store) TenantInfo(ctx context.Context, id string) (json.RawMessage, error) {
+	var info string
+	err := s.QueryRow(ctx, `SELECT info FROM tenants WHERE id = ?`, id).Scan(&info)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return json.RawMessage(info), err
+}
+
 // DeleteTenant removes the tenant and, by cascade, all its state.
 func (t *Tx) DeleteTenant(id string) (bool, error) {
 	res, err := t.Exec(`DELETE FROM tenants WHERE id = ?`, id)

@@ -4,6 +4,7 @@ CREATE TABLE tenants (
     seed       INTEGER NOT NULL,           -- seeds the tenant's credentials and ids, so a reset restores them
     faker_seed INTEGER NOT NULL,           -- seeds gofakeit, so a reset regenerates the same data
     fixture    TEXT NOT NULL DEFAULT '',   -- fixture name or inline fixture (JSON)
+    info       TEXT NOT NULL DEFAULT '{}', -- the creation answer: id and credentials per platform (JSON)
     created_at INTEGER NOT NULL            -- unix microseconds
 );
 
