@@ -48,6 +48,9 @@ func (f *Fault) Validate() error {
 	if f.Count == 0 {
 		f.Count = 1
 	}
+	if string(f.Body) == "null" {
+		f.Body = nil // "body": null is no body
+	}
 	return nil
 }
 

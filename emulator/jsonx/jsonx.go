@@ -105,7 +105,7 @@ func (e *encoder) value(dst []byte, v any) ([]byte, error) {
 		if !e.escapeSlashes {
 			return append(dst, x...), nil
 		}
-		return append(dst, bytes.ReplaceAll(x, []byte("/"), []byte(`\/`))...), nil
+		return appendEscapedSlashes(dst, x), nil
 	}
 	return e.fallback(dst, v)
 }
@@ -138,9 +138,31 @@ func (e *encoder) fallback(dst []byte, v any) ([]byte, error) {
 	}
 	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if e.escapeSlashes {
-		out = bytes.ReplaceAll(out, []byte("/"), []byte(`\/`))
+		return appendEscapedSlashes(dst, out), nil
 	}
 	return append(dst, out...), nil
+}
+
+// appendEscapedSlashes appends the JSON text b with every "/" written as
+// "\/". A "/" can only occur inside JSON strings, and so can a backslash:
+// an escape sequence is copied whole, so a "\/" already there (a raw
+// message from a PHP client, say) is not escaped twice.
+func appendEscapedSlashes(dst, b []byte) []byte {
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '\\':
+			dst = append(dst, c)
+			if i+1 < len(b) {
+				i++
+				dst = append(dst, b[i])
+			}
+		case '/':
+			dst = append(dst, '\\', '/')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 const hex = "0123456789abcdef"

@@ -45,6 +45,13 @@ func ParseRules(raw []map[string]string) (Rules, error) {
 				if !knownRules[name] {
 					return nil, fmt.Errorf("x-rules: %s: unknown rule %q", field, name)
 				}
+				if n := minArgs[name]; len(r.Args) < n {
+					plural := ""
+					if n > 1 {
+						plural = "s"
+					}
+					return nil, fmt.Errorf("x-rules: %s: rule %q needs %d argument%s", field, name, n, plural)
+				}
 				fr.Rules = append(fr.Rules, r)
 			}
 			out = append(out, fr)
@@ -60,6 +67,10 @@ var knownRules = map[string]bool{
 	"in": true, "max": true, "min": true, "between": true, "size": true,
 	"email": true, "url": true, "json": true,
 }
+
+// minArgs are the arguments a rule cannot do without (validation would
+// index them).
+var minArgs = map[string]int{"max": 1, "min": 1, "size": 1, "between": 2}
 
 // implicit rules run on missing values; after one fails Laravel stops
 // validating that field.

@@ -198,7 +198,7 @@ func isInteger(v any) bool {
 	case string:
 		s := strings.TrimSpace(x)
 		if s == "" || (len(s) > 1 && (s[0] == '0' || (s[0] == '-' || s[0] == '+') && len(s) > 1 && s[1] == '0')) {
-			return s == "0"
+			return s == "-0" || s == "+0" // PHP's special cases; any other leading zero fails
 		}
 		_, err := strconv.ParseInt(s, 10, 64)
 		return err == nil

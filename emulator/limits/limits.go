@@ -76,14 +76,16 @@ func (l *Limiter) Hit(now time.Time, key string, rules ...Rule) ([]Verdict, *Ver
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	verdicts := make([]Verdict, len(rules))
+	if !l.enabled {
+		for i, r := range rules {
+			verdicts[i] = Verdict{Rule: r, Allowed: true, Remaining: r.Limit, ResetAt: now.Add(r.Window)}
+		}
+		return verdicts, nil
+	}
 	var refused *Verdict
 	for i, r := range rules {
 		w := l.current(now, key, r)
 		verdicts[i] = Verdict{Rule: r, Allowed: true, Remaining: r.Limit - w.hits - 1, ResetAt: w.start.Add(r.Window)}
-		if !l.enabled {
-			verdicts[i].Remaining = r.Limit
-			continue
-		}
 		if w.hits >= r.Limit {
 			verdicts[i].Allowed, verdicts[i].Remaining = false, 0
 			if refused == nil {
@@ -91,7 +93,7 @@ func (l *Limiter) Hit(now time.Time, key string, rules ...Rule) ([]Verdict, *Ver
 			}
 		}
 	}
-	if refused != nil || !l.enabled {
+	if refused != nil {
 		return verdicts, refused
 	}
 	for _, r := range rules {

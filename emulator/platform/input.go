@@ -170,7 +170,7 @@ func ParseInput(r *Request, opt InputOptions) (in Input, body any, err error) {
 // value, as PHP does.
 func mergeForm(in Input, values url.Values) {
 	for key, vals := range values {
-		name, path := splitKey(key)
+		name, path := splitKey(strings.ToValidUTF8(key, "\uFFFD"))
 		for _, v := range vals {
 			setPath(in, name, path, strings.ToValidUTF8(v, "\uFFFD"))
 		}

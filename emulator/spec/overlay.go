@@ -49,6 +49,9 @@ func Overlay(base, overlay []byte) ([]byte, error) {
 	return yaml.Marshal(b)
 }
 
+// merge deep-merges src into dst. Maps and lists from src are copied, so
+// defaults merged into many operations never share a map a later patch of
+// one operation could change for all.
 func merge(dst, src map[string]any) {
 	for k, v := range src {
 		if sv, ok := v.(map[string]any); ok {
@@ -57,6 +60,24 @@ func merge(dst, src map[string]any) {
 				continue
 			}
 		}
-		dst[k] = v
+		dst[k] = deepCopy(v)
 	}
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = deepCopy(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopy(e)
+		}
+		return out
+	}
+	return v
 }

@@ -7,11 +7,13 @@ package spec
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -59,8 +61,32 @@ func (o *Operation) Extension(name string, v any) (bool, error) {
 	return decodeExtension(o.Op.Extensions, name, v)
 }
 
-// Load parses and checks a platform's document.
+// loaded caches parsed documents by platform and content: parsing and
+// checking a document costs tens of milliseconds, and every emulator in a
+// test binary would otherwise pay it again for the same embedded bytes.
+var loaded sync.Map // cacheKey → *Spec
+
+type cacheKey struct {
+	platform string
+	sum      [sha256.Size]byte
+}
+
+// Load parses and checks a platform's document. The Spec is shared by every
+// caller that loads the same bytes and must be treated as read-only.
 func Load(platform string, raw []byte) (*Spec, error) {
+	key := cacheKey{platform, sha256.Sum256(raw)}
+	if s, ok := loaded.Load(key); ok {
+		return s.(*Spec), nil
+	}
+	s, err := load(platform, raw)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := loaded.LoadOrStore(key, s)
+	return actual.(*Spec), nil
+}
+
+func load(platform string, raw []byte) (*Spec, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(raw)
 	if err != nil {

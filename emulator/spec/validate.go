@@ -52,8 +52,8 @@ func collect(err error, out *[]FieldError) {
 	}
 	field := strings.Join(se.JSONPointer(), ".")
 	if se.SchemaField == "required" {
-		// kin-openapi reports a missing property at its parent; name the property.
-		if name := quoted(se.Reason); name != "" {
+		// Name the missing property, unless kin-openapi's pointer already ends with it.
+		if name := quoted(se.Reason); name != "" && !strings.HasSuffix("."+field, "."+name) {
 			field = strings.TrimPrefix(field+"."+name, ".")
 		}
 	}
