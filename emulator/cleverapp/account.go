@@ -1,6 +1,8 @@
 package cleverapp
 
 import (
+	"fmt"
+
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/laravel"
 	"github.com/fakebots/fakebots/emulator/platform"
@@ -28,4 +30,15 @@ func (p *Platform) getMe(r *platform.Request) (any, error) {
 		{Key: "phone", Value: phone},
 		{Key: "created_at", Value: laravel.Time(store.FromMicros(created))},
 	}}}, nil
+}
+
+// loginPage is where Laravel sends a guest that does not expect JSON; a
+// client following the redirect lands on the web app's login form.
+func (p *Platform) loginPage(r *platform.Request) (any, error) {
+	return htmlPage(fmt.Sprintf(`<!DOCTYPE html>
+<html lang="ru">
+<head><meta charset="utf-8"><title>%s — Вход</title></head>
+<body><form method="POST" action="%s/login"><input type="email" name="email"><input type="password" name="password"><button type="submit">Войти</button></form></body>
+</html>
+`, p.brand.Title, r.BaseURL)), nil
 }

@@ -32,10 +32,12 @@ type contact struct {
 
 const contactColumns = `id, bot_id, name, messenger, phone, email, telegram_id, telegram_username, viber_id, vk_id, address, utm, referrer_id, created_at`
 
-func scanContact(row interface{ Scan(...any) error }) (contact, error) {
+// scanContact reads a row of contactColumns, followed by the extra
+// destinations given (a window count, say).
+func scanContact(row interface{ Scan(...any) error }, extra ...any) (contact, error) {
 	var c contact
-	err := row.Scan(&c.ID, &c.BotID, &c.Name, &c.Messenger, &c.Phone, &c.Email, &c.TelegramID, &c.TelegramUsername,
-		&c.ViberID, &c.VKID, &c.Address, &c.UTM, &c.ReferrerID, &c.CreatedAt)
+	err := row.Scan(append([]any{&c.ID, &c.BotID, &c.Name, &c.Messenger, &c.Phone, &c.Email, &c.TelegramID, &c.TelegramUsername,
+		&c.ViberID, &c.VKID, &c.Address, &c.UTM, &c.ReferrerID, &c.CreatedAt}, extra...)...)
 	return c, err
 }
 
@@ -119,11 +121,9 @@ func (p *Platform) getContacts(r *platform.Request) (any, error) {
 
 	where := `tenant_id = ? AND brand = ? AND (? = 0 OR bot_id = ?) AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?)`
 	args := []any{r.TenantID(), p.brand.Name, flag(hasBot), botID, flag(hasFrom), from * 1_000_000, flag(hasTo), (to + 1) * 1_000_000}
-	var total int
-	if err := p.store().QueryRow(r.Context(), `SELECT COUNT(*) FROM ca_contacts WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, err
-	}
-	rows, err := p.store().Query(r.Context(), `SELECT `+contactColumns+` FROM ca_contacts WHERE `+where+` ORDER BY id LIMIT ? OFFSET ?`,
+	// The window count gives the total with the page in one query; only a
+	// page past the end needs a separate count.
+	rows, err := p.store().Query(r.Context(), `SELECT `+contactColumns+`, COUNT(*) OVER () FROM ca_contacts WHERE `+where+` ORDER BY id LIMIT ? OFFSET ?`,
 		append(args, page.PerPage, page.Offset())...)
 	if err != nil {
 		return nil, err
@@ -131,8 +131,9 @@ func (p *Platform) getContacts(r *platform.Request) (any, error) {
 	defer rows.Close()
 	with := strings.Split(in.String("with"), ",")
 	data := []any{}
+	total := -1
 	for rows.Next() {
-		c, err := scanContact(rows)
+		c, err := scanContact(rows, &total)
 		if err != nil {
 			return nil, err
 		}
@@ -157,6 +158,11 @@ func (p *Platform) getContacts(r *platform.Request) (any, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if total < 0 {
+		if err := p.store().QueryRow(r.Context(), `SELECT COUNT(*) FROM ca_contacts WHERE `+where, args...).Scan(&total); err != nil {
+			return nil, err
+		}
 	}
 	return laravel.Paginated(data, r.BaseURL+r.Path, page, total), nil
 }

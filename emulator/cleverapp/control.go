@@ -2,6 +2,7 @@ package cleverapp
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/fakebots/fakebots/emulator/platform"
@@ -29,4 +30,13 @@ func (p *Platform) setPlan(c *platform.ControlRequest) (int, any, error) {
 		return err
 	})
 	return http.StatusOK, map[string]string{"plan": body.Plan}, err
+}
+
+// CurlExample calls getMe with the tenant's token.
+func (p *Platform) CurlExample(baseURL string, credentials json.RawMessage) string {
+	var c struct {
+		APIToken string `json:"api_token"`
+	}
+	json.Unmarshal(credentials, &c)
+	return fmt.Sprintf("curl -s -H 'X-Requested-With: XMLHttpRequest' '%s/%s/api/v1/getMe?api_token=%s'", baseURL, p.brand.Name, c.APIToken)
 }

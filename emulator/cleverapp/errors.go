@@ -77,7 +77,13 @@ func (p *Platform) Render(r *platform.Request, result any, err error) platform.R
 	return resp
 }
 
+// htmlPage is a result rendered as an HTML page rather than JSON.
+type htmlPage string
+
 func (p *Platform) render(r *platform.Request, result any, err error) platform.Response {
+	if page, ok := result.(htmlPage); ok && err == nil {
+		return platform.Response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/html; charset=UTF-8"}}, Body: []byte(page)}
+	}
 	if err == nil {
 		return laravel.JSON(http.StatusOK, result)
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/platform"
@@ -23,12 +21,20 @@ import (
 //	      messenger: telegram
 //	      tags: [Горячий, Акция]        # declared in the bot
 //	      variables: [Город]            # each generated contact gets a value
-//	      contacts: 20                  # generated with gofakeit
+//	      contacts: 20                  # generated with gofakeit, or listed (see fixtureContact)
+//	      accounts: [RUB]               # a money account per contact, generated balance
+//	      crypto_accounts: [BTC]        # a crypto account per contact, generated balance
+//	      referrals: 2                  # generated contacts form an invite tree, ≤ 2 invites each
+//	  lists:                            # list schemas (see fixtureList)
+//	    - name: Заказы
+//	      fields: [{slug: name, name: Название, type: string, is_required: true}]
+//	      items: 20
 type fixtureSection struct {
 	APIToken string         `json:"api_token"`
 	Plan     string         `json:"plan"`
 	Account  fixtureAccount `json:"account"`
 	Bots     []fixtureBot   `json:"bots"`
+	Lists    []fixtureList  `json:"lists"`
 }
 
 type fixtureAccount struct {
@@ -38,24 +44,33 @@ type fixtureAccount struct {
 }
 
 type fixtureBot struct {
-	Name      string   `json:"name"`
-	Messenger string   `json:"messenger"`
-	Tags      []string `json:"tags"`
-	Variables []string `json:"variables"`
-	Contacts  int      `json:"contacts"`
+	Name           string          `json:"name"`
+	Messenger      string          `json:"messenger"`
+	Tags           []string        `json:"tags"`
+	Variables      []string        `json:"variables"`
+	Contacts       fixtureContacts `json:"contacts"`
+	Accounts       []string        `json:"accounts"`
+	CryptoAccounts []string        `json:"crypto_accounts"`
+	Referrals      int             `json:"referrals"`
 }
 
 // defaultBot is the bot every tenant has when its fixture names none.
 var defaultBot = fixtureBot{Name: "Bot", Messenger: "telegram"}
+
+// decodeStrict decodes JSON refusing unknown keys, so a misspelt fixture
+// key is an error rather than silently ignored.
+func decodeStrict(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
 
 func decodeFixture(raw json.RawMessage) (fixtureSection, error) {
 	var f fixtureSection
 	if len(raw) == 0 || string(raw) == "null" {
 		return f, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := decodeStrict(raw, &f); err != nil {
 		return f, err
 	}
 	if f.Plan != "" && f.Plan != PlanPro && f.Plan != PlanFree {
@@ -65,11 +80,20 @@ func decodeFixture(raw json.RawMessage) (fixtureSection, error) {
 		if _, ok := messengerField[b.Messenger]; !ok {
 			return f, fmt.Errorf("bot %q: unknown messenger %q", b.Name, b.Messenger)
 		}
+		if b.Referrals < 0 {
+			return f, fmt.Errorf("bot %q: referrals must not be negative", b.Name)
+		}
+	}
+	for _, l := range f.Lists {
+		if err := l.check(f.Bots); err != nil {
+			return f, fmt.Errorf("list %q: %w", l.Name, err)
+		}
 	}
 	return f, nil
 }
 
-// Provision creates the brand's account, token and bots for a tenant.
+// Provision creates the brand's account, token, bots with their contacts,
+// and lists for a tenant.
 func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 	f, err := decodeFixture(s.Fixture)
 	if err != nil {
@@ -101,12 +125,21 @@ func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 		f.Bots = []fixtureBot{defaultBot}
 	}
 	bots := []any{}
+	botIDs := map[string]int64{}
 	for _, b := range f.Bots {
 		id, err := p.provisionBot(tx, s, b)
 		if err != nil {
 			return nil, err
 		}
+		if _, seen := botIDs[b.Name]; !seen {
+			botIDs[b.Name] = id
+		}
 		bots = append(bots, jsonx.Object{{Key: "id", Value: id}, {Key: "name", Value: b.Name}, {Key: "messenger", Value: b.Messenger}})
+	}
+	for i, l := range f.Lists {
+		if err := p.provisionList(tx, s, l, i, botIDs); err != nil {
+			return nil, err
+		}
 	}
 	return jsonx.Object{
 		{Key: "api_token", Value: token},
@@ -142,7 +175,7 @@ func randomToken(s platform.Setup, n int) string {
 }
 
 // provisionBot creates a bot with an id drawn from the tenant's seed (so a
-// reset keeps it), its tags and variables, and its generated contacts.
+// reset keeps it), its tags, and its contacts with their accounts.
 func (p *Platform) provisionBot(tx *store.Tx, s platform.Setup, b fixtureBot) (int64, error) {
 	if b.Name == "" {
 		b.Name = defaultBot.Name
@@ -165,60 +198,5 @@ func (p *Platform) provisionBot(tx *store.Tx, s platform.Setup, b fixtureBot) (i
 			return 0, err
 		}
 	}
-	for i := 0; i < b.Contacts; i++ {
-		if err := p.generateContact(tx, s, id, b, i); err != nil {
-			return 0, err
-		}
-	}
-	return id, nil
-}
-
-// generateContact makes one fake contact of a bot, with values for the
-// bot's variables and some of its tags.
-func (p *Platform) generateContact(tx *store.Tx, s platform.Setup, botID int64, b fixtureBot, n int) error {
-	f := s.Faker
-	// Spread creation over the 30 days before the tenant, oldest first.
-	created := s.Now.Add(-30 * 24 * time.Hour * time.Duration(b.Contacts-n) / time.Duration(b.Contacts))
-	phone := fakePhone(f)
-	var tgID, tgUser, viberID, vkID any
-	switch b.Messenger {
-	case "telegram":
-		tgID, tgUser = strconv.Itoa(100000000+f.Number(0, 899999999)), f.Username()
-	case "viber":
-		viberID = f.LetterN(22) + "=="
-	case "vk":
-		vkID = strconv.Itoa(f.Number(1000000, 799999999))
-	}
-	var utm any
-	if f.Bool() {
-		utm = fmt.Sprintf(`{"utm_source":%q,"utm_medium":"cpc","utm_campaign":%q,"utm_term":null,"utm_content":null}`,
-			f.RandomString([]string{"yandex", "vk", "telegram", "landing"}), f.RandomString([]string{"spring_sale", "welcome", "retarget"}))
-	}
-	at := store.Micros(created)
-	contactID, err := tx.Insert(`INSERT INTO ca_contacts (tenant_id, brand, bot_id, name, messenger, phone, email, telegram_id, telegram_username, viber_id, vk_id, address, utm, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.TenantID, p.brand.Name, botID, fakeName(f), b.Messenger, phone, f.Email(), tgID, tgUser, viberID, vkID, fakeAddress(f), utm, at, at)
-	if err != nil {
-		return err
-	}
-	for _, name := range b.Variables {
-		v := fakeVariable(f, name)
-		varID, err := declareVariable(tx, s.TenantID, botID, name, s.Now)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(`INSERT INTO ca_contact_variables (contact_id, variable_id, value, deletable, updated_at) VALUES (?, ?, ?, 0, ?)`,
-			contactID, varID, v, at); err != nil {
-			return err
-		}
-	}
-	for _, tag := range b.Tags {
-		if f.Number(0, 2) == 0 {
-			if _, err := tx.Exec(`INSERT INTO ca_contact_tags (contact_id, tag_id, created_at) SELECT ?, id, ? FROM ca_tags WHERE bot_id = ? AND name = ?`,
-				contactID, at, botID, tag); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return id, p.provisionContacts(tx, s, id, b)
 }

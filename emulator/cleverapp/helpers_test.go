@@ -2,10 +2,15 @@ package cleverapp_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -46,21 +51,92 @@ func assertGolden(t *testing.T, name string, r *fakebotstest.Response) {
 // (the service sends compact JSON; the docs pretty-print it).
 func assertDocumented(t *testing.T, name string, body []byte) {
 	t.Helper()
-	doc, err := os.ReadFile(filepath.Join("testdata", "docs", name))
-	require.NoError(t, err)
-	var compact bytes.Buffer
-	require.NoError(t, json.Compact(&compact, doc))
-	require.Equal(t, compact.String(), string(body))
+	require.Equal(t, documented(t, name), string(body))
 }
 
 // checkSpec validates a response against the operation in specs/cleverapp.yaml.
 func checkSpec(t *testing.T, f *fakebotstest.Fake, op string, r *fakebotstest.Response) {
 	t.Helper()
+	checkSpecOf(t, f, "cleverapp", op, r)
+}
+
+// checkSpecOf validates a response against a brand's spec (Onebot's is
+// CleverApp's with the overlay applied).
+func checkSpecOf(t *testing.T, f *fakebotstest.Fake, brand, op string, r *fakebotstest.Response) {
+	t.Helper()
 	for _, p := range f.Emulator.Platforms() {
-		if p.Name() == "cleverapp" {
+		if p.Name() == brand {
 			spectest.ValidateResponse(t, p.Spec(), op, r.Status, r.Header, r.Body)
 			return
 		}
 	}
-	t.Fatal("no cleverapp platform")
+	t.Fatal("no platform " + brand)
+}
+
+// callAs invokes a method as a tenant of a shared server: JSON body, token
+// in the query, X-Requested-With set.
+func callAs(t *testing.T, s *fakebotstest.Server, tn *fakebotstest.Tenant, method, op string, params any) *fakebotstest.Response {
+	t.Helper()
+	return s.Do(t, method, tn.CleverApp.BaseURL+"/"+op+"?api_token="+tn.CleverApp.APIToken, params,
+		"X-Requested-With", "XMLHttpRequest")
+}
+
+// callForm invokes a method with a urlencoded form body, as PHP clients do.
+func callForm(t *testing.T, f *fakebotstest.Fake, op string, form url.Values) *fakebotstest.Response {
+	t.Helper()
+	return callRaw(t, f, op, "application/x-www-form-urlencoded", form.Encode())
+}
+
+// callRaw POSTs a body as it is, for bodies whose key order matters.
+func callRaw(t *testing.T, f *fakebotstest.Fake, op, contentType, body string) *fakebotstest.Response {
+	t.Helper()
+	return f.Do(t, http.MethodPost, f.Tenant.CleverApp.BaseURL+"/"+op+"?api_token="+f.Tenant.CleverApp.APIToken, body,
+		"X-Requested-With", "XMLHttpRequest", "Content-Type", contentType)
+}
+
+// ok calls a method that must succeed, checks the answer against the spec
+// and decodes it into out (when not nil).
+func ok(t *testing.T, f *fakebotstest.Fake, method, op string, params, out any) *fakebotstest.Response {
+	t.Helper()
+	r := call(t, f, method, op, params)
+	require.Equal(t, http.StatusOK, r.Status, "%s: %s", op, r.Body)
+	checkSpec(t, f, op, r)
+	if out != nil {
+		r.JSON(t, out)
+	}
+	return r
+}
+
+// assertAnswer checks a response's status and exact body, and the spec.
+func assertAnswer(t *testing.T, f *fakebotstest.Fake, op string, r *fakebotstest.Response, status int, body string) {
+	t.Helper()
+	require.Equal(t, status, r.Status, "%s: %s", op, r.Body)
+	require.Equal(t, body, string(r.Body), op)
+	checkSpec(t, f, op, r)
+}
+
+// at freezes the emulator's clock at an RFC 3339 instant.
+func at(t *testing.T, f *fakebotstest.Fake, instant string) time.Time {
+	t.Helper()
+	now, err := time.Parse(time.RFC3339, instant)
+	require.NoError(t, err)
+	_, err = f.Control.SetClock(context.Background(), now, true)
+	require.NoError(t, err)
+	return now
+}
+
+// withPlatformBase replaces the documented examples' host (the docs link to
+// watbot.ru, the backend they were copied from) by the emulator's.
+func withPlatformBase(doc string, f *fakebotstest.Fake) string {
+	return strings.ReplaceAll(doc, `https:\/\/watbot.ru\/api\/v1`, strings.ReplaceAll(f.Tenant.CleverApp.BaseURL, "/", `\/`))
+}
+
+// documented reads a documented body from testdata/docs, compacted.
+func documented(t *testing.T, name string) string {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("testdata", "docs", name))
+	require.NoError(t, err)
+	var compact bytes.Buffer
+	require.NoError(t, json.Compact(&compact, doc))
+	return compact.String()
 }

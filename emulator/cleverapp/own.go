@@ -10,7 +10,8 @@ import (
 // ownedTables are the tables whose ids the API takes, with the model name
 // Laravel's findOrFail reports.
 var ownedTables = map[string]bool{
-	"ca_bots": true, "ca_contacts": true, "ca_money_accounts": true, "ca_list_schemas": true, "ca_list_items": true,
+	"ca_bots": true, "ca_contacts": true, "ca_money_accounts": true, "ca_crypto_accounts": true,
+	"ca_list_schemas": true, "ca_list_items": true,
 }
 
 // missing explains why id was not found among the caller's rows of table:

@@ -4,10 +4,10 @@
 package cleverapp
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/fakebots/fakebots/emulator/laravel"
 	"github.com/fakebots/fakebots/emulator/platform"
@@ -48,6 +48,16 @@ func NewCleverApp(env *platform.Env) (platform.Platform, error) {
 
 // NewOnebot builds Onebot: the CleverApp document with specs/onebot.yaml laid over it.
 func NewOnebot(env *platform.Env) (platform.Platform, error) {
+	raw, err := onebotSpec()
+	if err != nil {
+		return nil, err
+	}
+	return newPlatform(brandOnebot, raw, env)
+}
+
+// onebotSpec lays the embedded overlay over the embedded CleverApp document,
+// once per process: both are constants, and the merge costs milliseconds.
+var onebotSpec = sync.OnceValues(func() ([]byte, error) {
 	base, err := specs.Platform("cleverapp")
 	if err != nil {
 		return nil, err
@@ -56,12 +66,8 @@ func NewOnebot(env *platform.Env) (platform.Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := spec.Overlay(base, overlay)
-	if err != nil {
-		return nil, err
-	}
-	return newPlatform(brandOnebot, raw, env)
-}
+	return spec.Overlay(base, overlay)
+})
 
 func newPlatform(b Brand, raw []byte, env *platform.Env) (*Platform, error) {
 	s, err := spec.Load(b.Name, raw)
@@ -85,7 +91,8 @@ func newPlatform(b Brand, raw []byte, env *platform.Env) (*Platform, error) {
 // routes maps every operation id of the spec to its handler.
 func (p *Platform) routes() map[string]platform.Handler {
 	return map[string]platform.Handler{
-		"getMe": p.getMe,
+		"loginPage": p.loginPage,
+		"getMe":     p.getMe,
 
 		"getContacts":           p.getContacts,
 		"createOrUpdateContact": p.createOrUpdateContact,
@@ -98,6 +105,35 @@ func (p *Platform) routes() map[string]platform.Handler {
 		"getContactTags":       p.getContactTags,
 		"attachTagToContact":   p.attachTagToContact,
 		"detachTagFromContact": p.detachTagFromContact,
+
+		"getContactAccounts":              p.getContactAccounts,
+		"addContactAccount":               p.addContactAccount,
+		"deleteContactAccount":            p.deleteContactAccount,
+		"addFundsToContactAccount":        p.addFundsToContactAccount,
+		"withdrawFundsFromContactAccount": p.withdrawFundsFromContactAccount,
+
+		"getContactCryptoAccounts":              p.getContactCryptoAccounts,
+		"addContactCryptoAccount":               p.addContactCryptoAccount,
+		"deleteContactCryptoAccount":            p.deleteContactCryptoAccount,
+		"addFundsToContactCryptoAccount":        p.addFundsToContactCryptoAccount,
+		"withdrawFundsFromContactCryptoAccount": p.withdrawFundsFromContactCryptoAccount,
+
+		"getReferrers":      p.getReferrers,
+		"getReferrals":      p.getReferrals,
+		"getReferralsByGet": p.getReferrals,
+		"getCountReferrals": p.getCountReferrals,
+
+		"getListSchemas":        p.getListSchemas,
+		"getListSchema":         p.getListSchema,
+		"createListSchema":      p.createListSchema,
+		"addListSchemaField":    p.addListSchemaField,
+		"deleteListSchemaField": p.deleteListSchemaField,
+		"deleteListSchema":      p.deleteListSchema,
+
+		"getListItems":   p.getListItems,
+		"addListItem":    p.addListItem,
+		"updateListItem": p.updateListItem,
+		"deleteListItem": p.deleteListItem,
 
 		"sendMessage":           p.sendMessage,
 		"sendMessageToWhatsApp": p.sendMessageToWhatsApp,
@@ -121,22 +157,26 @@ func (p *Platform) Authenticate(r *platform.Request) (platform.Principal, error)
 		return platform.Principal{}, err
 	}
 	r.Input = in
+	if r.Operation.Public() {
+		return platform.Principal{}, nil
+	}
 	token := laravel.Token(r, in)
 	if token == "" {
 		return platform.Principal{}, errUnauthenticated
 	}
-	cred, err := p.store().Credential(r.Context(), p.brand.Name, token)
-	if errors.Is(err, store.ErrNotFound) {
+	// One query for the token's tenant and its plan: this runs on every call.
+	var tenantID string
+	var plan sql.NullString
+	err = p.store().QueryRow(r.Context(), `SELECT c.tenant_id, a.plan FROM credentials c
+		LEFT JOIN ca_accounts a ON a.tenant_id = c.tenant_id AND a.brand = c.platform
+		WHERE c.platform = ? AND c.secret = ?`, p.brand.Name, token).Scan(&tenantID, &plan)
+	if errors.Is(err, sql.ErrNoRows) {
 		return platform.Principal{}, errUnauthenticated
 	} else if err != nil {
 		return platform.Principal{}, err
 	}
-	principal := platform.Principal{TenantID: cred.TenantID, Credential: cred, LimitKey: token}
-	plan, err := p.plan(r.Context(), cred.TenantID)
-	if err != nil {
-		return principal, err
-	}
-	if plan != PlanPro {
+	principal := platform.Principal{TenantID: tenantID, LimitKey: token}
+	if plan.String != PlanPro {
 		return principal, errForbidden
 	}
 	return principal, nil
@@ -157,19 +197,11 @@ func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 	return laravel.Normalize(in), nil
 }
 
-// Validate applies the operation's x-rules.
+// Validate applies the operation's x-rules, wildcards ("fields.*.name")
+// expanded over the keys the client sent.
 func (p *Platform) Validate(r *platform.Request) error {
-	if errs := laravel.Validate(p.rules[r.Operation.ID], r.Input); errs != nil {
+	if errs := laravel.Validate(expandWildcards(p.rules[r.Operation.ID], r), r.Input); errs != nil {
 		return &validationError{errs}
 	}
 	return nil
-}
-
-func (p *Platform) plan(ctx context.Context, tenantID string) (string, error) {
-	var plan string
-	err := p.store().QueryRow(ctx, `SELECT plan FROM ca_accounts WHERE tenant_id = ? AND brand = ?`, tenantID, p.brand.Name).Scan(&plan)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return plan, err
 }

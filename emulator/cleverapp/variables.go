@@ -30,26 +30,19 @@ func (p *Platform) getContactVariables(r *platform.Request) (any, error) {
 	if _, err := p.contactByID(r, contactID); err != nil {
 		return nil, err
 	}
-	rows, err := p.store().Query(r.Context(), contactVariablesQuery, contactID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	data := []any{}
-	for rows.Next() {
-		var id int64
-		var name, value string
-		var deletable bool
-		if err := rows.Scan(&id, &name, &value, &deletable); err != nil {
-			return nil, err
-		}
-		data = append(data, variableItem(id, name, value, deletable))
-	}
-	return jsonx.Object{{Key: "data", Value: data}}, rows.Err()
+	data, err := p.contactVariables(r, contactID, variableItem)
+	return jsonx.Object{{Key: "data", Value: data}}, err
 }
 
 // contactVariablePairs is the {name, value} list getContacts embeds with with=variables.
 func (p *Platform) contactVariablePairs(r *platform.Request, contactID int64) ([]any, error) {
+	return p.contactVariables(r, contactID, func(_ int64, name, value string, _ bool) jsonx.Object {
+		return jsonx.Object{{Key: "name", Value: name}, {Key: "value", Value: value}}
+	})
+}
+
+// contactVariables reads a contact's variables, each shown by view.
+func (p *Platform) contactVariables(r *platform.Request, contactID int64, view func(id int64, name, value string, deletable bool) jsonx.Object) ([]any, error) {
 	rows, err := p.store().Query(r.Context(), contactVariablesQuery, contactID)
 	if err != nil {
 		return nil, err
@@ -63,7 +56,7 @@ func (p *Platform) contactVariablePairs(r *platform.Request, contactID int64) ([
 		if err := rows.Scan(&id, &name, &value, &deletable); err != nil {
 			return nil, err
 		}
-		out = append(out, jsonx.Object{{Key: "name", Value: name}, {Key: "value", Value: value}})
+		out = append(out, view(id, name, value, deletable))
 	}
 	return out, rows.Err()
 }
@@ -78,18 +71,26 @@ func (p *Platform) setContactVariable(r *platform.Request) (any, error) {
 	deletable, _ := r.Input.Int("deletable")
 	var varID int64
 	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
-		if varID, err = declareVariable(tx, r.TenantID(), c.BotID, name, r.Now); err != nil {
-			return err
-		}
-		_, err := tx.Exec(`INSERT INTO ca_contact_variables (contact_id, variable_id, value, deletable, updated_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (contact_id, variable_id) DO UPDATE SET value = excluded.value, deletable = excluded.deletable, updated_at = excluded.updated_at`,
-			c.ID, varID, value, deletable == 1, store.Micros(r.Now))
+		varID, err = storeVariable(tx, r.TenantID(), c.BotID, c.ID, name, value, deletable == 1, r.Now)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return jsonx.Object{{Key: "data", Value: variableItem(varID, name, value, deletable == 1)}}, nil
+}
+
+// storeVariable sets a contact's variable, declaring it in the bot when new,
+// and returns the variable's id.
+func storeVariable(tx *store.Tx, tenantID string, botID, contactID int64, name, value string, deletable bool, now time.Time) (int64, error) {
+	varID, err := declareVariable(tx, tenantID, botID, name, now)
+	if err != nil {
+		return 0, err
+	}
+	_, err = tx.Exec(`INSERT INTO ca_contact_variables (contact_id, variable_id, value, deletable, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (contact_id, variable_id) DO UPDATE SET value = excluded.value, deletable = excluded.deletable, updated_at = excluded.updated_at`,
+		contactID, varID, value, deletable, store.Micros(now))
+	return varID, err
 }
 
 // declareVariable finds the bot's variable by name or creates it. New ids

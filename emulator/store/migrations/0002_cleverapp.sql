@@ -80,26 +80,44 @@ CREATE TABLE ca_contact_tags (
     PRIMARY KEY (contact_id, tag_id)
 );
 
--- Internal money accounts (amount in minor units) and crypto accounts (float amount).
+-- Internal money accounts: amount in minor units (kopecks for RUB).
 CREATE TABLE ca_money_accounts (
     id         INTEGER PRIMARY KEY,
     tenant_id  TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    brand      TEXT NOT NULL,
     contact_id INTEGER NOT NULL REFERENCES ca_contacts(id) ON DELETE CASCADE,
-    crypto     INTEGER NOT NULL DEFAULT 0,
+    currency   TEXT NOT NULL,
+    amount     INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX ca_money_accounts_contact ON ca_money_accounts (contact_id, id);
+
+-- Crypto accounts: a separate model with a float amount (e.g. 0.015 BTC).
+CREATE TABLE ca_crypto_accounts (
+    id         INTEGER PRIMARY KEY,
+    tenant_id  TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    brand      TEXT NOT NULL,
+    contact_id INTEGER NOT NULL REFERENCES ca_contacts(id) ON DELETE CASCADE,
     currency   TEXT NOT NULL,
     amount     REAL NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );
-CREATE INDEX ca_money_accounts_contact ON ca_money_accounts (contact_id, crypto);
+CREATE INDEX ca_crypto_accounts_contact ON ca_crypto_accounts (contact_id, id);
 
+-- The ledger of both kinds: exactly one of the two account columns is set.
 CREATE TABLE ca_account_operations (
-    id          INTEGER PRIMARY KEY,
-    account_id  INTEGER NOT NULL REFERENCES ca_money_accounts(id) ON DELETE CASCADE,
-    amount      REAL NOT NULL,          -- positive for funds added, negative for withdrawn
-    description TEXT NOT NULL,
-    created_at  INTEGER NOT NULL
+    id                INTEGER PRIMARY KEY,
+    money_account_id  INTEGER REFERENCES ca_money_accounts(id) ON DELETE CASCADE,
+    crypto_account_id INTEGER REFERENCES ca_crypto_accounts(id) ON DELETE CASCADE,
+    amount            REAL NOT NULL,    -- positive for funds added, negative for withdrawn
+    description       TEXT NOT NULL,
+    created_at        INTEGER NOT NULL,
+    CHECK ((money_account_id IS NULL) <> (crypto_account_id IS NULL))
 );
+CREATE INDEX ca_account_operations_money ON ca_account_operations (money_account_id);
+CREATE INDEX ca_account_operations_crypto ON ca_account_operations (crypto_account_id);
 
 -- Lists: schemas with ordered fields (JSON) and items keyed by field slug (JSON); 24-hex ids.
 CREATE TABLE ca_list_schemas (
@@ -119,9 +137,7 @@ CREATE TABLE ca_list_items (
     id         TEXT PRIMARY KEY,
     schema_id  TEXT NOT NULL REFERENCES ca_list_schemas(id) ON DELETE CASCADE,
     tenant_id  TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
-    contact_id INTEGER,
-    bot_id     INTEGER,
-    data       TEXT NOT NULL,           -- JSON object keyed by field slug
+    data       TEXT NOT NULL,           -- JSON object keyed by field slug (contact and bot fields hold ids)
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );

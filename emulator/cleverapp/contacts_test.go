@@ -1,0 +1,94 @@
+package cleverapp_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakebots/fakebots/emulator/fakebotstest"
+)
+
+func TestGetMeIsTheFixtureAccount(t *testing.T) {
+	f := newFake(t, fakebotstest.WithFixture(map[string]any{"cleverapp": map[string]any{
+		"account": map[string]any{"name": "Демо Магазин", "email": "demo@cleverapp.example", "phone": "79990000001"},
+	}}))
+	r := ok(t, f, http.MethodGet, "getMe", nil, nil)
+	require.Regexp(t, `^\{"data":\{"id":[0-9]+,"name":"Демо Магазин","email":"demo@cleverapp.example","phone":"79990000001","created_at":"[0-9T:+-]{25}"\}\}$`, string(r.Body))
+}
+
+func TestContactsWriteAndReadBack(t *testing.T) {
+	f := newFake(t)
+	at(t, f, "2024-03-01T12:00:00Z")
+	bot := f.Tenant.CleverApp.BotID
+	created := map[string]any{"bot_id": bot, "messenger": "telegram", "name": "Иван", "telegram_id": 123456, "telegram_username": "ivan", "tags": []string{"Новый"}}
+	var c struct{ Data struct{ ID int64 } }
+	ok(t, f, http.MethodPost, "createOrUpdateContact", created, &c)
+	id := strconv.FormatInt(c.Data.ID, 10)
+	// The same messenger id updates the contact instead of adding one.
+	ok(t, f, http.MethodPost, "createOrUpdateContact", map[string]any{"bot_id": bot, "messenger": "telegram", "name": "Иван Иванов", "telegram_id": "123456", "email": "ivan@example.com"}, nil)
+
+	r := invoke(t, f, "getContacts", map[string]any{"bot_id": bot, "with": "tags,variables"})
+	base := strings.ReplaceAll(f.Tenant.CleverApp.BaseURL, "/", `\/`) + `\/getContacts`
+	assertAnswer(t, f, "getContacts", r, http.StatusOK, `{"data":[{"id":`+id+`,"bot_id":`+strconv.FormatInt(bot, 10)+
+		`,"phone":null,"email":"ivan@example.com","name":"Иван Иванов","messenger":"telegram","telegram_id":"123456","telegram_username":"ivan",`+
+		`"address":null,"utm":null,"created_at":"2024-03-01T12:00:00+00:00","tags":["Новый"],"variables":[]}],`+
+		`"links":{"first":"`+base+`?page=1","last":"`+base+`?page=1","prev":null,"next":null},`+
+		`"meta":{"current_page":1,"from":1,"last_page":1,"path":"`+base+`","per_page":15,"to":1,"total":1}}`)
+}
+
+func TestVariablesWriteAndReadBack(t *testing.T) {
+	f := newFake(t)
+	contact := newContact(t, f, "Иван Иванов")
+	var city, vip struct{ Data struct{ ID int64 } }
+	ok(t, f, http.MethodPost, "setContactVariable", map[string]any{"contact_id": contact, "name": "Город", "value": "Москва"}, &city)
+	ok(t, f, http.MethodPost, "setContactVariable", map[string]any{"contact_id": contact, "name": "Город", "value": "Казань", "deletable": 1}, nil)
+	ok(t, f, http.MethodPost, "setContactVariable", map[string]any{"contact_id": contact, "name": "VIP", "value": "да"}, &vip)
+	variable := func(id int64, name, value, deletable string) string {
+		n := strconv.FormatInt(id, 10)
+		return `{"id":` + n + `,"name":"` + name + `","value":"` + value + `","deletable":` + deletable + `,"variable":{"id":` + n + `,"name":"` + name + `"}}`
+	}
+	r := invoke(t, f, "getContactVariables", map[string]any{"contact_id": contact})
+	assertAnswer(t, f, "getContactVariables", r, http.StatusOK, `{"data":[`+variable(city.Data.ID, "Город", "Казань", "true")+","+variable(vip.Data.ID, "VIP", "да", "false")+`]}`)
+
+	ok(t, f, http.MethodPost, "deleteContactVariable", map[string]any{"contact_id": contact, "name": "Город"}, nil)
+	ok(t, f, http.MethodPost, "deleteContactVariable", map[string]any{"contact_id": contact, "id": vip.Data.ID}, nil)
+	r = invoke(t, f, "getContactVariables", map[string]any{"contact_id": contact})
+	assertAnswer(t, f, "getContactVariables", r, http.StatusOK, `{"data":[]}`)
+	r = call(t, f, http.MethodPost, "deleteContactVariable", map[string]any{"contact_id": contact, "name": "Город"})
+	assertAnswer(t, f, "deleteContactVariable", r, http.StatusNotFound, `{"message":"No query results for model [App\\ContactVariable] Город"}`)
+}
+
+func TestTagsWriteAndReadBack(t *testing.T) {
+	f := newFake(t)
+	contact := newContact(t, f, "Иван Иванов")
+	ok(t, f, http.MethodPost, "attachTagToContact", map[string]any{"contact_id": contact, "name": "Горячий"}, nil)
+	ok(t, f, http.MethodPost, "attachTagToContact", map[string]any{"contact_id": contact, "name": "Реклама"}, nil)
+	r := invoke(t, f, "getBotTags", map[string]any{"bot_id": f.Tenant.CleverApp.BotID})
+	assertAnswer(t, f, "getBotTags", r, http.StatusOK, `{"data":["Горячий","Реклама"]}`)
+
+	ok(t, f, http.MethodPost, "detachTagFromContact", map[string]any{"contact_id": contact, "name": "Горячий"}, nil)
+	r = invoke(t, f, "getContactTags", map[string]any{"contact_id": contact})
+	assertAnswer(t, f, "getContactTags", r, http.StatusOK, `{"data":["Реклама"]}`)
+	r = call(t, f, http.MethodPost, "detachTagFromContact", map[string]any{"contact_id": contact, "tag_id": 999})
+	assertAnswer(t, f, "detachTagFromContact", r, http.StatusUnprocessableEntity,
+		`{"message":"The given data was invalid.","errors":{"tag_id":["Выбранное значение для tag id некорректно."]}}`)
+}
+
+// A queued message is delivered once per client message_id.
+func TestSendMessageToQueueIsIdempotent(t *testing.T) {
+	f := newFake(t)
+	contact := newContact(t, f, "Иван Иванов")
+	for i := 0; i < 2; i++ {
+		r := call(t, f, http.MethodPost, "sendMessageToQueue", map[string]any{"message_id": "order-1", "text": "Заказ отправлен", "contact_id": contact})
+		assertAnswer(t, f, "sendMessageToQueue", r, http.StatusOK, `{"success":true}`)
+	}
+	out, err := f.Control.Outbox(context.Background(), fakebotstest.Filter{Tenant: f.Tenant.ID, Platform: "cleverapp"})
+	require.NoError(t, err)
+	require.Len(t, out, 1)
+	require.Equal(t, "Заказ отправлен", out[0].Text)
+	require.Equal(t, strconv.FormatInt(contact, 10), out[0].Recipient)
+}

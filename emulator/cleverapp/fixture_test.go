@@ -1,0 +1,134 @@
+package cleverapp_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakebots/fakebots/emulator/fakebotstest"
+)
+
+// page is the part of a paginated answer the fixture tests read.
+type page[T any] struct {
+	Data []T
+	Meta struct{ Total int }
+}
+
+type demoContact struct{ ID int64 }
+
+func TestDemoFixtureHasEverySection(t *testing.T) {
+	f := newFake(t, fakebotstest.WithFixture("demo"))
+	require.Len(t, f.Tenant.CleverApp.Bots, 3)
+	telegram := f.Tenant.CleverApp.Bots[0].ID
+
+	var all, shop page[demoContact]
+	ok(t, f, http.MethodGet, "getContacts", map[string]any{"count": 500}, &all)
+	require.Equal(t, 50, all.Meta.Total)
+	ok(t, f, http.MethodGet, "getContacts", map[string]any{"bot_id": telegram, "count": 500}, &shop)
+	require.Len(t, shop.Data, 25)
+	root, deepest := shop.Data[0].ID, shop.Data[24].ID
+
+	var accounts struct {
+		Data []struct{ Currency, AmountNote string } `json:"data"`
+	}
+	r := invoke(t, f, "getContactAccounts", map[string]any{"contact_id": root})
+	require.Equal(t, http.StatusOK, r.Status)
+	require.Contains(t, string(r.Body), `"currency":"RUB"`)
+	require.Regexp(t, `"amount_note":"[0-9]+\.00 ₽"`, string(r.Body))
+	r.JSON(t, &accounts)
+	require.Len(t, accounts.Data, 1)
+	var crypto struct{ Data []struct{ Currency string } }
+	ok(t, f, http.MethodGet, "getContactCryptoAccounts", map[string]any{"contact_id": root}, &crypto)
+	require.Equal(t, "BTC", crypto.Data[0].Currency)
+
+	// The Telegram shop's 25 contacts form a binary invite tree: the last
+	// one is four invitations away from the first.
+	var chain struct{ Data []struct{ ID int64 } }
+	ok(t, f, http.MethodGet, "getReferrers", map[string]any{"contact_id": deepest, "is_flat": 1}, &chain)
+	require.Len(t, chain.Data, 4)
+	require.Equal(t, root, chain.Data[3].ID)
+	var network struct{ Data struct{ Count int } }
+	ok(t, f, http.MethodPost, "getCountReferrals", map[string]any{"contact_id": root}, &network)
+	require.Equal(t, 24, network.Data.Count)
+
+	var schemas page[struct {
+		ID     string
+		Name   string
+		IsMenu bool `json:"is_menu"`
+	}]
+	r = ok(t, f, http.MethodGet, "getListSchemas", nil, &schemas)
+	require.Contains(t, string(r.Body), `"fields":{"name":{"name":"Название","type":"string","is_required":true,"is_hidden":false,"is_encryptable":false},"quantity":`)
+	require.Equal(t, 2, schemas.Meta.Total)
+	require.Equal(t, "Заказы", schemas.Data[0].Name)
+	require.True(t, schemas.Data[1].IsMenu)
+	var orders page[struct {
+		Name      string
+		Key       string
+		ContactID int64 `json:"contact_id"`
+	}]
+	ok(t, f, http.MethodPost, "getListItems", map[string]any{"schema_id": schemas.Data[0].ID, "limit": 100}, &orders)
+	require.Equal(t, 30, orders.Meta.Total)
+	for _, o := range orders.Data {
+		require.NotEmpty(t, o.Name)
+		require.Regexp(t, `^[A-Z]{4}[0-9]{4}$`, o.Key)
+		require.GreaterOrEqual(t, o.ContactID, root) // one of the Telegram shop's contacts
+		require.LessOrEqual(t, o.ContactID, deepest)
+	}
+
+	var onebotSchemas page[struct{ ID string }]
+	r = callOnebot(t, f, http.MethodGet, "getListSchemas", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	r.JSON(t, &onebotSchemas)
+	require.Equal(t, 1, onebotSchemas.Meta.Total)
+}
+
+// The same fixture gives the same data on every start, and a reset gives
+// the tenant back the ids it had.
+func TestFixtureDataIsReproducible(t *testing.T) {
+	when := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	snapshot := func(s *fakebotstest.Server, tn *fakebotstest.Tenant) string {
+		t.Helper()
+		var schemas page[struct{ ID string }]
+		lists := callAs(t, s, tn, http.MethodGet, "getListSchemas", nil)
+		lists.JSON(t, &schemas)
+		items := callAs(t, s, tn, http.MethodPost, "getListItems", map[string]any{"schema_id": schemas.Data[0].ID})
+		contacts := callAs(t, s, tn, http.MethodGet, "getContacts", nil)
+		all := string(lists.Body) + string(items.Body) + string(contacts.Body)
+		return strings.ReplaceAll(all, strings.ReplaceAll(tn.CleverApp.BaseURL, "/", `\/`), "BASE")
+	}
+	var got []string
+	for i := 0; i < 2; i++ {
+		s := fakebotstest.NewServer(t)
+		_, err := s.Control.SetClock(context.Background(), when, true)
+		require.NoError(t, err)
+		tn := s.NewTenant(t, "demo")
+		got = append(got, snapshot(s, tn))
+		if i == 1 {
+			tn.Reset(t)
+			got = append(got, snapshot(s, tn))
+		}
+	}
+	require.Equal(t, got[0], got[1])
+	require.Equal(t, got[1], got[2])
+}
+
+func TestGeneralRateLimit(t *testing.T) {
+	f := fakebotstest.New(t)
+	_, err := f.Control.Freeze(context.Background())
+	require.NoError(t, err)
+	for i := 0; i < 2; i++ {
+		require.Equal(t, http.StatusOK, call(t, f, http.MethodGet, "getMe", nil).Status)
+	}
+	r := call(t, f, http.MethodGet, "getListSchemas", nil)
+	require.Equal(t, http.StatusTooManyRequests, r.Status)
+	assertGolden(t, "getListSchemas_429.golden", r)
+	checkSpec(t, f, "getListSchemas", r)
+
+	_, err = f.Control.Advance(context.Background(), time.Second)
+	require.NoError(t, err)
+	ok(t, f, http.MethodGet, "getListSchemas", nil, nil)
+}
