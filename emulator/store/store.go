@@ -164,16 +164,26 @@ func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
 	return st.QueryRowContext(t.ctx, args...)
 }
 
-// migrate applies migrations/NNNN_name.sql files above the recorded version,
-// each in its own transaction.
+// migrate applies, in number order, every migrations/NNNN_name.sql file not
+// yet recorded, each in its own transaction.
 func (s *Store) migrate() error {
 	if _, err := s.db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return err
 	}
-	var current int
-	if err := s.db.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	applied := map[int]bool{}
+	rows, err := s.db.Query(`SELECT version FROM schema_migrations`)
+	if err != nil {
 		return err
 	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[v] = true
+	}
+	rows.Close()
 	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
 		return err
@@ -185,7 +195,7 @@ func (s *Store) migrate() error {
 		if err != nil {
 			return fmt.Errorf("migration %s: name must start with its number", base)
 		}
-		if version <= current {
+		if applied[version] {
 			continue
 		}
 		body, err := migrationFiles.ReadFile(name)
