@@ -164,12 +164,12 @@ func (e *Emulator) record(req *platform.Request, p platform.Platform, started ti
 			Host:    req.HTTP.Host,
 			Path:    req.HTTP.URL.Path,
 			Query:   req.HTTP.URL.RawQuery,
-			Headers: req.HTTP.Header.Clone(),
+			Headers: req.HTTP.Header, // the request's own map: nothing writes to it after this
 			Body:    string(req.Body),
 		},
 		Response: journal.Response{
 			Status:  resp.Status,
-			Headers: resp.Header.Clone(),
+			Headers: resp.Header, // built for this response alone
 			Body:    string(resp.Body),
 		},
 		DurationMS: float64(time.Since(started).Microseconds()) / 1000,

@@ -32,12 +32,10 @@ type contact struct {
 
 const contactColumns = `id, bot_id, name, messenger, phone, email, telegram_id, telegram_username, viber_id, vk_id, address, utm, referrer_id, created_at`
 
-// scanContact reads a row of contactColumns, followed by the extra
-// destinations given (a window count, say).
-func scanContact(row interface{ Scan(...any) error }, extra ...any) (contact, error) {
+func scanContact(row interface{ Scan(...any) error }) (contact, error) {
 	var c contact
-	err := row.Scan(append([]any{&c.ID, &c.BotID, &c.Name, &c.Messenger, &c.Phone, &c.Email, &c.TelegramID, &c.TelegramUsername,
-		&c.ViberID, &c.VKID, &c.Address, &c.UTM, &c.ReferrerID, &c.CreatedAt}, extra...)...)
+	err := row.Scan(&c.ID, &c.BotID, &c.Name, &c.Messenger, &c.Phone, &c.Email, &c.TelegramID, &c.TelegramUsername,
+		&c.ViberID, &c.VKID, &c.Address, &c.UTM, &c.ReferrerID, &c.CreatedAt)
 	return c, err
 }
 
@@ -104,14 +102,6 @@ func (p *Platform) contactByID(r *platform.Request, id int64) (contact, error) {
 
 func (p *Platform) getContacts(r *platform.Request) (any, error) {
 	in := r.Input
-	botID, hasBot := in.Int("bot_id")
-	if hasBot {
-		if err := p.ownBot(r, botID); err != nil {
-			return nil, err
-		}
-	}
-	from, hasFrom := in.Int("date_from")
-	to, hasTo := in.Int("date_to")
 	perPage := int64(defaultPerPage)
 	if n, ok := in.Int("count"); ok && n > 0 {
 		perPage = n
@@ -119,24 +109,64 @@ func (p *Platform) getContacts(r *platform.Request) (any, error) {
 	number, ok := in.Int("page")
 	page := laravel.NewPage(number, ok, int(perPage))
 
-	where := `tenant_id = ? AND brand = ? AND (? = 0 OR bot_id = ?) AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?)`
-	args := []any{r.TenantID(), p.brand.Name, flag(hasBot), botID, flag(hasFrom), from * 1_000_000, flag(hasTo), (to + 1) * 1_000_000}
-	// The window count gives the total with the page in one query; only a
-	// page past the end needs a separate count.
-	rows, err := p.store().Query(r.Context(), `SELECT `+contactColumns+`, COUNT(*) OVER () FROM ca_contacts WHERE `+where+` ORDER BY id LIMIT ? OFFSET ?`,
-		append(args, page.PerPage, page.Offset())...)
+	// Only the filters sent go into the query, so SQLite can use the bot index.
+	where := `tenant_id = ? AND brand = ?`
+	args := []any{r.TenantID(), p.brand.Name}
+	botID, hasBot := in.Int("bot_id")
+	if hasBot {
+		where += ` AND bot_id = ?`
+		args = append(args, botID)
+	}
+	if from, ok := in.Int("date_from"); ok {
+		where += ` AND created_at >= ?`
+		args = append(args, from*1_000_000)
+	}
+	if to, ok := in.Int("date_to"); ok {
+		where += ` AND created_at < ?`
+		args = append(args, (to+1)*1_000_000)
+	}
+	var total int
+	if err := p.store().QueryRow(r.Context(), `SELECT COUNT(*) FROM ca_contacts WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, err
+	}
+	if hasBot && total == 0 {
+		// No contacts of this bot here: is it the caller's bot at all?
+		if err := p.ownBot(r, botID); err != nil {
+			return nil, err
+		}
+	}
+	data := []any{}
+	if page.Offset() < total {
+		var err error
+		if data, err = p.contactPage(r, where, append(args, page.PerPage, page.Offset())); err != nil {
+			return nil, err
+		}
+	}
+	return laravel.Paginated(data, r.BaseURL+r.Path, page, total), nil
+}
+
+// contactPage reads one page of contacts, embedding what ?with= asks for.
+func (p *Platform) contactPage(r *platform.Request, where string, args []any) ([]any, error) {
+	rows, err := p.store().Query(r.Context(), `SELECT `+contactColumns+` FROM ca_contacts WHERE `+where+` ORDER BY id LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	with := strings.Split(in.String("with"), ",")
-	data := []any{}
-	total := -1
+	var contacts []contact
 	for rows.Next() {
-		c, err := scanContact(rows, &total)
+		c, err := scanContact(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
+		contacts = append(contacts, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	with := strings.Split(r.Input.String("with"), ",")
+	data := make([]any, 0, len(contacts))
+	for _, c := range contacts {
 		item := c.JSON()
 		for _, w := range with {
 			switch strings.TrimSpace(w) {
@@ -156,15 +186,7 @@ func (p *Platform) getContacts(r *platform.Request) (any, error) {
 		}
 		data = append(data, item)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if total < 0 {
-		if err := p.store().QueryRow(r.Context(), `SELECT COUNT(*) FROM ca_contacts WHERE `+where, args...).Scan(&total); err != nil {
-			return nil, err
-		}
-	}
-	return laravel.Paginated(data, r.BaseURL+r.Path, page, total), nil
+	return data, nil
 }
 
 // defaultPerPage is Laravel's paginator default (inferred: the docs give only the maximum, 500).

@@ -35,6 +35,7 @@ type Platform struct {
 	rules    map[string]laravel.Rules // x-rules by operation id
 	handlers map[string]platform.Handler
 	env      *platform.Env
+	owners   sync.Map // api_token → tokenOwner
 }
 
 // NewCleverApp builds the CleverApp platform from specs/cleverapp.yaml.
@@ -164,22 +165,43 @@ func (p *Platform) Authenticate(r *platform.Request) (platform.Principal, error)
 	if token == "" {
 		return platform.Principal{}, errUnauthenticated
 	}
-	// One query for the token's tenant and its plan: this runs on every call.
-	var tenantID string
-	var plan sql.NullString
-	err = p.store().QueryRow(r.Context(), `SELECT c.tenant_id, a.plan FROM credentials c
-		LEFT JOIN ca_accounts a ON a.tenant_id = c.tenant_id AND a.brand = c.platform
-		WHERE c.platform = ? AND c.secret = ?`, p.brand.Name, token).Scan(&tenantID, &plan)
+	owner, err := p.tokenOwner(r, token)
 	if errors.Is(err, sql.ErrNoRows) {
 		return platform.Principal{}, errUnauthenticated
 	} else if err != nil {
 		return platform.Principal{}, err
 	}
-	principal := platform.Principal{TenantID: tenantID, LimitKey: token}
-	if plan.String != PlanPro {
+	principal := platform.Principal{TenantID: owner.tenantID, LimitKey: token}
+	if owner.plan != PlanPro {
 		return principal, errForbidden
 	}
 	return principal, nil
+}
+
+// tokenOwner is whom a token belongs to, and on which plan.
+type tokenOwner struct {
+	tenantID, plan string
+	version        uint64 // the store's AuthVersion when read
+}
+
+// tokenOwner looks a token up, from the cache while no tenant, credential or
+// plan has changed since: this runs on every call.
+func (p *Platform) tokenOwner(r *platform.Request, token string) (tokenOwner, error) {
+	version := p.store().AuthVersion()
+	if cached, ok := p.owners.Load(token); ok && cached.(tokenOwner).version == version {
+		return cached.(tokenOwner), nil
+	}
+	owner := tokenOwner{version: version}
+	var plan sql.NullString
+	err := p.store().QueryRow(r.Context(), `SELECT c.tenant_id, a.plan FROM credentials c
+		LEFT JOIN ca_accounts a ON a.tenant_id = c.tenant_id AND a.brand = c.platform
+		WHERE c.platform = ? AND c.secret = ?`, p.brand.Name, token).Scan(&owner.tenantID, &plan)
+	if err != nil {
+		return owner, err
+	}
+	owner.plan = plan.String
+	p.owners.Store(token, owner)
+	return owner, nil
 }
 
 // Input merges query, form and JSON as Laravel's $request->input() does,

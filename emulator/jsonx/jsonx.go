@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -50,8 +51,24 @@ func (o Object) MarshalJSON() ([]byte, error) {
 // escapeSlashes it also writes "/" as "\/", as PHP's json_encode does unless
 // JSON_UNESCAPED_SLASHES is set.
 func Marshal(v any, escapeSlashes bool) ([]byte, error) {
-	return (&encoder{escapeSlashes: escapeSlashes}).value(make([]byte, 0, 512), v)
+	buf := buffers.Get().(*[]byte)
+	out, err := (&encoder{escapeSlashes: escapeSlashes}).value((*buf)[:0], v)
+	if err != nil {
+		return nil, err
+	}
+	result := append([]byte(nil), out...)
+	if cap(out) <= maxPooledBuffer {
+		*buf = out
+		buffers.Put(buf)
+	}
+	return result, nil
 }
+
+// buffers holds encoding scratch space: a response grows its buffer many
+// times over, so reusing one saves most of the encoder's allocations.
+var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+const maxPooledBuffer = 1 << 20
 
 // PHP encodes v as PHP's json_encode(v, JSON_UNESCAPED_UNICODE) does.
 func PHP(v any) ([]byte, error) { return Marshal(v, true) }

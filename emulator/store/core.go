@@ -28,6 +28,7 @@ type Tenant struct {
 
 // InsertTenant creates the tenant row.
 func (t *Tx) InsertTenant(tn Tenant) error {
+	t.AuthChanged()
 	_, err := t.Exec(`INSERT INTO tenants (id, seed, faker_seed, fixture, created_at) VALUES (?, ?, ?, ?, ?)`,
 		tn.ID, tn.Seed, tn.FakerSeed, tn.Fixture, Micros(tn.CreatedAt))
 	return err
@@ -51,6 +52,7 @@ func (s *Store) TenantInfo(ctx context.Context, id string) (json.RawMessage, err
 
 // DeleteTenant removes the tenant and, by cascade, all its state.
 func (t *Tx) DeleteTenant(id string) (bool, error) {
+	t.AuthChanged()
 	res, err := t.Exec(`DELETE FROM tenants WHERE id = ?`, id)
 	if err != nil {
 		return false, err
@@ -104,6 +106,7 @@ type Credential struct {
 
 // PutCredential stores a credential, replacing one with the same secret.
 func (t *Tx) PutCredential(c Credential) error {
+	t.AuthChanged()
 	data := c.Data
 	if len(data) == 0 {
 		data = json.RawMessage(`{}`)
@@ -115,6 +118,7 @@ func (t *Tx) PutCredential(c Credential) error {
 
 // DeleteCredential revokes a credential of a tenant.
 func (t *Tx) DeleteCredential(tenantID, platform, secret string) (bool, error) {
+	t.AuthChanged()
 	res, err := t.Exec(`DELETE FROM credentials WHERE tenant_id = ? AND platform = ? AND secret = ?`, tenantID, platform, secret)
 	if err != nil {
 		return false, err

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -28,7 +29,14 @@ type Store struct {
 	db      *sql.DB
 	writeMu sync.Mutex // one writer: SQLite allows one anyway, and waiting here beats SQLITE_BUSY
 	stmts   sync.Map   // query text → *sql.Stmt
+	// authVersion grows with every committed write that changed who may
+	// call (tenants, credentials, plans), so platforms can cache lookups.
+	authVersion atomic.Uint64
 }
+
+// AuthVersion identifies the state of tenants and credentials: a cached
+// authentication is valid while it has not changed.
+func (s *Store) AuthVersion() uint64 { return s.authVersion.Load() }
 
 // Open opens the database at path, or a private in-memory database when path
 // is empty, and applies pending migrations.
@@ -38,7 +46,8 @@ func Open(path string) (*Store, error) {
 	if path == "" {
 		// memdb with a unique name is shared by the pool's connections and
 		// private to this Store.
-		dsn = "file:/fakebots-" + randomHex(8) + "?vfs=memdb&" + pragmas
+		// The pages already live in memory: a big page cache would only copy them.
+		dsn = "file:/fakebots-" + randomHex(8) + "?vfs=memdb&_pragma=cache_size(-256)&" + pragmas
 	} else {
 		dsn = "file:" + path + "?_pragma=journal_mode(WAL)&" + pragmas
 	}
@@ -46,8 +55,10 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(8)
-	db.SetMaxIdleConns(8)
+	// A few connections keep readers from queueing behind one another; more
+	// would only add page caches on a machine with a few cores.
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
 	db.SetConnMaxLifetime(0)
 	s := &Store{db: db}
 	if err := s.migrate(); err != nil {
@@ -99,10 +110,15 @@ func (s *Store) QueryRow(ctx context.Context, query string, args ...any) *sql.Ro
 
 // Tx is a write transaction. Its statements reuse the store's prepared ones.
 type Tx struct {
-	ctx context.Context
-	s   *Store
-	tx  *sql.Tx
+	ctx         context.Context
+	s           *Store
+	tx          *sql.Tx
+	authChanged bool
 }
+
+// AuthChanged records that this transaction changes what authentication
+// depends on; committing it invalidates cached authentications.
+func (t *Tx) AuthChanged() { t.authChanged = true }
 
 // Write runs fn in a transaction on the single writer, committing when fn
 // returns nil.
@@ -113,11 +129,18 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(&Tx{ctx: ctx, s: s, tx: sqlTx}); err != nil {
+	tx := &Tx{ctx: ctx, s: s, tx: sqlTx}
+	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
-	return sqlTx.Commit()
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	if tx.authChanged {
+		s.authVersion.Add(1)
+	}
+	return nil
 }
 
 func (t *Tx) stmt(query string) (*sql.Stmt, error) {
