@@ -4,19 +4,23 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/fakebots/fakebots/emulator/bothelp"
 	"github.com/fakebots/fakebots/emulator/cleverapp"
 	"github.com/fakebots/fakebots/emulator/clock"
 	"github.com/fakebots/fakebots/emulator/faults"
 	"github.com/fakebots/fakebots/emulator/journal"
 	"github.com/fakebots/fakebots/emulator/limits"
 	"github.com/fakebots/fakebots/emulator/platform"
+	"github.com/fakebots/fakebots/emulator/salebot"
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
@@ -92,18 +96,24 @@ func New(opts ...Option) (*Emulator, error) {
 	return e, nil
 }
 
+// buildPlatforms constructs the platforms concurrently: loading their specs
+// is most of the start-up time.
 func buildPlatforms(env *platform.Env) ([]platform.Platform, error) {
-	var out []platform.Platform
-	for _, build := range []func(*platform.Env) (platform.Platform, error){
-		cleverapp.NewCleverApp, cleverapp.NewOnebot,
-	} {
-		p, err := build(env)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
+	builders := []func(*platform.Env) (platform.Platform, error){
+		cleverapp.NewCleverApp, cleverapp.NewOnebot, salebot.New, bothelp.New,
 	}
-	return out, nil
+	out := make([]platform.Platform, len(builders))
+	errs := make([]error, len(builders))
+	var wg sync.WaitGroup
+	for i, build := range builders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = build(env)
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // Close stops background work and closes the store.
@@ -112,6 +122,11 @@ func (e *Emulator) Close() error {
 	e.closeOnce.Do(func() {
 		close(e.stop)
 		e.stopped.Wait()
+		for _, p := range e.platforms {
+			if c, ok := p.(io.Closer); ok { // platforms with background work (webhook deliveries)
+				c.Close()
+			}
+		}
 		err = e.store.Close()
 	})
 	return err

@@ -1,0 +1,279 @@
+package fakebotstest
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Salebot is a tenant's Salebot project: its main key and the ids a test
+// needs next, decoded from Tenant.Raw["salebot"], with helpers for the
+// project's control endpoints.
+type Salebot struct {
+	APIKey    string           `json:"api_key"` // the main (old-style) key: every permission
+	ProjectID int64            `json:"project_id"`
+	BasePath  string           `json:"base_path"` // /salebot/api/{api_key}
+	ChannelID int64            `json:"channel_id"`
+	GroupID   string           `json:"group_id"` // the first channel's bot
+	Channels  []SalebotChannel `json:"channels"`
+	Keys      []SalebotKey     `json:"keys"` // the fixture's extra keys
+	// BaseURL is the emulator's URL plus BasePath: append "/" + action.
+	BaseURL string `json:"-"`
+
+	tenant *Tenant
+}
+
+// SalebotChannel is a connected messenger.
+type SalebotChannel struct {
+	ID         int64  `json:"id"`
+	Type       string `json:"type"`
+	ClientType int    `json:"client_type"`
+	GroupID    string `json:"group_id"`
+}
+
+// SalebotKey is an API key as the control API shows it.
+type SalebotKey struct {
+	Key         string    `json:"key"`
+	Name        string    `json:"name"`
+	Legacy      bool      `json:"legacy"`
+	Main        bool      `json:"main"`
+	Permissions []string  `json:"permissions"`
+	Revoked     bool      `json:"revoked"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Salebot decodes the tenant's Salebot project.
+func (t *Tenant) Salebot(tb testing.TB) *Salebot {
+	tb.Helper()
+	if t.server == nil {
+		tb.Fatalf("fakebotstest: tenant %s was not created through a Server", t.ID)
+	}
+	s := &Salebot{tenant: t}
+	if err := json.Unmarshal(t.Raw["salebot"], s); err != nil {
+		tb.Fatalf("fakebotstest: tenant %s has no salebot project: %v", t.ID, err)
+	}
+	s.BaseURL = t.server.URL + s.BasePath
+	return s
+}
+
+// URL is the address of an action with the main key.
+func (s *Salebot) URL(action string) string { return s.BaseURL + "/" + action }
+
+// KeyURL is the address of an action with another key.
+func (s *Salebot) KeyURL(key, action string) string {
+	return s.tenant.server.URL + "/salebot/api/" + url.PathEscape(key) + "/" + action
+}
+
+func (s *Salebot) control(tb testing.TB, method, path string, in, out any) {
+	tb.Helper()
+	err := s.tenant.server.Control.Call(context.Background(), method, "/tenants/"+url.PathEscape(s.tenant.ID)+"/salebot/"+path, in, out)
+	if err != nil {
+		tb.Fatalf("fakebotstest: %v", err)
+	}
+}
+
+// CreateKey creates a new-style key with the permissions (clients_read,
+// clients_write, clients_delete, crm_read, crm_write) and returns it.
+func (s *Salebot) CreateKey(tb testing.TB, name string, permissions ...string) string {
+	tb.Helper()
+	var k SalebotKey
+	s.control(tb, http.MethodPost, "keys", map[string]any{"name": name, "permissions": permissions}, &k)
+	return k.Key
+}
+
+// RevokeKey revokes a key; requests with it are answered as with an unknown key.
+func (s *Salebot) RevokeKey(tb testing.TB, key string) {
+	tb.Helper()
+	s.control(tb, http.MethodDelete, "keys/"+url.PathEscape(key), nil, nil)
+}
+
+// ListKeys lists the project's keys, revoked ones included.
+func (s *Salebot) ListKeys(tb testing.TB) []SalebotKey {
+	tb.Helper()
+	var out struct{ Data []SalebotKey }
+	s.control(tb, http.MethodGet, "keys", nil, &out)
+	return out.Data
+}
+
+// PatchSettings merges patch (content_type, not_found_status, errors ...)
+// into the project's settings and returns them.
+func (s *Salebot) PatchSettings(tb testing.TB, patch any) map[string]any {
+	tb.Helper()
+	var out map[string]any
+	s.control(tb, http.MethodPatch, "settings", patch, &out)
+	return out
+}
+
+// SalebotWebhook is the project's webhook configuration.
+type SalebotWebhook struct {
+	URL            string `json:"url"`
+	TimeoutMS      int    `json:"timeout_ms,omitempty"`
+	Retries        int    `json:"retries,omitempty"`
+	RetryBackoffMS int    `json:"retry_backoff_ms,omitempty"`
+	Callbacks      bool   `json:"callbacks,omitempty"`
+	Extended       bool   `json:"extended,omitempty"`
+}
+
+// SetWebhook replaces the webhook configuration (zero fields: defaults).
+func (s *Salebot) SetWebhook(tb testing.TB, w SalebotWebhook) {
+	tb.Helper()
+	s.control(tb, http.MethodPut, "webhook", w, nil)
+}
+
+// Flush waits until the project's queued webhook deliveries are sent and logged.
+func (s *Salebot) Flush(tb testing.TB) {
+	tb.Helper()
+	s.control(tb, http.MethodPost, "webhook/flush", nil, nil)
+}
+
+// SalebotDelivery is one entry of the delivery log.
+type SalebotDelivery struct {
+	ID         int64           `json:"id"`
+	MessageID  int64           `json:"message_id"`
+	URL        string          `json:"url"`
+	Payload    json.RawMessage `json:"payload"`
+	Status     int             `json:"status"`
+	Attempts   int             `json:"attempts"`
+	DurationMS float64         `json:"duration_ms"`
+	Error      string          `json:"error"`
+	CreatedAt  time.Time       `json:"created_at"`
+}
+
+// Deliveries flushes, then lists the delivery log, newest first.
+func (s *Salebot) Deliveries(tb testing.TB) []SalebotDelivery {
+	tb.Helper()
+	s.Flush(tb)
+	var out struct{ Data []SalebotDelivery }
+	s.control(tb, http.MethodGet, "webhook/deliveries", nil, &out)
+	return out.Data
+}
+
+// SalebotInbound is a message a simulated client writes to the bot: an
+// existing client, or one found or created by PlatformID in a messenger.
+type SalebotInbound struct {
+	ClientID    int64               `json:"client_id,omitempty"`
+	PlatformID  string              `json:"platform_id,omitempty"`
+	Type        string              `json:"type,omitempty"`
+	ClientType  *int                `json:"client_type,omitempty"`
+	Group       string              `json:"group,omitempty"`
+	Name        string              `json:"name,omitempty"`
+	Text        string              `json:"text,omitempty"`
+	Attachments []SalebotAttachment `json:"attachments,omitempty"`
+}
+
+// SalebotAttachment is a file of a message.
+type SalebotAttachment struct {
+	URL  string `json:"attachment_url"`
+	Type string `json:"attachment_type"`
+}
+
+// SalebotInboundResult is the client and the history entry the message made.
+type SalebotInboundResult struct {
+	ClientID int64           `json:"client_id"`
+	Message  json.RawMessage `json:"message"`
+	Webhook  bool            `json:"webhook"`
+}
+
+// Inbound makes a client write to the bot: the message enters the history
+// and the project's webhook fires with is_input 1.
+func (s *Salebot) Inbound(tb testing.TB, m SalebotInbound) SalebotInboundResult {
+	tb.Helper()
+	var out SalebotInboundResult
+	s.control(tb, http.MethodPost, "inbound", m, &out)
+	return out
+}
+
+// WebhookReceiver is an httptest server that records every request it
+// gets and answers a chosen status (default 200).
+type WebhookReceiver struct {
+	URL    string
+	server *httptest.Server
+	mu     sync.Mutex
+	got    []ReceivedWebhook
+	status int
+}
+
+// ReceivedWebhook is one recorded request.
+type ReceivedWebhook struct {
+	Method string
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body.
+func (r ReceivedWebhook) JSON(tb testing.TB, v any) {
+	tb.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		tb.Fatalf("fakebotstest: webhook body is not JSON: %v\n%s", err, r.Body)
+	}
+}
+
+// NewWebhookReceiver starts a receiver, closed at the test's cleanup.
+func NewWebhookReceiver(tb testing.TB) *WebhookReceiver {
+	tb.Helper()
+	w := &WebhookReceiver{status: http.StatusOK}
+	w.server = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.mu.Lock()
+		w.got = append(w.got, ReceivedWebhook{Method: r.Method, Header: r.Header.Clone(), Body: body})
+		status := w.status
+		w.mu.Unlock()
+		rw.WriteHeader(status)
+	}))
+	w.URL = w.server.URL
+	tb.Cleanup(w.server.Close)
+	return w
+}
+
+// SetStatus makes the receiver answer code from now on.
+func (w *WebhookReceiver) SetStatus(code int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.status = code
+}
+
+// Received is every request so far, oldest first. Flush the platform's
+// deliveries first (Salebot.Flush) to see them all.
+func (w *WebhookReceiver) Received() []ReceivedWebhook {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]ReceivedWebhook(nil), w.got...)
+}
+
+// SalebotClient is a client's card as the control API shows it.
+type SalebotClient struct {
+	ID         int64   `json:"id"`
+	PlatformID string  `json:"platform_id"`
+	ClientType int     `json:"client_type"`
+	Name       *string `json:"name"`
+	Group      string  `json:"group"`
+	Manager    *struct {
+		ID    int64  `json:"id"`
+		Email string `json:"email"`
+		Name  string `json:"name"`
+	} `json:"manager"`
+	Variables map[string]any `json:"variables"`
+	Lists     []int64        `json:"lists"`
+	Orders    []struct {
+		ID        int64          `json:"id"`
+		Name      string         `json:"name"`
+		StateID   *int64         `json:"state_id"`
+		Status    int            `json:"status"`
+		Variables map[string]any `json:"variables"`
+	} `json:"orders"`
+}
+
+// Client reads a client's card: variables, manager, lists and deals.
+func (s *Salebot) Client(tb testing.TB, id int64) SalebotClient {
+	tb.Helper()
+	var out SalebotClient
+	s.control(tb, http.MethodGet, "clients/"+strconv.FormatInt(id, 10), nil, &out)
+	return out
+}

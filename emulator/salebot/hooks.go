@@ -1,0 +1,130 @@
+package salebot
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/fakebots/fakebots/emulator/jsonx"
+	"github.com/fakebots/fakebots/emulator/store"
+	"github.com/fakebots/fakebots/emulator/webhook"
+)
+
+// pendingHook is a webhook ready to send once its transaction committed.
+type pendingHook struct {
+	tenant    string
+	messageID int64
+	cfg       WebhookConfig
+	payload   []byte
+	at        time.Time
+}
+
+// hookFor builds the documented POST body for a message of the history,
+// when the project has a webhook URL.
+func hookFor(q db, pr *project, c client, messageID int64, e historyEntry) (*pendingHook, error) {
+	if pr.Webhook.URL == "" {
+		return nil, nil
+	}
+	body, err := webhookPayload(q, pr, c, messageID, e)
+	if err != nil {
+		return nil, err
+	}
+	return &pendingHook{tenant: pr.TenantID, messageID: messageID, cfg: pr.Webhook, payload: body, at: e.CreatedAt}, nil
+}
+
+// webhookPayload has the documented keys in the documented order,
+// «recepient» spelling included. Extended adds the observed
+// client.variables, client.order_variables and internal_id.
+func webhookPayload(q db, pr *project, c client, messageID int64, e historyEntry) ([]byte, error) {
+	urls := make([]string, len(e.Attachments))
+	for i, a := range e.Attachments {
+		urls[i] = a.URL
+	}
+	cl := jsonx.Object{
+		{Key: "id", Value: c.ID},
+		{Key: "recepient", Value: c.PlatformID},
+		{Key: "client_type", Value: c.ClientType},
+		{Key: "name", Value: nullString(c.Name)},
+		{Key: "avatar", Value: nullString(c.Avatar)},
+		{Key: "created_at", Value: store.FromMicros(c.CreatedAt).In(pr.loc).Format(time.RFC3339)},
+		{Key: "tag", Value: nullString(c.Tag)},
+		{Key: "group", Value: c.Group},
+	}
+	if pr.Webhook.Extended {
+		vars, err := loadVars(q, clientVars, pr.TenantID, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		deal := jsonx.Object{}
+		if o, err := currentOrder(q, pr.TenantID, c.ID); err == nil {
+			if deal, err = loadVars(q, orderVars, pr.TenantID, o.ID); err != nil {
+				return nil, err
+			}
+		} else if !errors.Is(err, errOrderNotFound) {
+			return nil, err
+		}
+		cl = append(cl, jsonx.Field{Key: "variables", Value: vars}, jsonx.Field{Key: "order_variables", Value: deal})
+	}
+	body := jsonx.Object{
+		{Key: "id", Value: messageID},
+		{Key: "client", Value: cl},
+		{Key: "message", Value: e.Text},
+		{Key: "attachments", Value: urls},
+		{Key: "message_id", Value: nullInt(e.BlockID)},
+		{Key: "project_id", Value: pr.ID},
+		{Key: "is_input", Value: boolInt(e.ClientReplica)},
+		{Key: "delivered", Value: boolInt(e.Delivered)},
+		{Key: "error_message", Value: nullString(e.ErrorMessage)},
+	}
+	if pr.Webhook.Extended {
+		body = append(body, jsonx.Field{Key: "internal_id", Value: nil})
+	}
+	return jsonx.Marshal(body, false)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// userAgent is the webhook requests' User-Agent (inferred).
+const userAgent = "fakebots-salebot-webhook/1"
+
+// dispatch hands committed webhooks to the background dispatcher; their
+// outcome lands in the delivery log.
+func (p *Platform) dispatch(hooks []*pendingHook) {
+	for _, h := range hooks {
+		h := h
+		p.hooks.Send(webhook.Delivery{
+			Key:     h.tenant,
+			URL:     h.cfg.URL,
+			Body:    h.payload,
+			Header:  http.Header{"User-Agent": {userAgent}},
+			Timeout: time.Duration(h.cfg.TimeoutMS) * time.Millisecond,
+			Retries: h.cfg.Retries,
+			Backoff: time.Duration(h.cfg.RetryBackoffMS) * time.Millisecond,
+			Done:    func(res webhook.Result) { p.logDelivery(h, res) },
+		})
+	}
+}
+
+// logDelivery records a delivery's outcome for the control API.
+func (p *Platform) logDelivery(h *pendingHook, res webhook.Result) {
+	errText := ""
+	if res.Err != nil {
+		errText = res.Err.Error()
+	}
+	err := p.env.Store.Write(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.Exec(`INSERT INTO sb_webhook_deliveries (tenant_id, message_id, url, payload, status_code, attempts, duration_ms, error, created_at)
+			SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM tenants WHERE id = ?`,
+			h.messageID, h.cfg.URL, string(h.payload), res.Status, res.Attempts,
+			float64(res.Duration.Microseconds())/1000, errText, store.Micros(h.at), h.tenant)
+		return err
+	})
+	if err != nil {
+		p.env.Log.Warn("record webhook delivery", "platform", Name, "tenant", h.tenant, "err", err)
+	}
+}
