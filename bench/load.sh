@@ -23,15 +23,12 @@ done
 go build -o "$OUT/fakebots" ./cmd/fakebots
 go build -o "$OUT/trivial" ./bench/trivial
 
-now_ms() { date +%s%3N; }
-
 # Start-up: from exec to the first 200 of a platform call on the demo tenant.
-start=$(now_ms)
+startup=$(go run ./bench/startup --bin "$OUT/fakebots" --runs 7)
+
 "$OUT/fakebots" --addr "$EMU_ADDR" --rate-limits off --log-level error >"$OUT/banner.txt" &
 EMU_PID=$!
-until curl -sf -o /dev/null -H 'X-Requested-With: XMLHttpRequest' \
-  "http://$EMU_ADDR/cleverapp/api/v1/getMe?api_token=demo-cleverapp-token"; do :; done
-startup_ms=$(( $(now_ms) - start ))
+until curl -sf -o /dev/null "http://$EMU_ADDR/__fakebots/health"; do :; done
 
 "$OUT/trivial" --addr "$TRIVIAL_ADDR" &
 until curl -sf -o /dev/null "http://$TRIVIAL_ADDR/"; do :; done
@@ -80,5 +77,5 @@ run_hey "trivial handler @2000/s" "http://$TRIVIAL_ADDR/"
 run_hey "getContacts (20) @2000/s" "$GET_CONTACTS" -H 'X-Requested-With: XMLHttpRequest'
 
 echo "== process"
-echo "start-up to first 200: ${startup_ms} ms"
+echo "$startup"
 echo "peak RSS after the load: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$EMU_PID/status)"

@@ -80,3 +80,14 @@ func BenchmarkSendMessage(b *testing.B) {
 		serve(b, e, http.MethodPost, target, body, http.StatusOK)
 	}
 }
+
+// BenchmarkGetMe is the pipeline's fixed cost: a call whose handler reads one row.
+func BenchmarkGetMe(b *testing.B) {
+	e, token, _ := benchTenant(b)
+	target := "/cleverapp/api/v1/getMe?api_token=" + token
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		serve(b, e, http.MethodGet, target, "", http.StatusOK)
+	}
+}

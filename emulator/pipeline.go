@@ -93,8 +93,17 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 		return p.Render(req, nil, fmt.Errorf("operation %s has no handler", op.ID)), fault
 	}
 	result, err := handler(req)
+	if err != nil && req.Context().Err() != nil {
+		// The client went away mid-call: nobody reads the answer, and its
+		// failure is not the emulator's. Journal it as nginx does.
+		return platform.Response{Status: statusClientClosedRequest}, fault
+	}
 	return p.Render(req, result, err), fault
 }
+
+// statusClientClosedRequest is nginx's status for a client that left before
+// the answer was ready.
+const statusClientClosedRequest = 499
 
 // readBody reads the whole body, up to limit bytes. A body over the limit, or
 // one that cannot be read to its end, is refused as too large: the request

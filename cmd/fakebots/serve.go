@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -29,6 +30,10 @@ type config struct {
 	journalSize int
 	logLevel    string
 }
+
+// defaultMemoryLimit is the Go runtime's soft limit unless GOMEMLIMIT says
+// otherwise.
+const defaultMemoryLimit = 40 << 20
 
 // envNames maps each flag to the variable that sets it when the command
 // line does not.
@@ -90,6 +95,11 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	level, _ := c.level()
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		// A sidecar should stay small: collect harder as the heap nears this,
+		// rather than letting it double between collections.
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

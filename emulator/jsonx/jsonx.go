@@ -79,6 +79,22 @@ type encoder struct {
 	escapeSlashes bool
 }
 
+// Appender is a value that writes its own JSON, for hot paths where building
+// an Object per item would cost more than the item itself.
+type Appender interface {
+	AppendJSON(dst []byte, w Writer) ([]byte, error)
+}
+
+// Writer is what an Appender writes with: strings and any other value with
+// the escaping of the document being encoded.
+type Writer struct{ e *encoder }
+
+// String appends s as a JSON string.
+func (w Writer) String(dst []byte, s string) []byte { return w.e.string(dst, s) }
+
+// Value appends any value.
+func (w Writer) Value(dst []byte, v any) ([]byte, error) { return w.e.value(dst, v) }
+
 func (e *encoder) value(dst []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case nil:
@@ -116,6 +132,8 @@ func (e *encoder) value(dst []byte, v any) ([]byte, error) {
 			dst = e.string(dst, s)
 		}
 		return append(dst, ']'), nil
+	case Appender:
+		return x.AppendJSON(dst, Writer{e})
 	case json.RawMessage:
 		// Already JSON (the emulator's own, from its store): copied, with
 		// slashes escaped when asked.
