@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
+
+	"github.com/fakebots/fakebots/emulator/fakedata"
 )
 
 // generateSpec asks for generated subscribers (fixtures and the control API):
@@ -46,14 +48,14 @@ func (g generateSpec) subscribers(f *gofakeit.Faker, now time.Time) []controlSub
 		ch := channels[f.Number(0, len(channels)-1)]
 		created := now.Add(-span * time.Duration(g.Count-i) / time.Duration(g.Count)).Truncate(time.Second)
 		subscribed := f.Number(1, 10) > 1
-		first, last := f.FirstName(), f.LastName()
+		first, last := fakedata.Person(f)
 		s := controlSubscriber{
 			CreatedAt: &created, Subscribed: &subscribed,
 			Name: first + " " + last, FirstName: first, LastName: last,
 			ChannelType: ch.Type, ChannelName: ch.Name,
 		}
 		if f.Number(1, 10) <= 7 {
-			s.Phone = "79" + f.Numerify("#########")
+			s.Phone = fakedata.Phone(f)
 		}
 		if f.Number(1, 10) <= 6 {
 			s.Email = f.Email()
@@ -90,7 +92,7 @@ func fakeUserID(f *gofakeit.Faker, channelType, phone string) string {
 		if phone != "" {
 			return phone
 		}
-		return "79" + f.Numerify("#########")
+		return fakedata.Phone(f)
 	case "vk":
 		return f.Numerify("#########")
 	}

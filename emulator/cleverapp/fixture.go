@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/fakebots/fakebots/emulator/fakedata"
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
@@ -108,13 +109,13 @@ func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 	}
 	acc := f.Account
 	if acc.Name == "" {
-		acc.Name = fakeName(s.Faker)
+		acc.Name = fakedata.Name(s.Faker)
 	}
 	if acc.Email == "" {
 		acc.Email = s.Faker.Email()
 	}
 	if acc.Phone == "" {
-		acc.Phone = fakePhone(s.Faker)
+		acc.Phone = fakedata.Phone(s.Faker)
 	}
 	now := store.Micros(s.Now)
 	if _, err := tx.Exec(`INSERT INTO ca_accounts (tenant_id, brand, id, name, email, phone, plan, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fakebots/fakebots/emulator/fakedata"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 )
@@ -127,7 +128,7 @@ const insertContact = `INSERT INTO ca_contacts (tenant_id, brand, bot_id, name, 
 // listedContact creates a contact a fixture spells out.
 func (p *Platform) listedContact(tx *store.Tx, s platform.Setup, botID int64, messenger string, c fixtureContact, referrer any) (int64, error) {
 	if c.Name == "" {
-		c.Name = fakeName(s.Faker)
+		c.Name = fakedata.Name(s.Faker)
 	}
 	tgID, tgUser, viberID, vkID := externalIDs(s, messenger)
 	pick := func(given, generated string) any {
@@ -138,7 +139,7 @@ func (p *Platform) listedContact(tx *store.Tx, s platform.Setup, botID int64, me
 	}
 	phone := normalizePhone(c.Phone)
 	if phone == "" && (messenger == "whatsapp" || messenger == "icq") {
-		phone = fakePhone(s.Faker)
+		phone = fakedata.Phone(s.Faker)
 	}
 	created := s.Now
 	if c.CreatedAt != nil {
@@ -173,7 +174,7 @@ func (p *Platform) listedContact(tx *store.Tx, s platform.Setup, botID int64, me
 // bot's variables and some of its tags.
 func (p *Platform) generateContact(tx *store.Tx, s platform.Setup, botID int64, b fixtureBot, created time.Time, referrer any) (int64, error) {
 	f := s.Faker
-	phone := fakePhone(f)
+	phone := fakedata.Phone(f)
 	tgID, tgUser, viberID, vkID := externalIDs(s, b.Messenger)
 	var utm any
 	if f.Bool() {
@@ -181,8 +182,8 @@ func (p *Platform) generateContact(tx *store.Tx, s platform.Setup, botID int64, 
 			f.RandomString([]string{"yandex", "vk", "telegram", "landing"}), f.RandomString([]string{"spring_sale", "welcome", "retarget"}))
 	}
 	at := store.Micros(created)
-	contactID, err := tx.Insert(insertContact, s.TenantID, p.brand.Name, botID, fakeName(f), b.Messenger, phone, f.Email(),
-		orNull(tgID), orNull(tgUser), orNull(viberID), orNull(vkID), fakeAddress(f), utm, referrer, at, at)
+	contactID, err := tx.Insert(insertContact, s.TenantID, p.brand.Name, botID, fakedata.Name(f), b.Messenger, phone, f.Email(),
+		orNull(tgID), orNull(tgUser), orNull(viberID), orNull(vkID), fakedata.Address(f), utm, referrer, at, at)
 	if err != nil {
 		return 0, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v6"
 
+	"github.com/fakebots/fakebots/emulator/fakedata"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 )
@@ -144,11 +145,11 @@ func fakeListValue(f *gofakeit.Faker, field listField, at time.Time, contacts []
 	slug := strings.ToLower(field.Slug)
 	switch {
 	case strings.Contains(slug, "city"):
-		return f.RandomString(cities)
+		return fakedata.City(f)
 	case strings.Contains(slug, "address"):
-		return fakeAddress(f)
+		return fakedata.Address(f)
 	case strings.Contains(slug, "phone"):
-		return fakePhone(f)
+		return fakedata.Phone(f)
 	case strings.Contains(slug, "email"):
 		return f.Email()
 	case field.IsEncryptable || strings.Contains(slug, "key") || strings.Contains(slug, "code"):

@@ -7,6 +7,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v6"
 
+	"github.com/fakebots/fakebots/emulator/fakedata"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 )
@@ -31,7 +32,7 @@ func generateClients(tx *store.Tx, pr *project, s platform.Setup, g fixtureGener
 	f := s.Faker
 	for i := 0; i < g.Clients; i++ {
 		ch := chans[i%len(chans)]
-		phone := "79" + f.Numerify("#########")
+		phone := fakedata.Phone(f)
 		vars := map[string]any{"phone": phone, "email": strings.ToLower(f.Email())}
 		if ch.ClientType == typeTelegram {
 			vars["tg_username"] = "@" + strings.ToLower(f.Username())
@@ -42,7 +43,7 @@ func generateClients(tx *store.Tx, pr *project, s platform.Setup, g fixtureGener
 		created := s.Now.Add(-30 * 24 * time.Hour * time.Duration(g.Clients-i) / time.Duration(g.Clients))
 		c, err := createClient(tx, pr, newClient{
 			PlatformID: fakePlatformID(f, ch.ClientType, phone), ClientType: ch.ClientType, Group: ch.Group,
-			Name: f.FirstName() + " " + f.LastName(), Variables: vars, CreatedAt: created,
+			Name: fakedata.Name(f), Variables: vars, CreatedAt: created,
 		})
 		if err != nil {
 			return err
