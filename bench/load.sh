@@ -66,16 +66,41 @@ run_hey() { # name url [headers...]
 echo "== max throughput (wrk, $CONNS connections, ${DURATION}s each)"
 run_wrk "trivial handler" "http://$TRIVIAL_ADDR/"
 run_wrk "getContacts (20)" "$GET_CONTACTS" -H 'X-Requested-With: XMLHttpRequest'
-for extra in bench/rows.d/*.sh; do
-  [ -e "$extra" ] && source "$extra"
-done
+
 ratio=$(awk -v a="$(cat "$OUT/getContacts (20).rps")" -v b="$(cat "$OUT/trivial handler.rps")" 'BEGIN {printf "%.1f", 100*a/b}')
 echo "getContacts / trivial: ${ratio}%"
+
 
 echo "== fixed 2,000 req/s (hey, 20 workers x 100/s, ${DURATION}s)"
 run_hey "trivial handler @2000/s" "http://$TRIVIAL_ADDR/"
 run_hey "getContacts (20) @2000/s" "$GET_CONTACTS" -H 'X-Requested-With: XMLHttpRequest'
 
+rss=$(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$EMU_PID/status)
+
+echo "== other platforms (wrk, $CONNS connections, ${DURATION}s each)"
+# Salebot: variables of one of the demo project's clients, with its main key.
+SB="http://$EMU_ADDR/salebot/api/d3f31dabef80ddeb73d43938b4ef8bb0"
+client=$(curl -sf "$SB/get_clients?limit=1" | sed -E 's/.*"clients":\[\{"id":([0-9]+).*/\1/')
+cat >"$OUT/save_variables.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"client_id":$client,"variables":{"client.city":"Москва","stage":"paid","sum":1500}}'
+LUA
+run_wrk "salebot save_variables" "$SB/save_variables" -s "$OUT/save_variables.lua"
+run_wrk "salebot get_variables" "$SB/get_variables?client_id=$client"
+
+# BotHelp: the token exchange, and a page of 100 of the demo's subscribers.
+cat >"$OUT/token.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = "grant_type=client_credentials&client_id=demo-bothelp-client-id&client_secret=demo-bothelp-client-secret"
+LUA
+run_wrk "bothelp token" "http://$EMU_ADDR/bothelp/oauth2/token" -s "$OUT/token.lua"
+bh_token=$(curl -sf -d grant_type=client_credentials -d client_id=demo-bothelp-client-id -d client_secret=demo-bothelp-client-secret \
+  "http://$EMU_ADDR/bothelp/oauth2/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+run_wrk "bothelp subscribers page" "http://$EMU_ADDR/bothelp/v1/subscribers/" -H "Authorization: Bearer $bh_token"
+
 echo "== process"
 echo "$startup"
-echo "peak RSS after the load: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$EMU_PID/status)"
+echo "peak RSS after the getContacts load: $rss"
+echo "peak RSS after all of it: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$EMU_PID/status)"

@@ -67,7 +67,7 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 		}
 	}
 	if authErr != nil {
-		return p.Render(req, nil, authErr), fault
+		return render(p, req, nil, authErr), fault
 	}
 
 	rules := slices.Concat(p.Spec().RateLimits, op.RateLimits)
@@ -83,22 +83,27 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 	}
 
 	if req.Input, err = p.Input(req); err != nil {
-		return p.Render(req, nil, err), fault
+		return render(p, req, nil, err), fault
 	}
 	if err := p.Validate(req); err != nil {
-		return p.Render(req, nil, err), fault
+		return render(p, req, nil, err), fault
 	}
 	handler := p.Handler(op.ID)
 	if handler == nil {
 		return p.Render(req, nil, fmt.Errorf("operation %s has no handler", op.ID)), fault
 	}
 	result, err := handler(req)
+	return render(p, req, result, err), fault
+}
+
+// render lets the platform answer, unless the client went away and the
+// failure is only that: nobody reads the answer, and the failure is not the
+// emulator's, so it is journaled as nginx does rather than logged.
+func render(p platform.Platform, req *platform.Request, result any, err error) platform.Response {
 	if err != nil && req.Context().Err() != nil {
-		// The client went away mid-call: nobody reads the answer, and its
-		// failure is not the emulator's. Journal it as nginx does.
-		return platform.Response{Status: statusClientClosedRequest}, fault
+		return platform.Response{Status: statusClientClosedRequest}
 	}
-	return p.Render(req, result, err), fault
+	return p.Render(req, result, err)
 }
 
 // statusClientClosedRequest is nginx's status for a client that left before
@@ -174,15 +179,15 @@ func (e *Emulator) record(req *platform.Request, p platform.Platform, started ti
 			Path:    req.HTTP.URL.Path,
 			Query:   req.HTTP.URL.RawQuery,
 			Headers: req.HTTP.Header, // the request's own map: nothing writes to it after this
-			Body:    string(req.Body),
 		},
 		Response: journal.Response{
 			Status:  resp.Status,
 			Headers: resp.Header, // built for this response alone
-			Body:    string(resp.Body),
 		},
 		DurationMS: float64(time.Since(started).Microseconds()) / 1000,
 	}
+	entry.Request.Body, entry.Request.BodyTruncated = journal.Body(req.Body)
+	entry.Response.Body, entry.Response.BodyTruncated = journal.Body(resp.Body)
 	if fault != nil {
 		entry.Fault = fault.ID
 	}

@@ -17,13 +17,29 @@ type Request struct {
 	Query   string      `json:"query"`
 	Headers http.Header `json:"headers"`
 	Body    string      `json:"body"`
+	// BodyTruncated is set when Body holds only the first MaxBody bytes.
+	BodyTruncated bool `json:"body_truncated,omitempty"`
 }
 
 // Response is the recorded response.
 type Response struct {
-	Status  int         `json:"status"`
-	Headers http.Header `json:"headers"`
-	Body    string      `json:"body"`
+	Status        int         `json:"status"`
+	Headers       http.Header `json:"headers"`
+	Body          string      `json:"body"`
+	BodyTruncated bool        `json:"body_truncated,omitempty"`
+}
+
+// MaxBody is how much of a body an entry keeps: the journal is bounded in
+// entries, and this bounds each entry, so a tenant paging through large
+// lists cannot make it hold tens of megabytes.
+const MaxBody = 64 << 10
+
+// Body is the part of a body an entry keeps, and whether it was cut.
+func Body(b []byte) (string, bool) {
+	if len(b) > MaxBody {
+		return string(b[:MaxBody]), true
+	}
+	return string(b), false
 }
 
 // Entry is one exchange.
@@ -53,23 +69,42 @@ func (f Filter) match(e *Entry) bool {
 		(f.Operation == "" || f.Operation == e.Operation)
 }
 
-// ring holds one tenant's newest entries.
-type ring struct {
-	entries []Entry // circular, len <= size
-	next    int
+// MaxTenantBytes bounds the bodies one tenant's entries hold together: past
+// it the oldest entries go first, so a burst of large answers cannot make
+// the journal grow to hundreds of megabytes.
+const MaxTenantBytes = 16 << 20
+
+// queue holds one tenant's entries, oldest first.
+type queue struct {
+	entries []Entry
+	bytes   int // bodies held
+}
+
+func size(e *Entry) int { return len(e.Request.Body) + len(e.Response.Body) }
+
+// push appends e, then drops the oldest entries while there are more than
+// max or their bodies weigh more than MaxTenantBytes (the newest stays).
+func (q *queue) push(e Entry, max int) {
+	q.entries = append(q.entries, e)
+	q.bytes += size(&e)
+	for len(q.entries) > max || (q.bytes > MaxTenantBytes && len(q.entries) > 1) {
+		q.bytes -= size(&q.entries[0])
+		q.entries[0] = Entry{} // release its bodies now
+		q.entries = q.entries[1:]
+	}
 }
 
 // Journal is safe for concurrent use.
 type Journal struct {
-	mu    sync.Mutex
-	size  int
-	seq   int64
-	rings map[string]*ring // by tenant id; "" holds requests no tenant was found for
+	mu     sync.Mutex
+	size   int
+	seq    int64
+	queues map[string]*queue // by tenant id; "" holds requests no tenant was found for
 }
 
 // New returns a journal keeping size entries per tenant (0 keeps none).
 func New(size int) *Journal {
-	return &Journal{size: size, rings: map[string]*ring{}}
+	return &Journal{size: size, queues: map[string]*queue{}}
 }
 
 // Add records e, assigning its id.
@@ -81,17 +116,12 @@ func (j *Journal) Add(e Entry) {
 	defer j.mu.Unlock()
 	j.seq++
 	e.ID = j.seq
-	r := j.rings[e.TenantID]
-	if r == nil {
-		r = &ring{}
-		j.rings[e.TenantID] = r
+	q := j.queues[e.TenantID]
+	if q == nil {
+		q = &queue{}
+		j.queues[e.TenantID] = q
 	}
-	if len(r.entries) < j.size {
-		r.entries = append(r.entries, e)
-		return
-	}
-	r.entries[r.next] = e
-	r.next = (r.next + 1) % j.size
+	q.push(e, j.size)
 }
 
 // List returns matching entries, newest first.
@@ -99,13 +129,13 @@ func (j *Journal) List(f Filter) []Entry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := []Entry{}
-	for tenant, r := range j.rings {
+	for tenant, q := range j.queues {
 		if f.TenantID != "" && tenant != f.TenantID {
 			continue
 		}
-		for i := range r.entries {
-			if f.match(&r.entries[i]) {
-				out = append(out, r.entries[i])
+		for i := range q.entries {
+			if f.match(&q.entries[i]) {
+				out = append(out, q.entries[i])
 			}
 		}
 	}
@@ -122,23 +152,20 @@ func (j *Journal) Clear(f Filter) int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	removed := 0
-	for tenant, r := range j.rings {
+	for tenant, q := range j.queues {
 		if f.TenantID != "" && tenant != f.TenantID {
 			continue
 		}
-		kept := make([]Entry, 0, len(r.entries))
-		for _, e := range r.orderedOldestFirst() {
+		kept := &queue{entries: make([]Entry, 0, len(q.entries))}
+		for _, e := range q.entries {
 			if f.match(&e) {
 				removed++
 			} else {
-				kept = append(kept, e)
+				kept.entries = append(kept.entries, e)
+				kept.bytes += size(&e)
 			}
 		}
-		r.entries, r.next = kept, 0
+		j.queues[tenant] = kept
 	}
 	return removed
-}
-
-func (r *ring) orderedOldestFirst() []Entry {
-	return append(append([]Entry{}, r.entries[r.next:]...), r.entries[:r.next]...)
 }

@@ -1,7 +1,9 @@
 package journal_test
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -243,4 +245,27 @@ func TestConcurrentAddListClear(t *testing.T) {
 	for k := 1; k < len(got); k++ {
 		require.Greater(t, got[k-1].ID, got[k].ID)
 	}
+}
+
+func TestBodyKeepsAtMostMaxBody(t *testing.T) {
+	short, cut := journal.Body([]byte("ok"))
+	require.Equal(t, "ok", short)
+	require.False(t, cut)
+	long := bytes.Repeat([]byte("я"), journal.MaxBody)
+	kept, cut := journal.Body(long)
+	require.True(t, cut)
+	require.Len(t, kept, journal.MaxBody)
+	require.Equal(t, string(long[:journal.MaxBody]), kept)
+}
+
+func TestTenantBodiesAreBounded(t *testing.T) {
+	j := journal.New(1000)
+	body := strings.Repeat("x", journal.MaxBody)
+	n := journal.MaxTenantBytes/journal.MaxBody + 10
+	for i := 0; i < n; i++ {
+		j.Add(journal.Entry{TenantID: "t", Response: journal.Response{Body: body}})
+	}
+	kept := j.List(journal.Filter{TenantID: "t"})
+	require.Len(t, kept, journal.MaxTenantBytes/journal.MaxBody, "oldest dropped past the byte budget")
+	require.Equal(t, int64(n), kept[0].ID, "the newest stays")
 }
