@@ -44,7 +44,10 @@ CREATE TABLE ca_contacts (
     updated_at        INTEGER NOT NULL
 );
 CREATE INDEX ca_contacts_tenant ON ca_contacts (tenant_id, brand, id);
-CREATE INDEX ca_contacts_bot ON ca_contacts (bot_id, id);
+-- A tenant's contacts of one bot, in id order: getContacts counts and pages with it alone.
+CREATE INDEX ca_contacts_tenant_bot ON ca_contacts (tenant_id, brand, bot_id, id);
+-- Deleting a bot (with its tenant) cascades to its contacts through this one.
+CREATE INDEX ca_contacts_bot ON ca_contacts (bot_id);
 CREATE INDEX ca_contacts_referrer ON ca_contacts (referrer_id);
 
 -- Variables are declared per bot; each contact holds values for some of them.
