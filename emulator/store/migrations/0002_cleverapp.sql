@@ -154,3 +154,13 @@ CREATE TABLE ca_queue (
     outbox_id  INTEGER NOT NULL,
     PRIMARY KEY (tenant_id, brand, message_id)
 );
+
+-- Every foreign key has an index leading with its columns, so deleting or
+-- resetting a tenant finds the rows it cascades to without scanning tables.
+CREATE INDEX ca_variables_tenant ON ca_variables (tenant_id);
+CREATE INDEX ca_contact_variables_variable ON ca_contact_variables (variable_id);
+CREATE INDEX ca_tags_tenant ON ca_tags (tenant_id);
+CREATE INDEX ca_contact_tags_tag ON ca_contact_tags (tag_id);
+CREATE INDEX ca_money_accounts_tenant ON ca_money_accounts (tenant_id);
+CREATE INDEX ca_crypto_accounts_tenant ON ca_crypto_accounts (tenant_id);
+CREATE INDEX ca_list_items_tenant ON ca_list_items (tenant_id);

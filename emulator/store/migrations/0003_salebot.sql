@@ -110,6 +110,7 @@ CREATE TABLE sb_list_members (
     FOREIGN KEY (tenant_id, list_id) REFERENCES sb_lists (tenant_id, id) ON DELETE CASCADE,
     FOREIGN KEY (tenant_id, client_id) REFERENCES sb_clients (tenant_id, id) ON DELETE CASCADE
 );
+CREATE INDEX sb_list_members_client ON sb_list_members (tenant_id, client_id);
 
 CREATE TABLE sb_managers (
     tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
