@@ -1,7 +1,6 @@
 package bothelp
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -33,19 +32,6 @@ func (p *Platform) ControlRoutes() []platform.ControlRoute {
 		{Method: http.MethodPost, Path: "funnels", Summary: "Create a funnel.", Handle: p.ctlCreateFunnel},
 		{Method: http.MethodGet, Path: "actions", Summary: "Bot runs and stops, funnel adds and removes, oldest first (subscriber, kind).", Handle: p.ctlActions},
 	}
-}
-
-// decodeStrict reads an optional JSON object body into v.
-func decodeStrict(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return platform.BadControlRequest("invalid JSON body: %v", err)
-	}
-	return nil
 }
 
 type tokenView struct {
@@ -88,7 +74,7 @@ func (p *Platform) ctlCredentials(c *platform.ControlRequest) (int, any, error) 
 // issued stay valid until they expire.
 func (p *Platform) ctlSetCredentials(c *platform.ControlRequest) (int, any, error) {
 	var body clientCredentials
-	if err := decodeStrict(c.Body, &body); err != nil {
+	if err := c.Decode(&body); err != nil {
 		return 0, nil, err
 	}
 	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {

@@ -96,7 +96,7 @@ func (p *Platform) ctlCreateSubscribers(c *platform.ControlRequest) (int, any, e
 		Subscribers []controlSubscriber `json:"subscribers"`
 		Generate    generateSpec        `json:"generate"`
 	}
-	if err := decodeStrict(c.Body, &body); err != nil {
+	if err := c.Decode(&body); err != nil {
 		return 0, nil, err
 	}
 	if body.Generate.Count < 0 || body.Generate.Count > 100000 {
@@ -248,7 +248,7 @@ func controlRefs(now time.Time) *referralSource { return &referralSource{ms: now
 
 func (p *Platform) ctlCreateBot(c *platform.ControlRequest) (int, any, error) {
 	var body botSpec
-	if err := decodeStrict(c.Body, &body); err != nil {
+	if err := c.Decode(&body); err != nil {
 		return 0, nil, err
 	}
 	var view botView
@@ -261,7 +261,7 @@ func (p *Platform) ctlCreateBot(c *platform.ControlRequest) (int, any, error) {
 
 func (p *Platform) ctlCreateFunnel(c *platform.ControlRequest) (int, any, error) {
 	var body itemSpec
-	if err := decodeStrict(c.Body, &body); err != nil {
+	if err := c.Decode(&body); err != nil {
 		return 0, nil, err
 	}
 	var view item

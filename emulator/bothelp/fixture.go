@@ -1,7 +1,6 @@
 package bothelp
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,12 +51,7 @@ var (
 
 func decodeFixture(raw json.RawMessage) (fixtureSection, error) {
 	var f fixtureSection
-	if len(raw) == 0 || string(raw) == "null" {
-		return f, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := platform.DecodeStrict(raw, &f); err != nil {
 		return f, err
 	}
 	if f.CUIDPrefix != "" && !prefixPattern.MatchString(f.CUIDPrefix) {

@@ -1,7 +1,6 @@
 package bothelp
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -61,12 +60,7 @@ const (
 
 // Merge lays a partial settings object over s and checks the result.
 func (s Settings) Merge(raw json.RawMessage) (Settings, error) {
-	if len(bytes.TrimSpace(raw)) == 0 || string(raw) == "null" {
-		return s, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
+	if err := platform.DecodeStrict(raw, &s); err != nil {
 		return s, fmt.Errorf("settings: %w", err)
 	}
 	return s, s.check()

@@ -1,7 +1,6 @@
 package cleverapp
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -58,20 +57,9 @@ type fixtureBot struct {
 // defaultBot is the bot every tenant has when its fixture names none.
 var defaultBot = fixtureBot{Name: "Bot", Messenger: "telegram"}
 
-// decodeStrict decodes JSON refusing unknown keys, so a misspelt fixture
-// key is an error rather than silently ignored.
-func decodeStrict(raw []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
-}
-
 func decodeFixture(raw json.RawMessage) (fixtureSection, error) {
 	var f fixtureSection
-	if len(raw) == 0 || string(raw) == "null" {
-		return f, nil
-	}
-	if err := decodeStrict(raw, &f); err != nil {
+	if err := platform.DecodeStrict(raw, &f); err != nil {
 		return f, err
 	}
 	if f.Plan != "" && f.Plan != PlanPro && f.Plan != PlanFree {

@@ -23,7 +23,7 @@ type fixtureContacts struct {
 
 func (c *fixtureContacts) UnmarshalJSON(b []byte) error {
 	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '[' {
-		return decodeStrict(b, &c.List)
+		return platform.DecodeStrict(b, &c.List)
 	}
 	if err := json.Unmarshal(b, &c.Count); err != nil || c.Count < 0 {
 		return fmt.Errorf("contacts must be a count or a list of contacts")

@@ -68,3 +68,12 @@ type Demonstrator interface {
 	// emulator's root) with the credentials Provision returned for a tenant.
 	CurlExample(baseURL string, credentials json.RawMessage) string
 }
+
+// Decode reads the request's JSON body strictly into v (see DecodeStrict);
+// a body that does not decode is a 400.
+func (c *ControlRequest) Decode(v any) error {
+	if err := DecodeStrict(c.Body, v); err != nil {
+		return BadControlRequest("invalid JSON body: %v", err)
+	}
+	return nil
+}

@@ -222,3 +222,16 @@ func setPath(m map[string]any, name string, path []string, v string) {
 	}
 	setPath(child, path[0], path[1:], v)
 }
+
+// DecodeStrict decodes a JSON document into v refusing unknown keys, so a
+// misspelt fixture or control key is an error rather than silently ignored.
+// An empty or null document leaves v as it is.
+func DecodeStrict(raw []byte, v any) error {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || string(trimmed) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}

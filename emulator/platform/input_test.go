@@ -356,3 +356,15 @@ func TestLimitKey(t *testing.T) {
 		platform.LimitKey("t1", "onebot", "x")[:len(prefix)] == prefix)
 	require.NotEqual(t, prefix, platform.LimitKey("t10", "onebot", "x")[:len(prefix)])
 }
+
+func TestDecodeStrict(t *testing.T) {
+	var v struct {
+		Name string `json:"name"`
+	}
+	require.NoError(t, platform.DecodeStrict(nil, &v))
+	require.NoError(t, platform.DecodeStrict([]byte(" null "), &v))
+	require.NoError(t, platform.DecodeStrict([]byte(`{"name":"x"}`), &v))
+	require.Equal(t, "x", v.Name)
+	require.ErrorContains(t, platform.DecodeStrict([]byte(`{"nmae":"x"}`), &v), "unknown field")
+	require.Error(t, platform.DecodeStrict([]byte(`{"name":`), &v))
+}

@@ -1,7 +1,6 @@
 package salebot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,19 +31,6 @@ func (p *Platform) ControlRoutes() []platform.ControlRoute {
 	}
 }
 
-// decodeControl reads a JSON body strictly; an empty body leaves v as is.
-func decodeControl(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return platform.BadControlRequest("invalid JSON body: %v", err)
-	}
-	return nil
-}
-
 func (p *Platform) ctlKeys(c *platform.ControlRequest) (int, any, error) {
 	creds, err := c.Env.Store.Credentials(c.HTTP.Context(), c.TenantID, Name)
 	if err != nil {
@@ -56,7 +42,7 @@ func (p *Platform) ctlKeys(c *platform.ControlRequest) (int, any, error) {
 
 func (p *Platform) ctlCreateKey(c *platform.ControlRequest) (int, any, error) {
 	var k keySpec
-	if err := decodeControl(c.Body, &k); err != nil {
+	if err := c.Decode(&k); err != nil {
 		return 0, nil, err
 	}
 	if err := k.check(); err != nil {
@@ -178,7 +164,7 @@ func (p *Platform) ctlFlush(c *platform.ControlRequest) (int, any, error) {
 	body := struct {
 		TimeoutMS int `json:"timeout_ms"`
 	}{TimeoutMS: 30000}
-	if err := decodeControl(c.Body, &body); err != nil {
+	if err := c.Decode(&body); err != nil {
 		return 0, nil, err
 	}
 	ctx, cancel := context.WithTimeout(c.HTTP.Context(), time.Duration(body.TimeoutMS)*time.Millisecond)

@@ -1,7 +1,6 @@
 package salebot
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -88,12 +87,7 @@ var defaultFunnel = []fixtureState{{Name: "Новая заявка"}, {Name: "В
 
 func decodeFixture(raw json.RawMessage) (fixtureSection, error) {
 	var f fixtureSection
-	if len(raw) == 0 || string(raw) == "null" {
-		return f, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := platform.DecodeStrict(raw, &f); err != nil {
 		return f, err
 	}
 	for _, c := range f.Channels {

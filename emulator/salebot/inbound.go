@@ -26,7 +26,7 @@ type inboundRequest struct {
 // unanswered) and fires the webhook with is_input 1.
 func (p *Platform) ctlInbound(c *platform.ControlRequest) (int, any, error) {
 	var in inboundRequest
-	if err := decodeControl(c.Body, &in); err != nil {
+	if err := c.Decode(&in); err != nil {
 		return 0, nil, err
 	}
 	if in.Text == "" && len(in.Attachments) == 0 {

@@ -1,7 +1,6 @@
 package salebot
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -99,7 +98,7 @@ func (s *Settings) patch(raw []byte) error {
 	if len(raw) == 0 {
 		return nil
 	}
-	if err := strictUnmarshal(raw, s); err != nil {
+	if err := platform.DecodeStrict(raw, s); err != nil {
 		return fmt.Errorf("settings: %w", err)
 	}
 	return s.check()
@@ -138,13 +137,6 @@ func (s *Settings) check() error {
 	return nil
 }
 
-// strictUnmarshal decodes JSON, refusing unknown fields (typos).
-func strictUnmarshal(raw []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
-}
-
 func validStatus(n int) bool { return n >= 200 && n <= 599 }
 
 // patch lays a JSON object over the webhook configuration and checks it.
@@ -152,7 +144,7 @@ func (w *WebhookConfig) patch(raw []byte) error {
 	if len(raw) == 0 {
 		return nil
 	}
-	if err := strictUnmarshal(raw, w); err != nil {
+	if err := platform.DecodeStrict(raw, w); err != nil {
 		return fmt.Errorf("webhook: %w", err)
 	}
 	return w.check()
