@@ -145,7 +145,7 @@ func storedValue(fieldType string, v any) any {
 		f, _ := platform.Input{"v": v}.Float("v")
 		return f
 	case "bool":
-		return truthy(v)
+		return platform.Truthy(v)
 	case "date", "contact", "bot":
 		n, _ := platform.Integer(v)
 		return n

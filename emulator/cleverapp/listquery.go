@@ -112,7 +112,7 @@ func matchesFilter(s listSchema, it listItem, slug string, want any) bool {
 		h, _ := have.(float64)
 		return ok && w == h
 	case "bool":
-		return truthy(want) == truthy(have)
+		return platform.Truthy(want) == platform.Truthy(have)
 	case "date", "contact", "bot":
 		w, ok := platform.Integer(want)
 		h, _ := platform.Integer(have)

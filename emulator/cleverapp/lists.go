@@ -72,7 +72,7 @@ func fieldFromInput(slug string, v any) listField {
 	m, _ := v.(map[string]any)
 	return listField{
 		Slug: slug, Name: platform.Text(m["name"]), Type: platform.Text(m["type"]),
-		IsRequired: truthy(m["is_required"]), IsHidden: truthy(m["is_hidden"]), IsEncryptable: truthy(m["is_encryptable"]),
+		IsRequired: platform.Truthy(m["is_required"]), IsHidden: platform.Truthy(m["is_hidden"]), IsEncryptable: platform.Truthy(m["is_encryptable"]),
 	}
 }
 
@@ -202,7 +202,7 @@ func (p *Platform) getListSchema(r *platform.Request) (any, error) {
 // order the client sent them.
 func (p *Platform) createListSchema(r *platform.Request) (any, error) {
 	in := r.Input
-	s := listSchema{Name: in.String("name"), IsMenu: truthy(in["is_menu"]), CreatedAt: store.Micros(r.Now), UpdatedAt: store.Micros(r.Now)}
+	s := listSchema{Name: in.String("name"), IsMenu: platform.Truthy(in["is_menu"]), CreatedAt: store.Micros(r.Now), UpdatedAt: store.Micros(r.Now)}
 	if botID, ok := in.Int("bot_id"); ok {
 		if err := p.ownBot(r, botID); err != nil {
 			return nil, err

@@ -51,7 +51,7 @@ func (p *Platform) getReferrers(r *platform.Request) (any, error) {
 		}
 		chain, cur = append(chain, next), next
 	}
-	if truthy(r.Input["is_flat"]) {
+	if platform.Truthy(r.Input["is_flat"]) {
 		data := []any{}
 		for _, ref := range chain {
 			data = append(data, referralNode(ref))
@@ -72,22 +72,6 @@ func (p *Platform) getReferrers(r *platform.Request) (any, error) {
 		node = append(node, jsonx.Field{Key: "referrer", Value: above})
 	}
 	return jsonx.Object{{Key: "data", Value: node}}, nil
-}
-
-// truthy is PHP's boolean reading of a flag: true, 1, "1", "true", "on", "yes".
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case bool:
-		return x
-	case float64:
-		return x != 0
-	case string:
-		switch x {
-		case "1", "true", "on", "yes":
-			return true
-		}
-	}
-	return false
 }
 
 // getReferrals answers a page of the contact's direct referrals, optionally

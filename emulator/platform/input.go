@@ -235,3 +235,21 @@ func DecodeStrict(raw []byte, v any) error {
 	dec.DisallowUnknownFields()
 	return dec.Decode(v)
 }
+
+// Truthy reads a flag as the platforms' frameworks do (PHP's
+// FILTER_VALIDATE_BOOLEAN, Python's usual checks): true, a non-zero number,
+// or "1", "true", "on", "yes", "y" in any case.
+func Truthy(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case float64:
+		return x != 0
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "1", "true", "on", "yes", "y":
+			return true
+		}
+	}
+	return false
+}

@@ -368,3 +368,12 @@ func TestDecodeStrict(t *testing.T) {
 	require.ErrorContains(t, platform.DecodeStrict([]byte(`{"nmae":"x"}`), &v), "unknown field")
 	require.Error(t, platform.DecodeStrict([]byte(`{"name":`), &v))
 }
+
+func TestTruthy(t *testing.T) {
+	for _, v := range []any{true, 1.0, -2.0, "1", "true", "TRUE", " on ", "yes", "Y"} {
+		require.True(t, platform.Truthy(v), "%#v", v)
+	}
+	for _, v := range []any{false, 0.0, "0", "false", "off", "no", "", "2", nil, []any{"1"}} {
+		require.False(t, platform.Truthy(v), "%#v", v)
+	}
+}

@@ -22,7 +22,7 @@ func (p *Platform) runCallback(r *platform.Request, find findClient) (any, error
 	if err != nil {
 		return nil, err
 	}
-	o := outgoing{ClientReplica: true, FromOutside: fromCallback, Callback: true, ResumeBot: truthy(r.Input["resume_bot"])}
+	o := outgoing{ClientReplica: true, FromOutside: fromCallback, Callback: true, ResumeBot: platform.Truthy(r.Input["resume_bot"])}
 	var hook *pendingHook
 	err = p.write(r, func(tx *store.Tx) error {
 		c, err := find(tx, pr)

@@ -82,29 +82,13 @@ func platformIDFor(clientType int, raw string) string {
 	return raw
 }
 
-// truthy reads Python-ish booleans: True, "true", "1", 1, "yes".
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case bool:
-		return x
-	case float64:
-		return x != 0
-	case string:
-		switch strings.ToLower(strings.TrimSpace(x)) {
-		case "1", "true", "yes", "on", "y":
-			return true
-		}
-	}
-	return false
-}
-
 // optBool reads an optional boolean with its default.
 func optBool(in platform.Input, key string, def bool) bool {
 	v, ok := in[key]
 	if !ok || v == nil || v == "" {
 		return def
 	}
-	return truthy(v)
+	return platform.Truthy(v)
 }
 
 // varValue is a variable's stored JSON and its text form, for lookups.
