@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"time"
+
+	"github.com/fakebots/fakebots/emulator/clock"
 )
 
 // Option configures an Emulator.
@@ -32,7 +34,7 @@ func defaults() config {
 		maxBodyBytes: 8 << 20,
 		log:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		wall:         time.Now,
-		sleep:        sleepCtx,
+		sleep:        clock.Wait,
 		tick:         time.Second,
 	}
 }
@@ -78,12 +80,3 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration)) Option {
 // clock (default 1s; 0 disables the background check, leaving delivery to
 // clock changes through the control API).
 func WithTick(d time.Duration) Option { return func(c *config) { c.tick = d } }
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
-}

@@ -4,6 +4,7 @@
 package clock
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -120,4 +121,16 @@ func (c *Clock) change(apply func()) time.Time {
 		fn(now)
 	}
 	return now
+}
+
+// Wait blocks for d of wall time, or until ctx ends. It is for what must
+// really take time (an injected delay, a webhook retry's pause), not for
+// the emulator's own time, and is replaceable in tests by whatever takes it.
+func Wait(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }

@@ -1,6 +1,7 @@
 package clock_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -305,4 +306,15 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	require.Equal(t, 400, calls)
 	require.True(t, c.Now().Equal(baseUS.Add(400*time.Millisecond+400*time.Microsecond)))
+}
+
+func TestWaitEndsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan struct{})
+	go func() {
+		clock.Wait(ctx, time.Hour)
+		close(done)
+	}()
+	<-done // a cancelled context ends an hour's wait at once
 }

@@ -20,6 +20,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/fakebots/fakebots/emulator/clock"
 )
 
 // Defaults of a Dispatcher and of a Delivery.
@@ -122,7 +124,7 @@ func New(opts ...Option) *Dispatcher {
 		client:    &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
 		sem:       make(chan struct{}, DefaultWorkers),
 		queueSize: DefaultQueueSize,
-		sleep:     sleepCtx,
+		sleep:     clock.Wait,
 		ctx:       ctx,
 		cancel:    cancel,
 		queues:    map[string]*queue{},
@@ -295,14 +297,5 @@ func (d *Dispatcher) attempt(job Delivery) (int, error) {
 func finish(del Delivery, res Result) {
 	if del.Done != nil {
 		del.Done(res)
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
 	}
 }
