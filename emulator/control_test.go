@@ -269,3 +269,19 @@ func TestCoverageEndpoint(t *testing.T) {
 	s.Do(t, http.MethodGet, "/__fakebots/coverage?format=markdown", nil).JSON(t, &md)
 	require.Equal(t, emulator.CoverageMarkdown(cov.Data), md.Markdown)
 }
+
+// TestTenantAnswerMatchesControlSpec keeps the creation answer and its
+// schema in specs/control.yaml in step, for an empty and a demo tenant.
+func TestTenantAnswerMatchesControlSpec(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(specs.Control)
+	require.NoError(t, err)
+	schema := doc.Components.Schemas["TenantInfo"].Value
+	s := newServer(t)
+	for _, body := range []string{`{}`, `{"fixture":"demo"}`} {
+		r := s.Do(t, http.MethodPost, "/__fakebots/tenants", body)
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		var v any
+		r.JSON(t, &v)
+		require.NoError(t, schema.VisitJSON(v), body)
+	}
+}
