@@ -285,3 +285,17 @@ func TestTenantAnswerMatchesControlSpec(t *testing.T) {
 		require.NoError(t, schema.VisitJSON(v), body)
 	}
 }
+
+// TestEveryOperationHasAHandler: a spec operation without a handler would
+// answer every call with the platform's server error.
+func TestEveryOperationHasAHandler(t *testing.T) {
+	e, err := emulator.New(emulator.WithTick(0))
+	require.NoError(t, err)
+	defer e.Close()
+	for _, p := range e.Platforms() {
+		require.NotEmpty(t, p.Spec().Operations, p.Name())
+		for _, op := range p.Spec().Operations {
+			require.NotNil(t, p.Handler(op.ID), "%s %s", p.Name(), op.ID)
+		}
+	}
+}

@@ -36,18 +36,18 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 	defer func() {
 		if v := recover(); v != nil {
 			e.cfg.log.Error("handler panic", "platform", p.Name(), "path", req.Path, "panic", v, "stack", string(debug.Stack()))
-			resp = p.Render(req, nil, fmt.Errorf("panic: %v", v))
+			resp = render(p, req, nil, fmt.Errorf("panic: %v", v))
 		}
 	}()
 	body, err := readBody(req.HTTP, e.cfg.maxBodyBytes)
 	if err != nil {
-		return p.Render(req, nil, err), nil
+		return render(p, req, nil, err), nil
 	}
 	req.Body = body
 
 	op, params, routeErr := p.Spec().Find(req.HTTP.Method, req.Path)
 	if routeErr != nil {
-		return p.Render(req, nil, routeErr), nil
+		return render(p, req, nil, routeErr), nil
 	}
 	req.Operation, req.PathParams = op, params
 
@@ -75,7 +75,7 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 		verdicts, refused := req.HitLimit(principal.LimitKey, rules...)
 		req.Limits = verdicts
 		if refused != nil {
-			return p.Render(req, nil, &platform.RateLimited{
+			return render(p, req, nil, &platform.RateLimited{
 				Verdict:           *refused,
 				RetryAfterSeconds: int(refused.RetryAfter(req.Now) / time.Second),
 			}), fault
@@ -90,7 +90,7 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 	}
 	handler := p.Handler(op.ID)
 	if handler == nil {
-		return p.Render(req, nil, fmt.Errorf("operation %s has no handler", op.ID)), fault
+		return render(p, req, nil, fmt.Errorf("operation %s has no handler", op.ID)), fault
 	}
 	result, err := handler(req)
 	return render(p, req, result, err), fault

@@ -1,5 +1,6 @@
 // Package store keeps the emulator's state in SQLite (modernc.org/sqlite, pure
-// Go). Memory by default, a WAL-mode file with a path. Writes go through one
+// Go), always in WAL mode: a throwaway database in a temporary directory by
+// default, a file that survives restarts with a path. Writes go through one
 // writer; reads run concurrently on pooled connections. Statements are
 // prepared once and cached.
 package store
@@ -10,8 +11,11 @@ import (
 	"database/sql"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -30,6 +34,7 @@ type Store struct {
 	db      *sql.DB
 	writeMu sync.Mutex // one writer: SQLite allows one anyway, and waiting here beats SQLITE_BUSY
 	stmts   sync.Map   // query text → *sql.Stmt
+	tempDir string     // removed at Close: the store was opened without a path
 	// authVersion grows with every committed write that changed who may
 	// call (tenants, credentials, plans), so platforms can cache lookups.
 	authVersion atomic.Uint64
@@ -42,16 +47,24 @@ func (s *Store) AuthVersion() uint64 { return s.authVersion.Load() }
 // Open opens the database at path, or a private in-memory database when path
 // is empty, and applies pending migrations.
 func Open(path string) (*Store, error) {
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	var dsn string
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)"
+	var tempDir string
 	if path == "" {
-		// memdb with a unique name is shared by the pool's connections and
-		// private to this Store.
-		// The pages already live in memory: a big page cache would only copy them.
-		dsn = "file:/fakebots-" + randomHex(8) + "?vfs=memdb&_pragma=cache_size(-256)&" + pragmas
+		// "In memory" is a private WAL database in a temporary directory,
+		// removed at Close. WAL lets readers and the writer proceed together;
+		// SQLite's in-memory databases lock readers against the writer, and
+		// under load a stream of readers can keep a commit waiting for good.
+		dir, err := os.MkdirTemp("", "fakebots-")
+		if err != nil {
+			return nil, err
+		}
+		tempDir, path = dir, filepath.Join(dir, "state.db")
+		// Nothing needs to survive a crash of a throwaway database.
+		pragmas += "&_pragma=synchronous(OFF)"
 	} else {
-		dsn = "file:" + path + "?_pragma=journal_mode(WAL)&" + pragmas
+		pragmas += "&_pragma=synchronous(NORMAL)"
 	}
+	dsn := "file:" + path + "?" + pragmas
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -63,9 +76,9 @@ func Open(path string) (*Store, error) {
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
-	s := &Store{db: db}
+	s := &Store{db: db, tempDir: tempDir}
 	if err := s.migrate(); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -74,7 +87,11 @@ func Open(path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error {
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
-	return s.db.Close()
+	err := s.db.Close()
+	if s.tempDir != "" {
+		err = errors.Join(err, os.RemoveAll(s.tempDir))
+	}
+	return err
 }
 
 func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
