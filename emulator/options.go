@@ -39,8 +39,9 @@ func defaults() config {
 	}
 }
 
-// WithDB keeps state in a SQLite file (WAL mode) at path instead of memory,
-// so it survives a restart.
+
+// WithDB keeps state in a SQLite file at path, so it survives a restart
+// (default: a throwaway database removed at Close).
 func WithDB(path string) Option { return func(c *config) { c.dbPath = path } }
 
 // WithSeed chooses the data created at start: "none" (the library default),
