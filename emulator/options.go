@@ -39,7 +39,6 @@ func defaults() config {
 	}
 }
 
-
 // WithDB keeps state in a SQLite file at path, so it survives a restart
 // (default: a throwaway database removed at Close).
 func WithDB(path string) Option { return func(c *config) { c.dbPath = path } }
