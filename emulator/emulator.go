@@ -55,13 +55,17 @@ func New(opts ...Option) (*Emulator, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	st, err := store.Open(cfg.dbPath)
-	if err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
-	}
+	// Opening the store and parsing the specs are most of the start-up:
+	// do them side by side.
+	opened := make(chan error, 1)
+	var st *store.Store
+	go func() {
+		var err error
+		st, err = store.Open(cfg.dbPath)
+		opened <- err
+	}()
 	e := &Emulator{
 		cfg:     cfg,
-		store:   st,
 		clock:   clock.New(cfg.wall),
 		limiter: limits.New(cfg.rateLimits),
 		journal: journal.New(cfg.journalSize),
@@ -70,8 +74,12 @@ func New(opts ...Option) (*Emulator, error) {
 		byHost:  map[string]platform.Platform{},
 		stop:    make(chan struct{}),
 	}
-	e.env = &platform.Env{Store: st, Clock: e.clock, Limiter: e.limiter, Log: cfg.log}
+	e.env = &platform.Env{Clock: e.clock, Limiter: e.limiter, Log: cfg.log}
 	plats, err := buildPlatforms(e.env)
+	if openErr := <-opened; openErr != nil {
+		return nil, fmt.Errorf("open store: %w", openErr)
+	}
+	e.store, e.env.Store = st, st
 	if err != nil {
 		st.Close()
 		return nil, err
