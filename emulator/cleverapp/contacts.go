@@ -152,20 +152,22 @@ func (p *Platform) getContacts(r *platform.Request) (any, error) {
 		where += ` AND created_at < ?`
 		args = append(args, (to+1)*1_000_000)
 	}
-	var total int
-	if err := p.store().QueryRow(r.Context(), `SELECT COUNT(*) FROM ca_contacts WHERE `+where, args...).Scan(&total); err != nil {
+	// One row more than the page tells whether anything follows; only then
+	// (or for a page past the end) does the total need counting.
+	data, err := p.contactPage(r, where, append(args, page.PerPage+1, page.Offset()))
+	if err != nil {
 		return nil, err
+	}
+	total := page.Offset() + len(data)
+	if len(data) > page.PerPage || (len(data) == 0 && page.Offset() > 0) {
+		data = data[:min(len(data), page.PerPage)]
+		if err := p.store().QueryRow(r.Context(), `SELECT COUNT(*) FROM ca_contacts WHERE `+where, args...).Scan(&total); err != nil {
+			return nil, err
+		}
 	}
 	if hasBot && total == 0 {
 		// No contacts of this bot here: is it the caller's bot at all?
 		if err := p.ownBot(r, botID); err != nil {
-			return nil, err
-		}
-	}
-	data := contactList{}
-	if page.Offset() < total {
-		var err error
-		if data, err = p.contactPage(r, where, append(args, page.PerPage, page.Offset())); err != nil {
 			return nil, err
 		}
 	}

@@ -2,6 +2,7 @@ package cleverapp_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -91,4 +92,45 @@ func TestSendMessageToQueueIsIdempotent(t *testing.T) {
 	require.Len(t, out, 1)
 	require.Equal(t, "Заказ отправлен", out[0].Text)
 	require.Equal(t, strconv.FormatInt(contact, 10), out[0].Recipient)
+}
+
+// TestGetContactsPages walks 5 contacts 2 at a time: every page reports the
+// same total, the last page is short, and a page past the end is empty.
+func TestGetContactsPages(t *testing.T) {
+	f := newFake(t, fakebotstest.WithFixture(map[string]any{
+		"cleverapp": map[string]any{"bots": []any{map[string]any{"name": "B", "messenger": "telegram", "contacts": 5}}},
+	}))
+	type page struct {
+		Data []struct{ ID int64 }
+		Meta struct {
+			CurrentPage int `json:"current_page"`
+			From, To    *int
+			LastPage    int `json:"last_page"`
+			Total       int
+		}
+		Links struct{ Next *string }
+	}
+	want := []struct {
+		items    int
+		from, to any
+		hasNext  bool
+	}{{2, 1, 2, true}, {2, 3, 4, true}, {1, 5, 5, false}, {0, nil, nil, false}}
+	for i, w := range want {
+		r := f.Do(t, http.MethodGet, fmt.Sprintf("%s/getContacts?api_token=%s&count=2&page=%d", f.Tenant.CleverApp.BaseURL, f.Tenant.CleverApp.APIToken, i+1), nil,
+			"X-Requested-With", "XMLHttpRequest")
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		checkSpec(t, f, "getContacts", r)
+		var p page
+		r.JSON(t, &p)
+		require.Len(t, p.Data, w.items, "page %d", i+1)
+		require.Equal(t, 5, p.Meta.Total, "page %d", i+1)
+		require.Equal(t, 3, p.Meta.LastPage, "page %d", i+1)
+		require.Equal(t, w.hasNext, p.Links.Next != nil, "page %d", i+1)
+		if w.from == nil {
+			require.Nil(t, p.Meta.From)
+		} else {
+			require.Equal(t, w.from, *p.Meta.From)
+			require.Equal(t, w.to, *p.Meta.To)
+		}
+	}
 }
