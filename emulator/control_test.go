@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -298,4 +299,29 @@ func TestEveryOperationHasAHandler(t *testing.T) {
 			require.NotNil(t, p.Handler(op.ID), "%s %s", p.Name(), op.ID)
 		}
 	}
+}
+
+func TestSeedFromAFixtureFile(t *testing.T) {
+	path := t.TempDir() + "/shop.yaml"
+	require.NoError(t, os.WriteFile(path, []byte("id: shop\ncleverapp:\n  api_token: shop-token\n  bots: [{name: Shop, messenger: vk}]\n"), 0o644))
+	e, err := emulator.New(emulator.WithSeed(path), emulator.WithTick(0))
+	require.NoError(t, err)
+	defer e.Close()
+	require.Equal(t, "shop", e.SeedTenantID())
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/cleverapp/api/v1/getMe?api_token=shop-token", nil)
+	req.Header.Set("Accept", "application/json")
+	e.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+
+	head := httptest.NewRecorder()
+	req = httptest.NewRequest(http.MethodHead, "/cleverapp/api/v1/getMe?api_token=shop-token", nil)
+	req.Header.Set("Accept", "application/json")
+	e.ServeHTTP(head, req)
+	require.Equal(t, http.StatusOK, head.Code, "HEAD is served by the GET route")
+	require.Empty(t, head.Body.String())
+	require.Equal(t, rec.Header().Get("Content-Length"), head.Header().Get("Content-Length"))
+
+	_, err = emulator.New(emulator.WithSeed(t.TempDir()+"/missing.yaml"), emulator.WithTick(0))
+	require.ErrorContains(t, err, "seed:")
 }
