@@ -67,6 +67,22 @@ echo "== max throughput (wrk, $CONNS connections, ${DURATION}s each)"
 run_wrk "trivial handler" "http://$TRIVIAL_ADDR/"
 run_wrk "getContacts (20)" "$GET_CONTACTS" -H 'X-Requested-With: XMLHttpRequest'
 
+# The same page while every tenth request writes (a sendMessage): pages are
+# cached between writes, so this is the figure for write-heavy traffic.
+contact=$(curl -sf -H 'X-Requested-With: XMLHttpRequest' "$GET_CONTACTS" | sed -E 's/^\{"data":\[\{"id":([0-9]+).*/\1/')
+cat >"$OUT/mixed.lua" <<LUA
+counter = 0
+request = function()
+  counter = counter + 1
+  if counter % 10 == 0 then
+    return wrk.format("POST", "/cleverapp/api/v1/sendMessage?api_token=$token",
+      {["Content-Type"] = "application/json", ["X-Requested-With"] = "XMLHttpRequest"}, '{"contact_id":$contact,"text":"load"}')
+  end
+  return wrk.format("GET", nil, {["X-Requested-With"] = "XMLHttpRequest"})
+end
+LUA
+run_wrk "getContacts, 1 write in 10" "$GET_CONTACTS" -s "$OUT/mixed.lua"
+
 ratio=$(awk -v a="$(cat "$OUT/getContacts (20).rps")" -v b="$(cat "$OUT/trivial handler.rps")" 'BEGIN {printf "%.1f", 100*a/b}')
 echo "getContacts / trivial: ${ratio}%"
 

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -152,19 +153,19 @@ func (p *Platform) getContacts(r *platform.Request) (any, error) {
 		where += ` AND created_at < ?`
 		args = append(args, (to+1)*1_000_000)
 	}
-	// One row more than the page tells whether anything follows; only then
-	// (or for a page past the end) does the total need counting.
-	data, err := p.contactPage(r, where, append(args, page.PerPage+1, page.Offset()))
-	if err != nil {
-		return nil, err
-	}
-	total := page.Offset() + len(data)
-	if len(data) > page.PerPage || (len(data) == 0 && page.Offset() > 0) {
-		data = data[:min(len(data), page.PerPage)]
-		if err := p.store().QueryRow(r.Context(), `SELECT COUNT(*) FROM ca_contacts WHERE `+where, args...).Scan(&total); err != nil {
+	// Integrations poll the same pages over and over; between two writes the
+	// answer cannot change.
+	version := p.store().DataVersion()
+	key := fmt.Sprint(where, args, page, in.String("with"))
+	cached, ok := p.pages.get(version, key)
+	if !ok {
+		var err error
+		if cached.data, cached.total, err = p.readContactPage(r, where, args, page); err != nil {
 			return nil, err
 		}
+		p.pages.put(version, key, cached)
 	}
+	data, total := cached.data, cached.total
 	if hasBot && total == 0 {
 		// No contacts of this bot here: is it the caller's bot at all?
 		if err := p.ownBot(r, botID); err != nil {
@@ -172,6 +173,24 @@ func (p *Platform) getContacts(r *platform.Request) (any, error) {
 		}
 	}
 	return laravel.Paginated(data, r.BaseURL+r.Path, page, total), nil
+}
+
+// readContactPage reads a page and the total. One row more than the page
+// tells whether anything follows; only then (or for a page past the end)
+// does the total need counting.
+func (p *Platform) readContactPage(r *platform.Request, where string, args []any, page laravel.Page) (contactList, int, error) {
+	data, err := p.contactPage(r, where, append(args, page.PerPage+1, page.Offset()))
+	if err != nil {
+		return nil, 0, err
+	}
+	total := page.Offset() + len(data)
+	if len(data) > page.PerPage || (len(data) == 0 && page.Offset() > 0) {
+		data = data[:min(len(data), page.PerPage)]
+		if err := p.store().QueryRow(r.Context(), `SELECT COUNT(*) FROM ca_contacts WHERE `+where, args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
+	}
+	return data, total, nil
 }
 
 // contactPage reads one page of contacts, embedding what ?with= asks for.

@@ -134,3 +134,40 @@ func TestGetContactsPages(t *testing.T) {
 		}
 	}
 }
+
+// TestGetContactsSeesEveryWrite: pages are cached between writes, and any
+// write (this tenant's or another's, to contacts or not) makes the next read
+// go to the store.
+func TestGetContactsSeesEveryWrite(t *testing.T) {
+	f := newFake(t)
+	list := func() string {
+		r := call(t, f, http.MethodGet, "getContacts", map[string]any{"count": 50})
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		return string(r.Body)
+	}
+	empty := list()
+	require.Equal(t, empty, list(), "the same page twice")
+
+	other := f.Server.NewTenant(t, nil)
+	r := f.Do(t, http.MethodPost, other.CleverApp.BaseURL+"/createOrUpdateContact?api_token="+other.CleverApp.APIToken,
+		map[string]any{"bot_id": other.CleverApp.BotID, "messenger": "telegram", "name": "Чужой", "telegram_id": 1}, "X-Requested-With", "XMLHttpRequest")
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	require.Equal(t, empty, list(), "another tenant's write changes nothing here")
+
+	r = call(t, f, http.MethodPost, "createOrUpdateContact", map[string]any{
+		"bot_id": f.Tenant.CleverApp.BotID, "messenger": "telegram", "name": "Иван", "telegram_id": 42,
+	})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	withIvan := list()
+	require.Contains(t, withIvan, `"name":"Иван"`)
+	require.NotContains(t, withIvan, "Чужой")
+
+	r = call(t, f, http.MethodPost, "createOrUpdateContact", map[string]any{
+		"bot_id": f.Tenant.CleverApp.BotID, "messenger": "telegram", "name": "Иван Петров", "telegram_id": 42,
+	})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	require.Contains(t, list(), `"name":"Иван Петров"`, "an update shows at once")
+
+	f.Tenant.Reset(t)
+	require.Equal(t, empty, list(), "a reset shows at once")
+}

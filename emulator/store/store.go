@@ -38,7 +38,14 @@ type Store struct {
 	// authVersion grows with every committed write that changed who may
 	// call (tenants, credentials, plans), so platforms can cache lookups.
 	authVersion atomic.Uint64
+	// dataVersion grows with every committed write, whatever it changed.
+	dataVersion atomic.Uint64
 }
+
+// DataVersion identifies the state of the whole database: anything read
+// while it has not changed is still what the store holds. Every write goes
+// through Write, which moves it after committing.
+func (s *Store) DataVersion() uint64 { return s.dataVersion.Load() }
 
 // AuthVersion identifies the state of tenants and credentials: a cached
 // authentication is valid while it has not changed.
@@ -191,6 +198,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
+	s.dataVersion.Add(1)
 	if tx.authChanged {
 		s.authVersion.Add(1)
 	}

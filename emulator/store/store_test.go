@@ -375,3 +375,15 @@ func TestTenantInfo(t *testing.T) {
 	_, err = s.Tenant(ctx, "missing")
 	require.ErrorIs(t, err, store.ErrNotFound)
 }
+
+func TestDataVersionMovesOnEveryCommitOnly(t *testing.T) {
+	s, err := store.Open("")
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	before := s.DataVersion()
+	require.NoError(t, s.Write(ctx, func(tx *store.Tx) error { return nil }))
+	require.Equal(t, before+1, s.DataVersion(), "a commit")
+	require.Error(t, s.Write(ctx, func(tx *store.Tx) error { return errors.New("no") }))
+	require.Equal(t, before+1, s.DataVersion(), "a rollback changes nothing")
+}
