@@ -70,16 +70,14 @@ func TestTokenSources(t *testing.T) {
 	token := f.Tenant.CleverApp.APIToken
 	base := f.Tenant.CleverApp.BaseURL
 	cases := map[string]*fakebotstest.Response{
-		"query":  f.Do(t, "GET", base+"/getMe?api_token="+token, nil, "X-Requested-With", xhr),
-		"body":   f.Do(t, "POST", base+"/getBotTags", map[string]any{"api_token": token, "bot_id": f.Tenant.CleverApp.BotID}, "X-Requested-With", xhr),
+		"query": f.Do(t, "GET", base+"/getMe?api_token="+token, nil, "X-Requested-With", xhr),
+		"body": f.Do(t, "POST", base+"/createOrUpdateContact", map[string]any{
+			"api_token": token, "bot_id": f.Tenant.CleverApp.BotID, "messenger": "telegram", "name": "Иван", "telegram_id": 7,
+		}, "X-Requested-With", xhr),
 		"bearer": f.Do(t, "GET", base+"/getMe", nil, "X-Requested-With", xhr, "Authorization", "Bearer "+token),
 		"basic":  f.Do(t, "GET", base+"/getMe", nil, "Accept", "application/json", "Authorization", "Basic "+basic("user", token)),
 	}
 	for name, r := range cases {
-		if name == "body" {
-			require.Equal(t, http.StatusMethodNotAllowed, r.Status, "getBotTags is GET; the token in a POST body is still read first")
-			continue
-		}
 		require.Equal(t, http.StatusOK, r.Status, name+": "+string(r.Body))
 	}
 	form := f.Do(t, "GET", base+"/getBotTags?bot_id="+itoa(f.Tenant.CleverApp.BotID), "api_token="+token, "X-Requested-With", xhr, "Content-Type", "application/x-www-form-urlencoded")

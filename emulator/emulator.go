@@ -146,6 +146,9 @@ func (e *Emulator) Clock() *clock.Clock { return e.clock }
 // SeedTenantID is the id of the tenant created from the start-up seed ("" with none).
 func (e *Emulator) SeedTenantID() string { return e.seeded }
 
+// Platform is the emulated platform with that name, nil when there is none.
+func (e *Emulator) Platform(name string) platform.Platform { return e.byName[name] }
+
 // Platforms lists the emulated platforms.
 func (e *Emulator) Platforms() []platform.Platform { return e.platforms }
 

@@ -40,11 +40,7 @@ func (p *Platform) removeFromFunnel(r *platform.Request) (any, error) {
 // success without checking that the bot, step or funnel exists (observed);
 // the record notes whether it did, for the control API.
 func (p *Platform) act(r *platform.Request, kind, referral, step string) (any, error) {
-	err := p.store().Write(r.Context(), func(tx *store.Tx) error {
-		s, err := findSubscriber(tx, r)
-		if err != nil {
-			return err
-		}
+	return p.writeSubscriber(r, func(tx *store.Tx, s subscriber) error {
 		known, err := referralKnown(tx, r.TenantID(), kind, referral, step)
 		if err != nil {
 			return err
@@ -52,6 +48,18 @@ func (p *Platform) act(r *platform.Request, kind, referral, step string) (any, e
 		_, err = tx.Exec(`INSERT INTO bh_actions (tenant_id, subscriber_id, operation, kind, referral, step_referral, known, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.TenantID(), s.ID, r.Operation.ID, kind, referral, step, known, store.Micros(r.Now))
 		return err
+	})
+}
+
+// writeSubscriber runs fn on the subscriber the request addresses, in one
+// write transaction, and answers the writes' {"success": true}.
+func (p *Platform) writeSubscriber(r *platform.Request, fn func(tx *store.Tx, s subscriber) error) (any, error) {
+	err := p.store().Write(r.Context(), func(tx *store.Tx) error {
+		s, err := findSubscriber(tx, r)
+		if err != nil {
+			return err
+		}
+		return fn(tx, s)
 	})
 	if err != nil {
 		return nil, err

@@ -115,13 +115,9 @@ func token(t testing.TB, f *fakebotstest.Fake, contentType, body string) *fakebo
 
 func thePlatform(t testing.TB, f *fakebotstest.Fake) platform.Platform {
 	t.Helper()
-	for _, p := range f.Emulator.Platforms() {
-		if p.Name() == "bothelp" {
-			return p
-		}
-	}
-	t.Fatal("no bothelp platform")
-	return nil
+	p := f.Emulator.Platform("bothelp")
+	require.NotNil(t, p)
+	return p
 }
 
 // checkSpec validates a response against the operation in specs/bothelp.yaml.

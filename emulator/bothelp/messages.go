@@ -116,11 +116,7 @@ func (p *Platform) sendMessages(r *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
-		s, err := findSubscriber(tx, r)
-		if err != nil {
-			return err
-		}
+	return p.writeSubscriber(r, func(tx *store.Tx, s subscriber) error {
 		acc, err := loadAccount(tx.QueryRow, r.TenantID())
 		if err != nil {
 			return err
@@ -140,8 +136,4 @@ func (p *Platform) sendMessages(r *platform.Request) (any, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return success, nil
 }

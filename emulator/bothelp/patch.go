@@ -58,11 +58,7 @@ func (p *Platform) updateSubscriber(r *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
-		s, err := findSubscriber(tx, r)
-		if err != nil {
-			return err
-		}
+	return p.writeSubscriber(r, func(tx *store.Tx, s subscriber) error {
 		for _, op := range ops {
 			if err := applyProfileOp(&s, op); err != nil {
 				return err
@@ -70,10 +66,6 @@ func (p *Platform) updateSubscriber(r *platform.Request) (any, error) {
 		}
 		return saveProfile(tx, r.TenantID(), s, r.Now)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return success, nil
 }
 
 func applyProfileOp(s *subscriber, op patchOp) error {
@@ -126,11 +118,7 @@ func (p *Platform) setCustomFields(r *platform.Request) (any, error) {
 		}
 		fields[i] = field{strings.NewReplacer("~1", "/", "~0", "~").Replace(op.Path[1:]), v}
 	}
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
-		s, err := findSubscriber(tx, r)
-		if err != nil {
-			return err
-		}
+	return p.writeSubscriber(r, func(tx *store.Tx, s subscriber) error {
 		for _, f := range fields {
 			if err := setCustomField(tx, r.TenantID(), s.ID, f.name, f.value, r.Now); err != nil {
 				return err
@@ -138,10 +126,6 @@ func (p *Platform) setCustomFields(r *platform.Request) (any, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return success, nil
 }
 
 func setCustomField(tx *store.Tx, tenantID string, subscriberID int64, name, value string, now time.Time) error {

@@ -44,14 +44,11 @@ var catalogue = []method{
 func TestCatalogueIsTheSpec(t *testing.T) {
 	f := newFake(t)
 	var fromSpec, fromTable []string
-	for _, p := range f.Emulator.Platforms() {
-		if p.Name() != "cleverapp" {
-			continue
-		}
-		for _, op := range p.Spec().Operations {
-			if op.Path != "/login" {
-				fromSpec = append(fromSpec, op.Method+" "+op.Path)
-			}
+	p := f.Emulator.Platform("cleverapp")
+	require.NotNil(t, p)
+	for _, op := range p.Spec().Operations {
+		if op.Path != "/login" {
+			fromSpec = append(fromSpec, op.Method+" "+op.Path)
 		}
 	}
 	for _, m := range catalogue {

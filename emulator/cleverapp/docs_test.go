@@ -109,15 +109,6 @@ func TestGetContactTagsIsTheDocumented200(t *testing.T) {
 	assertDocumented(t, "getContactTags_200.json", r.Body)
 }
 
-// documentedSchemaFields are the fields of the getListSchemas example.
-var documentedSchemaFields = map[string]any{
-	"name":     map[string]any{"name": "Название", "type": "string", "is_required": true},
-	"quantity": map[string]any{"name": "Количество", "type": "number"},
-	"is_vip":   map[string]any{"name": "VIP", "type": "bool", "is_required": true},
-	"contact":  map[string]any{"name": "Контакт", "type": "contact", "is_required": true},
-	"key":      map[string]any{"name": "Ключ", "type": "string", "is_required": true, "is_hidden": true, "is_encryptable": true},
-}
-
 func TestGetListSchemasIsTheDocumented200(t *testing.T) {
 	f := newFake(t)
 	at(t, f, "2019-12-09T13:11:28Z")

@@ -64,13 +64,9 @@ func checkSpec(t *testing.T, f *fakebotstest.Fake, op string, r *fakebotstest.Re
 // CleverApp's with the overlay applied).
 func checkSpecOf(t *testing.T, f *fakebotstest.Fake, brand, op string, r *fakebotstest.Response) {
 	t.Helper()
-	for _, p := range f.Emulator.Platforms() {
-		if p.Name() == brand {
-			spectest.ValidateResponse(t, p.Spec(), op, r.Status, r.Header, r.Body)
-			return
-		}
-	}
-	t.Fatal("no platform " + brand)
+	p := f.Emulator.Platform(brand)
+	require.NotNil(t, p, brand)
+	spectest.ValidateResponse(t, p.Spec(), op, r.Status, r.Header, r.Body)
 }
 
 // callAs invokes a method as a tenant of a shared server: JSON body, token

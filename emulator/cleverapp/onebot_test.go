@@ -87,15 +87,12 @@ func TestOnebotSpecIsServedAsInferred(t *testing.T) {
 	require.NotContains(t, doc, "x-fidelity: documented")
 	require.NotContains(t, doc, "x-fidelity: observed")
 
-	for _, p := range f.Emulator.Platforms() {
-		if p.Name() != "onebot" {
-			continue
-		}
-		require.Len(t, p.Spec().Operations, 38) // the 37 API operations and the login page
-		for _, op := range p.Spec().Operations {
-			require.Equal(t, "inferred", op.Fidelity, op.ID)
-			require.True(t, strings.HasPrefix(op.Source, "Mapped from CleverApp"), op.ID)
-		}
+	p := f.Emulator.Platform("onebot")
+	require.NotNil(t, p)
+	require.Len(t, p.Spec().Operations, 38) // the 37 API operations and the login page
+	for _, op := range p.Spec().Operations {
+		require.Equal(t, "inferred", op.Fidelity, op.ID)
+		require.True(t, strings.HasPrefix(op.Source, "Mapped from CleverApp"), op.ID)
 	}
 }
 

@@ -88,13 +88,9 @@ func (e *env) checkSpec(method, action string, r *fakebotstest.Response) {
 }
 
 func (e *env) platform() platform.Platform {
-	for _, p := range e.f.Emulator.Platforms() {
-		if p.Name() == "salebot" {
-			return p
-		}
-	}
-	e.t.Fatal("no salebot platform")
-	return nil
+	p := e.f.Emulator.Platform("salebot")
+	require.NotNil(e.t, p)
+	return p
 }
 
 // ok calls and requires a 200, returning the decoded body.

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -197,7 +198,7 @@ func (e *RouteError) NotFound() bool { return e.Allowed == nil }
 // Find matches method and path (the platform's real path) to an operation.
 // HEAD is served by the GET operation, as net/http and the platforms do.
 func (s *Spec) Find(method, path string) (*Operation, map[string]string, *RouteError) {
-	req := &http.Request{Method: method, URL: urlOf(path)}
+	req := &http.Request{Method: method, URL: &url.URL{Path: path}}
 	var m mux.RouteMatch
 	if !s.router.Match(req, &m) || m.Route == nil {
 		return nil, nil, &RouteError{Method: method, Path: path}
