@@ -61,7 +61,7 @@ func New(opts ...Option) (*Emulator, error) {
 	var st *store.Store
 	go func() {
 		var err error
-		st, err = store.Open(cfg.dbPath)
+		st, err = store.Open(cfg.dbPath, migrations()...)
 		opened <- err
 	}()
 	e := &Emulator{
@@ -104,20 +104,37 @@ func New(opts ...Option) (*Emulator, error) {
 	return e, nil
 }
 
+// builtIn lists the emulated platforms, in the order they answer, with the
+// schema each needs (the two CleverApp brands share theirs).
+var builtIn = []struct {
+	build  func(*platform.Env) (platform.Platform, error)
+	schema store.Migrations
+}{
+	{cleverapp.NewCleverApp, cleverapp.Migrations},
+	{cleverapp.NewOnebot, cleverapp.Migrations},
+	{salebot.New, salebot.Migrations},
+	{bothelp.New, bothelp.Migrations},
+}
+
+func migrations() []store.Migrations {
+	out := make([]store.Migrations, len(builtIn))
+	for i, b := range builtIn {
+		out[i] = b.schema
+	}
+	return out
+}
+
 // buildPlatforms constructs the platforms concurrently: loading their specs
 // is most of the start-up time.
 func buildPlatforms(env *platform.Env) ([]platform.Platform, error) {
-	builders := []func(*platform.Env) (platform.Platform, error){
-		cleverapp.NewCleverApp, cleverapp.NewOnebot, salebot.New, bothelp.New,
-	}
-	out := make([]platform.Platform, len(builders))
-	errs := make([]error, len(builders))
+	out := make([]platform.Platform, len(builtIn))
+	errs := make([]error, len(builtIn))
 	var wg sync.WaitGroup
-	for i, build := range builders {
+	for i, b := range builtIn {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i], errs[i] = build(env)
+			out[i], errs[i] = b.build(env)
 		}()
 	}
 	wg.Wait()

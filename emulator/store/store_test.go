@@ -4,10 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -17,9 +16,9 @@ import (
 
 var t0 = time.Date(2024, 5, 17, 12, 0, 0, 123456000, time.UTC)
 
-func open(t *testing.T, path string) *store.Store {
+func open(t *testing.T, path string, sets ...store.Migrations) *store.Store {
 	t.Helper()
-	s, err := store.Open(path)
+	s, err := store.Open(path, sets...)
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
@@ -67,52 +66,55 @@ func TestInMemoryDatabasesAreIndependent(t *testing.T) {
 	require.Equal(t, "only-in-b", tb[0].ID)
 }
 
-// migrationVersions lists the embedded migration files' versions.
-func migrationFiles(t *testing.T) []string {
-	t.Helper()
-	entries, err := os.ReadDir("migrations")
-	require.NoError(t, err)
-	var names []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".sql") {
-			names = append(names, e.Name())
-		}
-	}
-	require.NotEmpty(t, names)
-	return names
-}
+// extra is a platform's schema as a test writes one: two numbered files.
+var extra = store.Migrations{Owner: "extra", Files: fstest.MapFS{
+	"migrations/0002_more.sql":  {Data: []byte(`ALTER TABLE things ADD COLUMN size INTEGER NOT NULL DEFAULT 0;`)},
+	"migrations/0001_first.sql": {Data: []byte(`CREATE TABLE things (id INTEGER PRIMARY KEY);`)},
+	"migrations/README":         {Data: []byte(`not a migration`)},
+}}
 
 func appliedMigrations(t *testing.T, s *store.Store) []string {
 	t.Helper()
-	rows, err := s.Query(context.Background(), `SELECT version, name FROM schema_migrations ORDER BY version`)
+	rows, err := s.Query(context.Background(), `SELECT owner || '/' || version || ' ' || name FROM schema_versions ORDER BY rowid`)
 	require.NoError(t, err)
 	defer rows.Close()
 	var names []string
-	version := 0
 	for rows.Next() {
-		var v int
 		var name string
-		require.NoError(t, rows.Scan(&v, &name))
-		require.Greater(t, v, version, "versions ascend")
-		version = v
+		require.NoError(t, rows.Scan(&name))
 		names = append(names, name)
 	}
 	require.NoError(t, rows.Err())
 	return names
 }
 
-func TestMigrationsAppliedOnce(t *testing.T) {
-	files := migrationFiles(t)
-	mem := open(t, "")
-	require.Equal(t, files, appliedMigrations(t, mem), "every migration recorded, once")
+func TestMigrationsAppliedOnceInOrder(t *testing.T) {
+	want := []string{"core/1 0001_core.sql", "extra/1 0001_first.sql", "extra/2 0002_more.sql"}
+	mem := open(t, "", extra, extra)
+	require.Equal(t, want, appliedMigrations(t, mem), "core first, every file once, in number order")
 
 	path := filepath.Join(t.TempDir(), "fakebots.db")
 	for i := 0; i < 3; i++ {
-		s, err := store.Open(path)
+		s, err := store.Open(path, extra)
 		require.NoError(t, err, "open #%d", i+1)
-		require.Equal(t, files, appliedMigrations(t, s), "open #%d", i+1)
+		require.Equal(t, want, appliedMigrations(t, s), "open #%d", i+1)
 		require.NoError(t, s.Close())
 	}
+}
+
+func TestMigrationWithoutNumberIsRefused(t *testing.T) {
+	bad := store.Migrations{Owner: "bad", Files: fstest.MapFS{"migrations/first.sql": {Data: []byte(`SELECT 1;`)}}}
+	_, err := store.Open(filepath.Join(t.TempDir(), "x.db"), bad)
+	require.EqualError(t, err, "migration bad/first.sql: name must start with its number")
+}
+
+func TestFailingMigrationIsNamedAndNotRecorded(t *testing.T) {
+	broken := store.Migrations{Owner: "broken", Files: fstest.MapFS{"migrations/0001_x.sql": {Data: []byte(`CREATE TABLE tenants (id TEXT);`)}}}
+	path := filepath.Join(t.TempDir(), "x.db")
+	_, err := store.Open(path, broken)
+	require.ErrorContains(t, err, "migration broken/0001_x.sql: ")
+	s := open(t, path)
+	require.Equal(t, []string{"core/1 0001_core.sql"}, appliedMigrations(t, s))
 }
 
 func TestFileDatabaseSurvivesReopen(t *testing.T) {
