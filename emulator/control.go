@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakebots/fakebots/emulator/clock"
 	"github.com/fakebots/fakebots/emulator/faults"
 	"github.com/fakebots/fakebots/emulator/journal"
 	"github.com/fakebots/fakebots/emulator/jsonx"
@@ -38,18 +39,20 @@ func (e *Emulator) controlRoutes() http.Handler {
 	handle("GET", "/journal", e.ctlJournal)
 	handle("DELETE", "/journal", e.ctlClearJournal)
 	handle("GET", "/outbox", e.ctlOutbox)
-	handle("GET", "/clock", e.ctlClock)
-	handle("POST", "/clock/freeze", e.ctlClockFreeze)
-	handle("POST", "/clock/resume", e.ctlClockResume)
-	handle("POST", "/clock/advance", e.ctlClockAdvance)
-	handle("POST", "/clock/set", e.ctlClockSet)
-	handle("POST", "/clock/reset", e.ctlClockReset)
+	for _, base := range []string{"", "/tenants/{tenant}"} { // the global clock and each tenant's
+		handle("GET", base+"/clock", e.ctlClock)
+		handle("POST", base+"/clock/freeze", e.ctlClockFreeze)
+		handle("POST", base+"/clock/resume", e.ctlClockResume)
+		handle("POST", base+"/clock/advance", e.ctlClockAdvance)
+		handle("POST", base+"/clock/set", e.ctlClockSet)
+		handle("POST", base+"/clock/reset", e.ctlClockReset)
+		handle("GET", base+"/rate-limits", e.ctlRateLimits)
+		handle("PUT", base+"/rate-limits", e.ctlSetRateLimits)
+	}
 	handle("GET", "/faults", e.ctlListFaults)
 	handle("POST", "/faults", e.ctlAddFault)
 	handle("DELETE", "/faults", e.ctlClearFaults)
 	handle("DELETE", "/faults/{fault}", e.ctlRemoveFault)
-	handle("GET", "/rate-limits", e.ctlRateLimits)
-	handle("PUT", "/rate-limits", e.ctlSetRateLimits)
 	for _, p := range e.platforms {
 		ctl, ok := p.(platform.Controller)
 		if !ok {
@@ -145,7 +148,7 @@ func (e *Emulator) ctlHealth(*http.Request) (int, any, error) {
 	return http.StatusOK, jsonx.Object{
 		{Key: "status", Value: "ok"},
 		{Key: "platforms", Value: e.platformNames()},
-		{Key: "now", Value: e.clock.Now()},
+		{Key: "now", Value: e.clock.Now()}, // the global clock
 	}, nil
 }
 
@@ -226,27 +229,55 @@ func (e *Emulator) ctlOutbox(r *http.Request) (int, any, error) {
 	return http.StatusOK, map[string]any{"data": msgs}, err
 }
 
-func (e *Emulator) clockState() map[string]any {
-	return map[string]any{"now": e.clock.Now(), "frozen": e.clock.Frozen()}
+// tenantOf is the tenant a control route names ("" for a global route); it
+// must exist.
+func (e *Emulator) tenantOf(r *http.Request) (string, error) {
+	id, scoped := mux.Vars(r)["tenant"]
+	if !scoped {
+		return "", nil
+	}
+	if _, err := e.store.Tenant(r.Context(), id); errors.Is(err, store.ErrNotFound) {
+		return "", ErrTenantNotFound
+	} else if err != nil {
+		return "", err
+	}
+	return id, nil
 }
 
-func (e *Emulator) ctlClock(*http.Request) (int, any, error) {
-	return http.StatusOK, e.clockState(), nil
+// clockCall runs a clock change on the route's clock (the global one or a
+// tenant's) and answers with the clock's state. Due work of the tenant runs
+// after it: a tenant's clock told to follow the global one again may find
+// some due.
+func (e *Emulator) clockCall(r *http.Request, change func(c *clock.Clock) error) (int, any, error) {
+	id, err := e.tenantOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	c := e.tenants.For(id)
+	if change != nil {
+		if err := change(c); err != nil {
+			return 0, nil, err
+		}
+		if id != "" {
+			e.runDue(r.Context(), id, c.Now())
+		}
+	}
+	now, frozen := c.State()
+	return http.StatusOK, map[string]any{"now": now, "frozen": frozen}, nil
 }
 
-func (e *Emulator) ctlClockFreeze(*http.Request) (int, any, error) {
-	e.clock.Freeze()
-	return http.StatusOK, e.clockState(), nil
+func (e *Emulator) ctlClock(r *http.Request) (int, any, error) { return e.clockCall(r, nil) }
+
+func (e *Emulator) ctlClockFreeze(r *http.Request) (int, any, error) {
+	return e.clockCall(r, func(c *clock.Clock) error { c.Freeze(); return nil })
 }
 
-func (e *Emulator) ctlClockResume(*http.Request) (int, any, error) {
-	e.clock.Resume()
-	return http.StatusOK, e.clockState(), nil
+func (e *Emulator) ctlClockResume(r *http.Request) (int, any, error) {
+	return e.clockCall(r, func(c *clock.Clock) error { c.Resume(); return nil })
 }
 
-func (e *Emulator) ctlClockReset(*http.Request) (int, any, error) {
-	e.clock.Reset()
-	return http.StatusOK, e.clockState(), nil
+func (e *Emulator) ctlClockReset(r *http.Request) (int, any, error) {
+	return e.clockCall(r, func(c *clock.Clock) error { c.Reset(); return nil })
 }
 
 func (e *Emulator) ctlClockAdvance(r *http.Request) (int, any, error) {
@@ -267,8 +298,7 @@ func (e *Emulator) ctlClockAdvance(r *http.Request) (int, any, error) {
 	if d <= 0 {
 		return 0, nil, platform.BadControlRequest("give a positive \"by\" (\"90s\") or \"seconds\"")
 	}
-	e.clock.Advance(d)
-	return http.StatusOK, e.clockState(), nil
+	return e.clockCall(r, func(c *clock.Clock) error { c.Advance(d); return nil })
 }
 
 func (e *Emulator) ctlClockSet(r *http.Request) (int, any, error) {
@@ -282,11 +312,13 @@ func (e *Emulator) ctlClockSet(r *http.Request) (int, any, error) {
 	if body.Now.IsZero() {
 		return 0, nil, platform.BadControlRequest("now (RFC 3339) is required")
 	}
-	if body.Freeze {
-		e.clock.Freeze()
-	}
-	e.clock.Set(body.Now)
-	return http.StatusOK, e.clockState(), nil
+	return e.clockCall(r, func(c *clock.Clock) error {
+		if body.Freeze {
+			c.Freeze()
+		}
+		c.Set(body.Now)
+		return nil
+	})
 }
 
 func (e *Emulator) ctlListFaults(r *http.Request) (int, any, error) {
@@ -322,11 +354,22 @@ func (e *Emulator) ctlRemoveFault(r *http.Request) (int, any, error) {
 	return http.StatusNoContent, nil, nil
 }
 
-func (e *Emulator) ctlRateLimits(*http.Request) (int, any, error) {
-	return http.StatusOK, map[string]bool{"enabled": e.limiter.Enabled()}, nil
+func (e *Emulator) ctlRateLimits(r *http.Request) (int, any, error) {
+	id, err := e.tenantOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]bool{"enabled": e.tenants.LimitsEnabled(id)}, nil
 }
 
+// ctlSetRateLimits switches limits for everyone (the default) or for one
+// tenant; the counters it covers start again, so a refusal is lifted at once
+// and limits switched back on start from zero.
 func (e *Emulator) ctlSetRateLimits(r *http.Request) (int, any, error) {
+	id, err := e.tenantOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
 	var body struct {
 		Enabled *bool `json:"enabled"`
 	}
@@ -336,8 +379,13 @@ func (e *Emulator) ctlSetRateLimits(r *http.Request) (int, any, error) {
 	if body.Enabled == nil {
 		return 0, nil, platform.BadControlRequest("enabled (true or false) is required")
 	}
-	e.limiter.SetEnabled(*body.Enabled)
-	e.limiter.Reset("")
+	if id == "" {
+		e.tenants.SetDefaultLimits(*body.Enabled)
+		e.limiter.Reset("")
+	} else {
+		e.tenants.SetLimits(id, body.Enabled)
+		e.limiter.Reset(platform.LimitKey(id, "", ""))
+	}
 	return http.StatusOK, map[string]bool{"enabled": *body.Enabled}, nil
 }
 
@@ -355,7 +403,7 @@ func (e *Emulator) platformControl(route platform.ControlRoute) controlHandler {
 			return 0, nil, err
 		}
 		return route.Handle(&platform.ControlRequest{
-			HTTP: r, TenantID: vars["tenant"], Vars: vars, Body: body, Now: e.clock.Now(), Env: e.env,
+			HTTP: r, TenantID: vars["tenant"], Vars: vars, Body: body, Now: e.tenants.For(vars["tenant"]).Now(), Env: e.env,
 		})
 	}
 }

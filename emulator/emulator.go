@@ -22,6 +22,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/salebot"
 	"github.com/fakebots/fakebots/emulator/store"
+	"github.com/fakebots/fakebots/emulator/tenant"
 )
 
 // ControlPrefix is where the control API lives on every host.
@@ -32,7 +33,8 @@ const ControlPrefix = "/__fakebots"
 type Emulator struct {
 	cfg       config
 	store     *store.Store
-	clock     *clock.Clock
+	clock     *clock.Clock // the global clock, every tenant's default
+	tenants   *tenant.Runtime
 	limiter   *limits.Limiter
 	journal   *journal.Journal
 	faults    *faults.Set
@@ -67,14 +69,17 @@ func New(opts ...Option) (*Emulator, error) {
 	e := &Emulator{
 		cfg:     cfg,
 		clock:   clock.New(cfg.wall),
-		limiter: limits.New(cfg.rateLimits),
+		limiter: limits.New(),
 		journal: journal.New(cfg.journalSize),
 		faults:  &faults.Set{},
 		byName:  map[string]platform.Platform{},
 		byHost:  map[string]platform.Platform{},
 		stop:    make(chan struct{}),
 	}
-	e.env = &platform.Env{Clock: e.clock, Limiter: e.limiter, Log: cfg.log}
+	e.tenants = tenant.NewRuntime(e.clock, cfg.rateLimits, func(id string, now time.Time) {
+		e.runDue(context.Background(), id, now)
+	})
+	e.env = &platform.Env{Tenants: e.tenants, Limiter: e.limiter, Log: cfg.log}
 	plats, err := buildPlatforms(e.env)
 	if openErr := <-opened; openErr != nil {
 		return nil, fmt.Errorf("open store: %w", openErr)
@@ -96,7 +101,7 @@ func New(opts ...Option) (*Emulator, error) {
 		st.Close()
 		return nil, err
 	}
-	e.clock.OnChange(func(now time.Time) { e.runDue(context.Background(), now) })
+	e.clock.OnChange(func(time.Time) { e.runAllDue(context.Background()) })
 	if cfg.tick > 0 {
 		e.stopped.Add(1)
 		go e.tickLoop()
@@ -157,8 +162,13 @@ func (e *Emulator) Close() error {
 	return err
 }
 
-// Clock is the emulator's clock, for Go tests that drive time directly.
+// Clock is the emulator's global clock, the default of every tenant, for Go
+// tests that drive time directly.
 func (e *Emulator) Clock() *clock.Clock { return e.clock }
+
+// TenantClock is a tenant's clock: it follows the global one until it is
+// changed itself. Changing it delivers what falls due for that tenant alone.
+func (e *Emulator) TenantClock(id string) *clock.Clock { return e.tenants.For(id) }
 
 // SeedTenantID is the id of the tenant created from the start-up seed ("" with none).
 func (e *Emulator) SeedTenantID() string { return e.seeded }
@@ -225,9 +235,7 @@ func (e *Emulator) tickLoop() {
 		case <-e.stop:
 			return
 		case <-t.C:
-			if !e.clock.Frozen() {
-				e.runDue(context.Background(), e.clock.Now())
-			}
+			e.runAllDue(context.Background())
 		}
 	}
 }

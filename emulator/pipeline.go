@@ -19,7 +19,7 @@ import (
 // → validation → handler → render, then writes and journals the exchange.
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, p platform.Platform, path, base string) {
 	started := time.Now()
-	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: path, BaseURL: base, Now: e.clock.Now(), Env: e.env}
+	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: path, BaseURL: base, Now: e.tenants.Global().Now(), Env: e.env}
 	resp, fault := e.handle(req, p)
 	if fault != nil && fault.Drop {
 		e.record(req, p, started, fault, platform.Response{})
@@ -53,6 +53,9 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 
 	principal, authErr := p.Authenticate(req)
 	req.Principal = principal
+	if principal.TenantID != "" {
+		req.Now = e.tenants.For(principal.TenantID).Now() // from here on, the tenant's time
+	}
 
 	if f, ok := e.faults.Take(principal.TenantID, p.Name(), op.ID); ok {
 		fault = &f
@@ -71,7 +74,7 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 	}
 
 	rules := slices.Concat(p.Spec().RateLimits, op.RateLimits)
-	if len(rules) > 0 && principal.TenantID != "" && e.limiter.Enabled() {
+	if len(rules) > 0 && principal.TenantID != "" && e.tenants.LimitsEnabled(principal.TenantID) {
 		verdicts, refused := req.HitLimit(principal.LimitKey, rules...)
 		req.Limits = verdicts
 		if refused != nil {

@@ -112,7 +112,7 @@ func TestDatabasesFromBeforePlatformMigrationsOpen(t *testing.T) {
 	_, err = s.Tenant(context.Background(), "kept")
 	require.NoError(t, err)
 	var versions []string
-	rows, err := s.Query(context.Background(), `SELECT owner || '/' || version FROM schema_versions ORDER BY owner`)
+	rows, err := s.Query(context.Background(), `SELECT owner || '/' || version || ' ' || name FROM schema_versions WHERE version = 1 ORDER BY owner`)
 	require.NoError(t, err)
 	defer rows.Close()
 	for rows.Next() {
@@ -120,5 +120,6 @@ func TestDatabasesFromBeforePlatformMigrationsOpen(t *testing.T) {
 		require.NoError(t, rows.Scan(&v))
 		versions = append(versions, v)
 	}
-	require.Equal(t, []string{"bothelp/1", "cleverapp/1", "core/1", "salebot/1"}, versions)
+	require.Equal(t, []string{"bothelp/1 0004_bothelp.sql", "cleverapp/1 0002_cleverapp.sql", "core/1 0001_core.sql", "salebot/1 0003_salebot.sql"}, versions,
+		"what the old numbering recorded, under each owner")
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math/rand"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -154,7 +156,8 @@ func (e *Emulator) TenantInfo(ctx context.Context, id string) (json.RawMessage, 
 
 // ResetTenant returns a tenant to the state right after its creation: the
 // same fixture, credentials and bot ids; journal, faults and limit counters
-// for it are cleared.
+// for it are cleared, and its clock and rate-limit switch follow the global
+// ones again.
 func (e *Emulator) ResetTenant(ctx context.Context, id string) (jsonx.Object, error) {
 	tn, err := e.store.Tenant(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -204,11 +207,13 @@ func (e *Emulator) DeleteTenant(ctx context.Context, id string) error {
 	return nil
 }
 
-// forget drops a tenant's in-memory traces: journal, faults, limit counters.
+// forget drops a tenant's in-memory traces: journal, faults, limit counters,
+// its own clock and rate-limit switch.
 func (e *Emulator) forget(id string) {
 	e.journal.Clear(journalFilter(id, "", ""))
 	e.faults.Remove("", id)
 	e.limiter.Reset(platform.LimitKey(id, "", ""))
+	e.tenants.Forget(id)
 }
 
 // Reset returns the whole emulator to its start: every tenant deleted, the
@@ -232,6 +237,8 @@ func (e *Emulator) Reset(ctx context.Context) error {
 	e.journal.Clear(journalFilter("", "", ""))
 	e.faults.Remove("", "")
 	e.limiter.Reset("")
+	e.tenants.ForgetAll()
+	e.tenants.SetDefaultLimits(e.cfg.rateLimits)
 	e.clock.Reset()
 	return e.seed(ctx)
 }
@@ -274,19 +281,36 @@ func (e *Emulator) seed(ctx context.Context) error {
 	return nil
 }
 
-// runDue delivers scheduled messages that became due and lets platforms run
-// their own due work. Runs are serialised so a message is delivered once.
-func (e *Emulator) runDue(ctx context.Context, now time.Time) {
+// runAllDue runs due work of every tenant with something scheduled, each
+// on its own clock: a frozen clock makes nothing due by itself, so scheduled
+// work of a tenant whose time stands still waits for its clock to move.
+func (e *Emulator) runAllDue(ctx context.Context) {
+	next, err := e.store.NextDue(ctx)
+	if err != nil {
+		e.cfg.log.Error("find due messages", "err", err)
+		return
+	}
+	for _, id := range slices.Sorted(maps.Keys(next)) {
+		if now := e.tenants.For(id).Now(); !now.Before(next[id]) {
+			e.runDue(ctx, id, now)
+		}
+	}
+}
+
+// runDue delivers a tenant's scheduled messages that became due and lets
+// platforms run their own due work. Runs are serialised so a message is
+// delivered once.
+func (e *Emulator) runDue(ctx context.Context, tenantID string, now time.Time) {
 	e.dueMu.Lock()
 	defer e.dueMu.Unlock()
 	var delivered []store.Message
 	err := e.store.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		delivered, err = tx.DeliverDue(now)
+		delivered, err = tx.DeliverDue(tenantID, now)
 		return err
 	})
 	if err != nil {
-		e.cfg.log.Error("deliver due messages", "err", err)
+		e.cfg.log.Error("deliver due messages", "tenant", tenantID, "err", err)
 		return
 	}
 	for _, p := range e.platforms {
@@ -300,8 +324,8 @@ func (e *Emulator) runDue(ctx context.Context, now time.Time) {
 				mine = append(mine, m)
 			}
 		}
-		if err := s.RunDue(ctx, now, mine); err != nil {
-			e.cfg.log.Error("scheduled work", "platform", p.Name(), "err", err)
+		if err := s.RunDue(ctx, tenantID, now, mine); err != nil {
+			e.cfg.log.Error("scheduled work", "platform", p.Name(), "tenant", tenantID, "err", err)
 		}
 	}
 }

@@ -18,6 +18,9 @@ import (
 // Name is the platform's id.
 const Name = "salebot"
 
+// Messages scheduled with time_shift or send_time are recorded when due.
+var _ platform.Scheduler = (*Platform)(nil)
+
 // Platform is the emulated Salebot.
 type Platform struct {
 	spec     *spec.Spec

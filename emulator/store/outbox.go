@@ -61,10 +61,11 @@ func (t *Tx) Enqueue(m Message) (Message, error) {
 	return m, err
 }
 
-// DeliverDue marks every scheduled message due at or before now as delivered
-// and returns them in due order.
-func (t *Tx) DeliverDue(now time.Time) ([]Message, error) {
-	msgs, err := scanMessages(t.Query(outboxSelect+` WHERE status = ? AND due_at <= ? ORDER BY due_at, id`, StatusScheduled, Micros(now)))
+// DeliverDue marks every scheduled message of the tenant due at or before now
+// (the tenant's time) as delivered and returns them in due order.
+func (t *Tx) DeliverDue(tenantID string, now time.Time) ([]Message, error) {
+	msgs, err := scanMessages(t.Query(outboxSelect+` WHERE status = ? AND tenant_id = ? AND due_at <= ? ORDER BY due_at, id`,
+		StatusScheduled, tenantID, Micros(now)))
 	if err != nil || len(msgs) == 0 {
 		return msgs, err
 	}
@@ -77,6 +78,26 @@ func (t *Tx) DeliverDue(now time.Time) ([]Message, error) {
 		}
 	}
 	return msgs, nil
+}
+
+// NextDue returns, for every tenant with scheduled messages, when its
+// earliest one is due: each tenant compares it with its own clock.
+func (s *Store) NextDue(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := s.Query(ctx, `SELECT tenant_id, MIN(due_at) FROM outbox WHERE status = ? GROUP BY tenant_id`, StatusScheduled)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var tenant string
+		var due int64
+		if err := rows.Scan(&tenant, &due); err != nil {
+			return nil, err
+		}
+		out[tenant] = FromMicros(due)
+	}
+	return out, rows.Err()
 }
 
 // OutboxFilter narrows Outbox; zero fields match everything.
