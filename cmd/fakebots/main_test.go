@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/control"
 )
 
 var update = flag.Bool("update", false, "rewrite the README's coverage table")
@@ -130,7 +131,7 @@ func TestReadmeCoverageTable(t *testing.T) {
 	e, err := emulator.New(emulator.WithTick(0))
 	require.NoError(t, err)
 	defer e.Close()
-	want := emulator.CoverageMarkdown(emulator.Coverage(e.Platforms()))
+	want := control.CoverageMarkdown(control.Coverage(e.Platforms()))
 	const start, end = "<!-- coverage:start -->\n", "<!-- coverage:end -->"
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)

@@ -15,10 +15,10 @@ import (
 
 	"github.com/brianvoe/gofakeit/v6"
 
+	"github.com/fakebots/fakebots/emulator/clock"
 	"github.com/fakebots/fakebots/emulator/limits"
 	"github.com/fakebots/fakebots/emulator/spec"
 	"github.com/fakebots/fakebots/emulator/store"
-	"github.com/fakebots/fakebots/emulator/tenant"
 )
 
 // Platform is one emulated API.
@@ -60,9 +60,19 @@ type Env struct {
 	// Tenants holds each tenant's clock and rate-limit switch. A request's
 	// Now already comes from its tenant's clock; background work (scheduled
 	// sends, retries) reads Tenants.For(tenantID).
-	Tenants *tenant.Runtime
+	Tenants TenantState
 	Limiter *limits.Limiter
 	Log     *slog.Logger
+}
+
+// TenantState is what each tenant has of its own besides its data: a clock
+// (following the global one until changed) and a rate-limit switch. The
+// engine's emulator/tenant.Runtime implements it.
+type TenantState interface {
+	// For returns the tenant's clock; "" gives the global clock.
+	For(tenantID string) *clock.Clock
+	// LimitsEnabled reports whether rate limits apply to the tenant.
+	LimitsEnabled(tenantID string) bool
 }
 
 // Principal is who is calling.
@@ -75,11 +85,14 @@ type Principal struct {
 
 // Request is one API call as it moves through the pipeline.
 type Request struct {
-	HTTP       *http.Request
-	Platform   string
-	Body       []byte
-	Path       string    // the platform's real path, without the emulator's prefix
-	BaseURL    string    // scheme://host[/prefix] the client used, for links in responses
+	HTTP     *http.Request
+	Platform string
+	Body     []byte
+	Path     string // the platform's real path, without the emulator's prefix
+	BaseURL  string // scheme://host[/prefix] the client used, for links in responses
+	// Scope is the tenant the URL names (/t/{tenant}/{platform}/…), "" for
+	// the shared prefix and host forms: only that tenant's credentials work.
+	Scope      string
 	Now        time.Time // on the tenant's clock once the caller is known, the global clock before
 	Operation  *spec.Operation
 	PathParams map[string]string
@@ -94,6 +107,15 @@ func (r *Request) Context() context.Context { return r.HTTP.Context() }
 
 // TenantID is the caller's tenant.
 func (r *Request) TenantID() string { return r.Principal.TenantID }
+
+// Tenant is the tenant the request belongs to: its caller's, or else the one
+// its URL names; "" when neither is known.
+func (r *Request) Tenant() string {
+	if r.Principal.TenantID != "" {
+		return r.Principal.TenantID
+	}
+	return r.Scope
+}
 
 // Response is what goes back to the client.
 type Response struct {
@@ -111,6 +133,11 @@ type Setup struct {
 	// Fixture is the platform's section of the tenant's fixture as JSON,
 	// nil when the tenant was created without one.
 	Fixture json.RawMessage
+	// BasePath is the tenant's own prefix for the platform
+	// (/t/{tenant}/{platform}): the platform answers with its base URL(s)
+	// under it (its API root, a token URL), so a client configured with them
+	// is always the tenant's, whatever credential it sends.
+	BasePath string
 }
 
 // ValidateSchema checks r.Input against the operation's input schema and

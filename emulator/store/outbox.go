@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"math"
 	"time"
 )
 
@@ -106,18 +107,27 @@ type OutboxFilter struct {
 	Platform  string
 	Recipient string
 	Status    string
-	Limit     int
+	Before    int64 // only messages with a smaller id (a page's cursor)
+	Limit     int   // at most this many (default 1000)
 }
 
-// Outbox lists messages, newest first.
-func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]Message, error) {
+// Outbox lists messages, newest first, and whether older matching ones remain.
+func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]Message, bool, error) {
 	if f.Limit <= 0 {
 		f.Limit = 1000
 	}
-	return scanMessages(s.Query(ctx, outboxSelect+`
-		WHERE (? = '' OR tenant_id = ?) AND (? = '' OR platform = ?) AND (? = '' OR recipient = ?) AND (? = '' OR status = ?)
+	before := f.Before
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	msgs, err := scanMessages(s.Query(ctx, outboxSelect+`
+		WHERE (? = '' OR tenant_id = ?) AND (? = '' OR platform = ?) AND (? = '' OR recipient = ?) AND (? = '' OR status = ?) AND id < ?
 		ORDER BY id DESC LIMIT ?`,
-		f.TenantID, f.TenantID, f.Platform, f.Platform, f.Recipient, f.Recipient, f.Status, f.Status, f.Limit))
+		f.TenantID, f.TenantID, f.Platform, f.Platform, f.Recipient, f.Recipient, f.Status, f.Status, before, f.Limit+1))
+	if err != nil || len(msgs) <= f.Limit {
+		return msgs, false, err
+	}
+	return msgs[:f.Limit], true, nil
 }
 
 const outboxSelect = `SELECT id, tenant_id, platform, operation, bot_id, recipient, messenger, kind, text, payload, status, created_at, due_at, delivered_at FROM outbox`

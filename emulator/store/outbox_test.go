@@ -35,7 +35,7 @@ func deliverDue(t *testing.T, s *store.Store, tenant string, now time.Time) []st
 
 func outbox(t *testing.T, s *store.Store, f store.OutboxFilter) []store.Message {
 	t.Helper()
-	msgs, err := s.Outbox(context.Background(), f)
+	msgs, _, err := s.Outbox(context.Background(), f)
 	require.NoError(t, err)
 	require.NotNil(t, msgs)
 	return msgs
@@ -213,6 +213,24 @@ func TestOutboxFilters(t *testing.T) {
 			require.Equal(t, tt.want, texts)
 		})
 	}
+
+	t.Run("pages", func(t *testing.T) {
+		var texts []string
+		var before int64
+		for pages := 0; ; pages++ {
+			require.Less(t, pages, 4)
+			msgs, more, err := s.Outbox(context.Background(), store.OutboxFilter{Limit: 2, Before: before})
+			require.NoError(t, err)
+			for _, m := range msgs {
+				texts = append(texts, m.Text)
+			}
+			if !more {
+				break
+			}
+			before = msgs[len(msgs)-1].ID
+		}
+		require.Equal(t, []string{"6", "5", "4", "3", "2", "1"}, texts)
+	})
 }
 
 func TestOutboxDefaultLimit(t *testing.T) {
@@ -247,7 +265,7 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 			})
 		}()
 		go func() {
-			_, err := s.Outbox(context.Background(), store.OutboxFilter{TenantID: "t1"})
+			_, _, err := s.Outbox(context.Background(), store.OutboxFilter{TenantID: "t1"})
 			errs <- err
 		}()
 	}

@@ -350,13 +350,13 @@ func TestDeleteTenantCascades(t *testing.T) {
 
 	_, err := s.Credential(ctx, "cleverapp", "tok-gone")
 	require.ErrorIs(t, err, store.ErrNotFound)
-	msgs, err := s.Outbox(ctx, store.OutboxFilter{TenantID: "gone"})
+	msgs, _, err := s.Outbox(ctx, store.OutboxFilter{TenantID: "gone"})
 	require.NoError(t, err)
 	require.Empty(t, msgs)
 
 	_, err = s.Credential(ctx, "cleverapp", "tok-stays")
 	require.NoError(t, err)
-	msgs, err = s.Outbox(ctx, store.OutboxFilter{TenantID: "stays"})
+	msgs, _, err = s.Outbox(ctx, store.OutboxFilter{TenantID: "stays"})
 	require.NoError(t, err)
 	require.Len(t, msgs, 2)
 
