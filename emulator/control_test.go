@@ -234,6 +234,14 @@ func TestControlSpecMatchesRoutes(t *testing.T) {
 			require.NotContains(t, rec.Body.String(), "no control endpoint", "%s %s", method, path)
 		}
 	}
+	routes := e.ControlRoutes()
+	require.Greater(t, len(routes), 50)
+	for _, route := range routes {
+		method, path, _ := strings.Cut(route, " ")
+		item := doc.Paths.Value(path)
+		require.NotNil(t, item, "%s is not documented in specs/control.yaml", route)
+		require.NotNil(t, item.GetOperation(method), "%s is not documented in specs/control.yaml", route)
+	}
 }
 
 func TestSpecsAreServed(t *testing.T) {

@@ -321,3 +321,6 @@ func (e *Emulator) tickLoop() {
 		}
 	}
 }
+
+// ControlRoutes lists the control API's endpoints as "METHOD /path/{template}".
+func (e *Emulator) ControlRoutes() []string { return e.control.Routes() }

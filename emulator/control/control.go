@@ -264,3 +264,24 @@ func callerError(err error) error {
 	}
 	return platform.BadControlRequest("%v", err)
 }
+
+// Routes lists every endpoint as "METHOD /path/{template}", for the test that
+// keeps specs/control.yaml complete.
+func (a *API) Routes() []string {
+	var out []string
+	a.router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		path, err := route.GetPathTemplate()
+		if err != nil {
+			return err
+		}
+		methods, err := route.GetMethods()
+		if err != nil {
+			return err
+		}
+		for _, m := range methods {
+			out = append(out, m+" "+path)
+		}
+		return nil
+	})
+	return out
+}
