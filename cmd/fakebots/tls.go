@@ -84,7 +84,7 @@ func startHTTPS(c config, e *emulator.Emulator, log *slog.Logger) (*httpsFront, 
 		f.ln = ln
 		if host, _, _ := net.SplitHostPort(c.tls.addr); host != "" {
 			if ip := net.ParseIP(host); ip == nil || !ip.IsUnspecified() {
-				cfg.LocalNames = []string{"localhost", "127.0.0.1", "::1", host}
+				cfg.LocalNames = []string{host}
 			}
 		}
 	}

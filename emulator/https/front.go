@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,9 +22,12 @@ import (
 // CAPath is where a Front serves its CA certificate, on every host.
 const CAPath = emulator.ControlPrefix + "/ca.pem"
 
-// readHeaderTimeout bounds a TLS handshake and a request's headers on the
-// HTTPS side, as the command's main listener does.
-const readHeaderTimeout = 10 * time.Second
+// Bounds on the HTTPS side: a TLS handshake and a request's headers, and
+// an idle connection (a tunnel a client keeps open, say).
+const (
+	readHeaderTimeout = 10 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
 
 // Config says what a Front serves.
 type Config struct {
@@ -36,9 +40,9 @@ type Config struct {
 	// ServeTLS fails.
 	CA          *CA
 	Certificate *tls.Certificate
-	// LocalNames are the listener's own names, on the certificate shown for
-	// every name that is not an emulated host (default localhost, 127.0.0.1
-	// and ::1).
+	// LocalNames are more names of the listener itself (its host name, say)
+	// beside localhost, 127.0.0.1 and ::1: the certificate shown for every
+	// name that is not an emulated host carries them all.
 	LocalNames []string
 	// Log receives refused proxy requests and failed TLS handshakes
 	// (default: discard).
@@ -58,8 +62,8 @@ type Front struct {
 	log        *slog.Logger
 	hosts      map[string]bool
 	localNames []string
-	tls        *tls.Config // nil without TLS
-	https      *http.Server
+	tlsConfig  *tls.Config  // nil without TLS
+	server     *http.Server // serves HTTPS: the listeners' connections and the tunnels'
 	tunnels    *connQueue
 }
 
@@ -71,55 +75,58 @@ func New(next http.Handler, cfg Config) *Front {
 		cfg:        cfg,
 		log:        cfg.Log,
 		hosts:      map[string]bool{},
-		localNames: cfg.LocalNames,
+		localNames: []string{"localhost", "127.0.0.1", "::1"},
 		tunnels:    newConnQueue(),
 	}
 	if f.log == nil {
 		f.log = slog.New(slog.DiscardHandler)
 	}
-	if len(f.localNames) == 0 {
-		f.localNames = []string{"localhost", "127.0.0.1", "::1"}
+	for _, name := range cfg.LocalNames {
+		if name = canonicalHost(name); !slices.Contains(f.localNames, name) {
+			f.localNames = append(f.localNames, name)
+		}
 	}
 	for _, h := range cfg.Hosts {
 		f.hosts[canonicalHost(h)] = true
 	}
-	f.https = &http.Server{
+	f.server = &http.Server{
 		Handler:           f,
 		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
 		// A handshake a client refuses (it does not trust the CA, say) is
 		// logged here: the user needs to see it.
 		ErrorLog: slog.NewLogLogger(f.log.Handler(), slog.LevelWarn),
 	}
 	if cfg.CA != nil || cfg.Certificate != nil {
-		f.tls = &tls.Config{
+		f.tlsConfig = &tls.Config{
 			MinVersion:     tls.VersionTLS12,
 			NextProtos:     []string{"h2", "http/1.1"},
 			GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) { return f.certificate(hello.ServerName) },
 		}
-		go f.https.Serve(f.tunnels)
+		go f.server.Serve(f.tunnels)
 	}
 	return f
 }
 
 // ServeTLS serves HTTPS on ln until Shutdown or Close, as http.Server.Serve does.
 func (f *Front) ServeTLS(ln net.Listener) error {
-	if f.tls == nil {
+	if f.tlsConfig == nil {
 		return errors.New("https: no CA and no certificate to serve HTTPS with")
 	}
-	return f.https.Serve(tls.NewListener(ln, f.tls))
+	return f.server.Serve(tls.NewListener(ln, f.tlsConfig))
 }
 
 // Shutdown stops the HTTPS listeners and the proxy's tunnels, letting the
 // requests in flight finish, as http.Server.Shutdown does.
 func (f *Front) Shutdown(ctx context.Context) error {
 	f.tunnels.Close()
-	return f.https.Shutdown(ctx)
+	return f.server.Shutdown(ctx)
 }
 
 // Close stops the HTTPS listeners and closes every tunnel at once.
 func (f *Front) Close() error {
 	f.tunnels.Close()
-	return f.https.Close()
+	return f.server.Close()
 }
 
 // ServeHTTP answers proxy requests and the CA certificate and hands the
@@ -151,7 +158,7 @@ func (f *Front) connect(w http.ResponseWriter, r *http.Request) {
 		f.refuse(w, r, http.StatusForbidden, f.notServed(r.Host))
 		return
 	}
-	if f.tls == nil {
+	if f.tlsConfig == nil {
 		f.refuse(w, r, http.StatusForbidden, "HTTPS is off, so CONNECT cannot be answered: start fakebots with --tls")
 		return
 	}
@@ -172,7 +179,7 @@ func (f *Front) connect(w http.ResponseWriter, r *http.Request) {
 		early, _ := buffered.Reader.Peek(n)
 		tunnel = &prefixedConn{Conn: conn, r: io.MultiReader(bytes.NewReader(bytes.Clone(early)), conn)}
 	}
-	cfg := f.tls.Clone()
+	cfg := f.tlsConfig.Clone()
 	cfg.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 		if hello.ServerName == "" {
 			return f.certificate(host) // a client that sends no SNI still asked for host

@@ -302,3 +302,15 @@ func TestBringYourOwnCertificate(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, a.status)
 	require.JSONEq(t, `{"error":"no local CA: HTTPS is served with the certificate fakebots was given"}`, a.body)
 }
+
+// TestLocalNames: more names of the listener (the host a container is
+// reached by, say) join the default ones on its certificate.
+func TestLocalNames(t *testing.T) {
+	r := newRig(t, https.Config{LocalNames: []string{"Fakebots.Internal", "127.0.0.1"}})
+	conn, err := tls.Dial("tcp", r.tlsAddr, &tls.Config{ServerName: "fakebots.internal", RootCAs: r.ca.Pool()})
+	require.NoError(t, err)
+	defer conn.Close()
+	cert := conn.ConnectionState().PeerCertificates[0]
+	require.Equal(t, []string{"localhost", "fakebots.internal"}, cert.DNSNames)
+	require.Equal(t, "[127.0.0.1 ::1]", fmt.Sprint(cert.IPAddresses))
+}
