@@ -16,6 +16,7 @@ import (
 	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/control"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/emulator/https"
 	"github.com/fakebots/fakebots/specs"
 )
 
@@ -225,11 +226,16 @@ func TestControlSpecMatchesRoutes(t *testing.T) {
 	e, err := emulator.New(emulator.WithTick(0))
 	require.NoError(t, err)
 	t.Cleanup(func() { e.Close() })
+	// As the command serves it: the HTTPS front answers the CA's path.
+	ca, err := https.NewCA()
+	require.NoError(t, err)
+	served := https.New(e, https.Config{Hosts: e.Hosts(), CA: ca})
+	t.Cleanup(func() { served.Close() })
 	for path, item := range doc.Paths.Map() {
 		for method := range item.Operations() {
 			concrete := strings.NewReplacer("{tenant}", "nobody", "{platform}", "cleverapp", "{fault}", "f0").Replace(path)
 			rec := httptest.NewRecorder()
-			e.ServeHTTP(rec, httptest.NewRequest(method, concrete, strings.NewReader(`{}`)))
+			served.ServeHTTP(rec, httptest.NewRequest(method, concrete, strings.NewReader(`{}`)))
 			require.NotEqual(t, http.StatusMethodNotAllowed, rec.Code, "%s %s", method, path)
 			require.NotContains(t, rec.Body.String(), "no control endpoint", "%s %s", method, path)
 		}
