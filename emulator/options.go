@@ -20,6 +20,7 @@ type config struct {
 	rateLimits   bool
 	journal      journal.Bounds
 	controlToken string
+	hints        bool
 	maxBodyBytes int64
 	log          *slog.Logger
 	wall         func() time.Time
@@ -33,6 +34,7 @@ func defaults() config {
 		fakerSeed:    1,
 		rateLimits:   true,
 		journal:      journal.Bounds{Entries: journal.DefaultEntries},
+		hints:        true,
 		maxBodyBytes: 8 << 20,
 		log:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		wall:         time.Now,
@@ -67,6 +69,11 @@ func WithJournalBytes(perTenant, total int) Option {
 	return func(c *config) { c.journal.TenantBytes, c.journal.TotalBytes = perTenant, total }
 }
 
+// WithHints sets whether answers to requests that matched no operation, or
+// whose parameters were refused, carry an X-Fakebots-Hint header saying
+// what to change (default on; the body is the platform's own either way).
+func WithHints(on bool) Option { return func(c *config) { c.hints = on } }
+
 // WithControlToken guards the control API: every call but health then needs
 // "Authorization: Bearer <token>" (or a tenant's own control token, for that
 // tenant's endpoints). Empty (the default) leaves it open, which suits an
@@ -77,7 +84,8 @@ func WithControlToken(token string) Option { return func(c *config) { c.controlT
 // platform's 413.
 func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBodyBytes = n } }
 
-// WithLogger sets the logger (default: discard).
+// WithLogger sets the logger (default: discard). Every request is logged at
+// info, with its bodies at debug.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
 // WithWallClock sets the time source the emulator's clock follows while it

@@ -104,6 +104,7 @@ func (a *API) routes() {
 	}{{"", adminOnly}, {"/tenants/{tenant}", tenantScope}} { // emulator-wide, and each tenant's
 		a.handle(base.who, "GET", base.path+"/journal", a.listJournal)
 		a.handle(base.who, "DELETE", base.path+"/journal", a.clearJournal)
+		a.handle(base.who, "GET", base.path+"/requests/unmatched", a.listUnmatched)
 		a.handle(base.who, "GET", base.path+"/outbox", a.listOutbox)
 		a.handle(base.who, "GET", base.path+"/clock", a.clockState)
 		a.handle(base.who, "POST", base.path+"/clock/freeze", a.clockFreeze)
