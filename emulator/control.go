@@ -14,6 +14,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
+	"github.com/fakebots/fakebots/emulator/version"
 	"github.com/fakebots/fakebots/specs"
 )
 
@@ -146,6 +147,7 @@ func (e *Emulator) ctlHealth(*http.Request) (int, any, error) {
 		{Key: "status", Value: "ok"},
 		{Key: "platforms", Value: e.platformNames()},
 		{Key: "now", Value: e.clock.Now()},
+		{Key: "version", Value: version.Get().Version},
 	}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/emulator/version"
 	"github.com/fakebots/fakebots/specs"
 )
 
@@ -31,12 +32,14 @@ func TestHealth(t *testing.T) {
 		Status    string
 		Platforms []string
 		Now       time.Time
+		Version   string
 	}
 	r.JSON(t, &body)
 	require.Equal(t, "ok", body.Status)
 	require.Contains(t, body.Platforms, "cleverapp")
 	require.Contains(t, body.Platforms, "onebot")
 	require.WithinDuration(t, time.Now(), body.Now, time.Minute)
+	require.Equal(t, version.Devel, body.Version, "a test binary records no version of fakebots")
 }
 
 func TestTenantLifecycle(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/version"
 )
 
 var update = flag.Bool("update", false, "rewrite the README's coverage table")
@@ -53,6 +54,12 @@ func TestCommands(t *testing.T) {
 	require.Contains(t, out.String(), "fakebots health")
 	require.Equal(t, 0, run([]string{"serve", "--help"}, io.Discard, io.Discard))
 	require.Equal(t, 2, run([]string{"serve", "--rate-limits", "maybe"}, io.Discard, io.Discard))
+
+	out.Reset()
+	require.Equal(t, 0, run([]string{"version"}, &out, io.Discard))
+	require.Equal(t, version.Get().String()+"\n", out.String())
+	require.Regexp(t, `^fakebots \(devel\), built with go1\.\S+ for \w+/\w+\n$`, out.String())
+	require.Equal(t, 2, run([]string{"version", "--short"}, io.Discard, io.Discard))
 }
 
 func TestHealthCommand(t *testing.T) {
