@@ -6,6 +6,7 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -52,7 +53,10 @@ func TestCommands(t *testing.T) {
 	require.Contains(t, errOut.String(), `unknown command "launch"`)
 	require.Equal(t, 0, run([]string{"help"}, &out, &errOut))
 	require.Contains(t, out.String(), "fakebots health")
-	require.Equal(t, 0, run([]string{"serve", "--help"}, io.Discard, io.Discard))
+	errOut.Reset()
+	require.Equal(t, 0, run([]string{"serve", "--help"}, io.Discard, &errOut))
+	require.Contains(t, errOut.String(), "empty uses a throwaway database in the temporary directory, removed at exit (FAKEBOTS_DB)",
+		"what --db does when empty, as the code does it")
 	require.Equal(t, 2, run([]string{"serve", "--rate-limits", "maybe"}, io.Discard, io.Discard))
 
 	out.Reset()
@@ -73,8 +77,26 @@ func TestHealthCommand(t *testing.T) {
 	require.Equal(t, 0, run([]string{"health", "--addr", addr}, &out, io.Discard))
 	require.Contains(t, out.String(), `"status":"ok"`)
 
-	ts.Close()
+	// The address as a URL, or in any of the forms --addr listens on.
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	for _, form := range []string{ts.URL, ts.URL + "/", "0.0.0.0:" + port, ":" + port, "localhost:" + port} {
+		out.Reset()
+		require.Equal(t, 0, run([]string{"health", "--addr", form}, &out, io.Discard), form)
+		require.Contains(t, out.String(), `"status":"ok"`, form)
+	}
+	t.Setenv("FAKEBOTS_ADDR", ts.URL)
+	require.Equal(t, 0, run([]string{"health"}, io.Discard, io.Discard), "the variable as a URL")
+
 	var errOut bytes.Buffer
+	for _, bad := range []string{"ftp://" + addr, "http://", "http://" + addr + "?x=1", "127.0.0.1"} {
+		errOut.Reset()
+		require.Equal(t, 2, run([]string{"health", "--addr", bad}, io.Discard, &errOut), bad)
+		require.Contains(t, errOut.String(), "fakebots health: --addr", bad)
+	}
+
+	ts.Close()
+	errOut.Reset()
 	require.Equal(t, 1, run([]string{"health", "--addr", addr}, io.Discard, &errOut))
 	require.Contains(t, errOut.String(), "fakebots health:")
 }

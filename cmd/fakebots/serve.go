@@ -47,7 +47,7 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	var c config
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address")
-	fs.StringVar(&c.db, "db", "", "SQLite file for state that survives restarts (WAL mode); empty keeps it in memory")
+	fs.StringVar(&c.db, "db", "", "SQLite file for state that survives restarts (WAL mode); empty uses a throwaway database in the temporary directory, removed at exit")
 	fs.StringVar(&c.seed, "seed", "demo", "start-up data: none, demo, or a fixture file (YAML or JSON)")
 	fs.Int64Var(&c.fakerSeed, "faker-seed", 1, "seed of the generated names, phones and e-mails")
 	fs.StringVar(&c.rateLimits, "rate-limits", "on", "on or off: enforce the platforms' rate limits")
@@ -146,13 +146,14 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 	return srv.Shutdown(shutdown)
 }
 
-// displayAddr turns a wildcard listen address into one a browser can open.
+// displayAddr turns a wildcard listen address (":8080", "0.0.0.0:8080")
+// into one a browser can open.
 func displayAddr(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return addr
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, port)
