@@ -21,6 +21,9 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, p platform.P
 	started := time.Now()
 	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: path, BaseURL: base, Now: e.clock.Now(), Env: e.env}
 	resp, fault := e.handle(req, p)
+	if fault != nil && fault.DelayMS > 0 {
+		e.restartWriteDeadline(w)
+	}
 	if fault != nil && fault.Drop {
 		e.record(req, p, started, fault, platform.Response{})
 		dropConnection(w)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -26,22 +26,36 @@ var update = flag.Bool("update", false, "rewrite the README's coverage table")
 func TestFlagsAndEnvironment(t *testing.T) {
 	c, err := parseServeFlags(nil, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, config{addr: "127.0.0.1:8080", seed: "demo", fakerSeed: 1, rateLimits: "on", journalSize: 1000, logLevel: "info"}, c)
+	require.Equal(t, config{addr: "127.0.0.1:8080", seed: "demo", fakerSeed: 1, rateLimits: "on", journalSize: 1000, logLevel: "info",
+		server: serverSettings{
+			readHeaderTimeout: 10 * time.Second, readTimeout: 30 * time.Second, writeTimeout: time.Minute,
+			idleTimeout: 30 * time.Second, maxHeaderBytes: 64 << 10, shutdownTimeout: 8 * time.Second,
+		}}, c)
 
 	t.Setenv("FAKEBOTS_ADDR", "0.0.0.0:9000")
 	t.Setenv("FAKEBOTS_RATE_LIMITS", "off")
 	t.Setenv("FAKEBOTS_JOURNAL_SIZE", "5")
-	c, err = parseServeFlags([]string{"--journal-size", "7", "--seed", "none"}, io.Discard)
+	t.Setenv("FAKEBOTS_SHUTDOWN_TIMEOUT", "3s")
+	t.Setenv("FAKEBOTS_MAX_HEADER_BYTES", "8192")
+	c, err = parseServeFlags([]string{"--journal-size", "7", "--seed", "none", "--idle-timeout", "2m"}, io.Discard)
 	require.NoError(t, err)
+	require.Equal(t, 3*time.Second, c.server.shutdownTimeout)
+	require.Equal(t, 8192, c.server.maxHeaderBytes)
+	require.Equal(t, 2*time.Minute, c.server.idleTimeout)
 	require.Equal(t, "0.0.0.0:9000", c.addr, "the variable sets what the command line does not")
 	require.Equal(t, "off", c.rateLimits)
 	require.Equal(t, 7, c.journalSize, "the command line wins over the variable")
 	require.Equal(t, "none", c.seed)
 
-	for _, bad := range [][]string{{"--rate-limits", "maybe"}, {"--journal-size", "-1"}, {"--log-level", "loud"}, {"--faker-seed", "x"}, {"extra"}} {
+	for _, bad := range [][]string{
+		{"--rate-limits", "maybe"}, {"--journal-size", "-1"}, {"--log-level", "loud"}, {"--faker-seed", "x"}, {"extra"},
+		{"--read-timeout", "soon"}, {"--write-timeout", "0s"}, {"--shutdown-timeout", "-1s"}, {"--max-header-bytes", "0"},
+	} {
 		_, err := parseServeFlags(bad, io.Discard)
 		require.Error(t, err, bad)
 	}
+	_, err = parseServeFlags([]string{"--idle-timeout", "0s"}, io.Discard)
+	require.EqualError(t, err, "--idle-timeout must be positive, not 0s")
 	t.Setenv("FAKEBOTS_FAKER_SEED", "not-a-number")
 	_, err = parseServeFlags(nil, io.Discard)
 	require.ErrorContains(t, err, "FAKEBOTS_FAKER_SEED")
@@ -123,14 +137,7 @@ func (w *signalWriter) String() string {
 }
 
 func TestServeBannerCurlLinesWork(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &signalWriter{ready: make(chan struct{})}
-	done := make(chan error, 1)
-	c := config{addr: "127.0.0.1:0", seed: "demo", fakerSeed: 1, rateLimits: "off", journalSize: 10, logLevel: "error"}
-	go func() { done <- listenAndServe(ctx, c, discardLogger(), out) }()
-	<-out.ready
-	banner := out.String()
-	base := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(banner)[1]
+	base, banner := startServe(t, testConfig(t))
 	require.Contains(t, banner, `Seed tenant "demo"`)
 	require.Contains(t, banner, "demo-cleverapp-token")
 
@@ -149,8 +156,6 @@ func TestServeBannerCurlLinesWork(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode, m[0])
 		require.True(t, strings.HasPrefix(m[2], base), m[0])
 	}
-	cancel()
-	require.NoError(t, <-done, "a clean shutdown")
 }
 
 // TestReadmeCoverageTable fails when the README's coverage table is stale;

@@ -8,13 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/fakebots/fakebots/emulator"
 )
@@ -29,17 +27,17 @@ type config struct {
 	rateLimits  string
 	journalSize int
 	logLevel    string
+	server      serverSettings
 }
 
 // defaultMemoryLimit is the Go runtime's soft limit unless GOMEMLIMIT says
 // otherwise.
 const defaultMemoryLimit = 40 << 20
 
-// envNames maps each flag to the variable that sets it when the command
-// line does not.
-var envNames = map[string]string{
-	"addr": "FAKEBOTS_ADDR", "db": "FAKEBOTS_DB", "seed": "FAKEBOTS_SEED", "faker-seed": "FAKEBOTS_FAKER_SEED",
-	"rate-limits": "FAKEBOTS_RATE_LIMITS", "journal-size": "FAKEBOTS_JOURNAL_SIZE", "log-level": "FAKEBOTS_LOG_LEVEL",
+// envName is the variable that sets a flag when the command line does not:
+// --journal-size is FAKEBOTS_JOURNAL_SIZE.
+func envName(flagName string) string {
+	return "FAKEBOTS_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (config, error) {
@@ -53,7 +51,8 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.rateLimits, "rate-limits", "on", "on or off: enforce the platforms' rate limits")
 	fs.IntVar(&c.journalSize, "journal-size", 1000, "exchanges kept in the journal per tenant")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
-	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (" + envNames[f.Name] + ")" })
+	c.server.defineFlags(fs)
+	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (" + envName(f.Name) + ")" })
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -62,12 +61,16 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	onCommandLine := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
-	for name, variable := range envNames {
-		if v, ok := os.LookupEnv(variable); ok && !onCommandLine[name] {
-			if err := fs.Set(name, v); err != nil {
-				return c, fmt.Errorf("%s: %w", variable, err)
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v, ok := os.LookupEnv(envName(f.Name)); ok && !onCommandLine[f.Name] && envErr == nil {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("%s: %w", envName(f.Name), err)
 			}
 		}
+	})
+	if envErr != nil {
+		return c, envErr
 	}
 	if c.rateLimits != "on" && c.rateLimits != "off" {
 		return c, fmt.Errorf("rate limits must be on or off, not %q", c.rateLimits)
@@ -77,6 +80,9 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if _, err := c.level(); err != nil {
 		return c, fmt.Errorf("log level: %w", err)
+	}
+	if err := c.server.validate(); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -111,7 +117,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 }
 
 // listenAndServe runs until ctx ends, then lets in-flight requests finish
-// and closes the database.
+// (cutting those still running at the shutdown timeout) and closes the
+// database.
 func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.Writer) error {
 	e, err := emulator.New(
 		emulator.WithDB(c.db),
@@ -120,6 +127,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 		emulator.WithRateLimits(c.rateLimits == "on"),
 		emulator.WithJournalSize(c.journalSize),
 		emulator.WithLogger(log),
+		emulator.WithWriteTimeout(c.server.writeTimeout),
 	)
 	if err != nil {
 		return err
@@ -129,7 +137,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	srv := c.server.server(e)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if err := printBanner(ctx, stdout, e, "http://"+displayAddr(ln.Addr().String())); err != nil {
@@ -141,9 +149,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdown)
+	return c.server.shutdown(srv, log)
 }
 
 // displayAddr turns a wildcard listen address (":8080", "0.0.0.0:8080")
