@@ -154,17 +154,13 @@ func TestHeaderSizeCap(t *testing.T) {
 
 func TestWriteTimeoutSparesAnInjectedDelay(t *testing.T) {
 	base, _ := startServe(t, testConfig(t, "--write-timeout", "200ms"))
-	resp, err := http.Post(base+"/__fakebots/faults", "application/json",
-		strings.NewReader(`{"platform":"cleverapp","operation":"getMe","count":1,"delay_ms":600}`))
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	post(t, base+"/__fakebots/faults", `{"platform":"cleverapp","operation":"getMe","count":1,"delay_ms":600}`, http.StatusCreated)
 
 	started := time.Now()
 	req, err := http.NewRequest(http.MethodGet, base+"/cleverapp/api/v1/getMe?api_token=demo-cleverapp-token", nil)
 	require.NoError(t, err)
 	req.Header.Set("X-Requested-With", "XMLHttpRequest")
-	resp, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err, "the delayed answer arrives, three write timeouts after the request")
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
