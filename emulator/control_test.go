@@ -17,6 +17,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/control"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 	"github.com/fakebots/fakebots/emulator/https"
+	"github.com/fakebots/fakebots/emulator/version"
 	"github.com/fakebots/fakebots/specs"
 )
 
@@ -34,12 +35,14 @@ func TestHealth(t *testing.T) {
 		Status    string
 		Platforms []string
 		Now       time.Time
+		Version   string
 	}
 	r.JSON(t, &body)
 	require.Equal(t, "ok", body.Status)
 	require.Contains(t, body.Platforms, "cleverapp")
 	require.Contains(t, body.Platforms, "onebot")
 	require.WithinDuration(t, time.Now(), body.Now, time.Minute)
+	require.Equal(t, version.Devel, body.Version, "a test binary records no version of fakebots")
 }
 
 func TestTenantLifecycle(t *testing.T) {

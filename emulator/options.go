@@ -26,6 +26,7 @@ type config struct {
 	wall         func() time.Time
 	sleep        func(ctx context.Context, d time.Duration)
 	tick         time.Duration
+	writeTimeout time.Duration
 }
 
 func defaults() config {
@@ -103,3 +104,9 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration)) Option {
 // clock (default 1s; 0 disables the background check, leaving delivery to
 // clock changes through the control API).
 func WithTick(d time.Duration) Option { return func(c *config) { c.tick = d } }
+
+// WithWriteTimeout tells the emulator the write timeout of the server it runs
+// in (http.Server.WriteTimeout), so that an answer late on purpose (an
+// injected delay) gets the whole timeout again before it is written.
+// Default 0: the server has none.
+func WithWriteTimeout(d time.Duration) Option { return func(c *config) { c.writeTimeout = d } }

@@ -23,7 +23,10 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, rt route) {
 	started := time.Now()
 	p := rt.platform
 	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: rt.path, BaseURL: rt.base, Scope: rt.scope, Now: e.tenants.For(rt.scope).Now(), Env: e.env}
-	out := e.handle(w, req, p)
+	out := e.handle(req, p)
+	if out.fault != nil && out.fault.DelayMS > 0 {
+		e.restartWriteDeadline(w)
+	}
 	if out.fault != nil && out.fault.Drop {
 		e.record(req, p, started, out)
 		dropConnection(w)
@@ -48,7 +51,7 @@ type outcome struct {
 }
 
 // handle runs the pipeline up to the response.
-func (e *Emulator) handle(w http.ResponseWriter, req *platform.Request, p platform.Platform) (out outcome) {
+func (e *Emulator) handle(req *platform.Request, p platform.Platform) (out outcome) {
 	defer func() {
 		if v := recover(); v != nil {
 			e.cfg.log.Error("handler panic", "platform", p.Name(), "path", req.Path, "panic", v, "stack", string(debug.Stack()))
@@ -85,8 +88,6 @@ func (e *Emulator) handle(w http.ResponseWriter, req *platform.Request, p platfo
 	if f, ok := e.faults.Take(req.Tenant(), p.Name(), op.ID); ok {
 		out.fault = &f
 		if f.DelayMS > 0 {
-			// The delay is the point: the server's write timeout must not cut it.
-			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(f.Delay() + time.Minute))
 			e.cfg.sleep(req.Context(), f.Delay())
 		}
 		if f.Drop {

@@ -25,6 +25,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 	"github.com/fakebots/fakebots/emulator/tenant"
+	"github.com/fakebots/fakebots/emulator/version"
 )
 
 // Prefix is where the control API lives on every host.
@@ -223,6 +224,7 @@ func (a *API) health(*http.Request) (int, any, error) {
 	}
 	return http.StatusOK, jsonx.Object{
 		{Key: "status", Value: "ok"},
+		{Key: "version", Value: version.Get().Version},
 		{Key: "platforms", Value: names},
 		{Key: "now", Value: a.cfg.Runtime.Global().Now()},
 	}, nil
