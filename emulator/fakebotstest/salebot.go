@@ -118,7 +118,9 @@ type SalebotWebhook struct {
 	Retries        int    `json:"retries,omitempty"`
 	RetryBackoffMS int    `json:"retry_backoff_ms,omitempty"`
 	Callbacks      bool   `json:"callbacks,omitempty"`
-	Extended       bool   `json:"extended,omitempty"`
+	// Extended adds client.order_variables and internal_id (client.variables
+	// is always sent).
+	Extended bool `json:"extended,omitempty"`
 }
 
 // SetWebhook replaces the webhook configuration (zero fields: defaults).

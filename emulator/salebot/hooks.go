@@ -34,12 +34,16 @@ func hookFor(q db, pr *project, c client, messageID int64, e historyEntry) (*pen
 }
 
 // webhookPayload has the documented keys in the documented order,
-// «recepient» spelling included. Extended adds the observed
-// client.variables, client.order_variables and internal_id.
+// «recepient» spelling included, and the client's variables (observed).
+// Extended adds the observed client.order_variables and internal_id.
 func webhookPayload(q db, pr *project, c client, messageID int64, e historyEntry) ([]byte, error) {
 	urls := make([]string, len(e.Attachments))
 	for i, a := range e.Attachments {
 		urls[i] = a.URL
+	}
+	vars, err := loadVars(q, clientVars, pr.TenantID, c.ID)
+	if err != nil {
+		return nil, err
 	}
 	cl := jsonx.Object{
 		{Key: "id", Value: c.ID},
@@ -50,12 +54,9 @@ func webhookPayload(q db, pr *project, c client, messageID int64, e historyEntry
 		{Key: "created_at", Value: store.FromMicros(c.CreatedAt).In(pr.loc).Format(time.RFC3339)},
 		{Key: "tag", Value: nullString(c.Tag)},
 		{Key: "group", Value: c.Group},
+		{Key: "variables", Value: vars},
 	}
 	if pr.Webhook.Extended {
-		vars, err := loadVars(q, clientVars, pr.TenantID, c.ID)
-		if err != nil {
-			return nil, err
-		}
 		deal := jsonx.Object{}
 		if o, err := currentOrder(q, pr.TenantID, c.ID); err == nil {
 			if deal, err = loadVars(q, orderVars, pr.TenantID, o.ID); err != nil {
@@ -64,7 +65,7 @@ func webhookPayload(q db, pr *project, c client, messageID int64, e historyEntry
 		} else if !errors.Is(err, errOrderNotFound) {
 			return nil, err
 		}
-		cl = append(cl, jsonx.Field{Key: "variables", Value: vars}, jsonx.Field{Key: "order_variables", Value: deal})
+		cl = append(cl, jsonx.Field{Key: "order_variables", Value: deal})
 	}
 	body := jsonx.Object{
 		{Key: "id", Value: messageID},

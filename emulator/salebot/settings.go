@@ -67,8 +67,8 @@ type WebhookConfig struct {
 	// Callbacks also reports callbacks (is_input 1); they are not messages,
 	// so by default they are not sent.
 	Callbacks bool `json:"callbacks"`
-	// Extended adds the observed keys client.variables,
-	// client.order_variables and internal_id.
+	// Extended adds the observed keys client.order_variables and
+	// internal_id (client.variables is always sent).
 	Extended bool `json:"extended"`
 }
 
