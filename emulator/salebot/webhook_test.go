@@ -52,15 +52,21 @@ func TestWebhookPayloads(t *testing.T) {
 	require.Equal(t, "application/json", got[0].Header.Get("Content-Type"))
 	assertWebhookBody(t, "webhook/message.json", got[0].Body)
 	assertWebhookBody(t, "webhook/inbound.json", got[1].Body)
+	require.Equal(t, "fakebots-salebot-webhook/1", got[0].Header.Get("User-Agent"))
+	require.NotEmpty(t, got[0].Header.Get("X-Fakebots-Delivery"))
 
 	log := e.sb.Deliveries(t)
 	require.Len(t, log, 2)
 	require.Equal(t, int64(104002), log[0].MessageID, "newest first")
+	require.Equal(t, "delivered", log[0].Outcome)
 	require.Equal(t, 200, log[0].Status)
 	require.Equal(t, 1, log[0].Attempts)
+	require.Len(t, log[0].AttemptLog, 1)
+	require.True(t, log[0].AttemptLog[0].At.Equal(moscowOnePM), "on the tenant's clock")
+	require.Equal(t, 200, log[0].AttemptLog[0].Status)
 	require.Empty(t, log[0].Error)
 	require.Equal(t, w.URL+"/hook?secret=s3", log[0].URL)
-	require.JSONEq(t, string(got[1].Body), string(log[0].Payload))
+	require.Equal(t, string(got[1].Body), string(log[0].Payload))
 	require.True(t, log[0].CreatedAt.Equal(moscowOnePM))
 
 	// The inbound message is in the history as the client's, unanswered.
@@ -126,7 +132,7 @@ func TestSlowReceiverDoesNotSlowTheAPI(t *testing.T) {
 	}))
 	defer slow.Close()
 	defer close(release)
-	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: slow.URL, TimeoutMS: 60000})
+	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: slow.URL, TimeoutMS: 30000})
 
 	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "hi"})
 	<-arrived // the delivery is in flight, the API call already answered
