@@ -44,6 +44,7 @@ type Emulator struct {
 	byHost    map[string]platform.Platform
 	control   http.Handler
 	seeded    string // id of the tenant created at start from the seed, if any
+	self      selfAddrs
 	dueMu     sync.Mutex
 	stop      chan struct{}
 	stopped   sync.WaitGroup
@@ -79,7 +80,7 @@ func New(opts ...Option) (*Emulator, error) {
 	e.tenants = tenant.NewRuntime(e.clock, cfg.rateLimits, func(id string, now time.Time) {
 		e.runDue(context.Background(), id, now)
 	})
-	e.env = &platform.Env{Tenants: e.tenants, Limiter: e.limiter, Log: cfg.log}
+	e.env = &platform.Env{Tenants: e.tenants, Limiter: e.limiter, Log: cfg.log, ReachesSelf: e.reachesSelf}
 	plats, err := buildPlatforms(e.env)
 	if openErr := <-opened; openErr != nil {
 		return nil, fmt.Errorf("open store: %w", openErr)

@@ -56,6 +56,9 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 	if principal.TenantID != "" {
 		req.Now = e.tenants.For(principal.TenantID).Now() // from here on, the tenant's time
 	}
+	if resp, refused := e.refuseOwnDelivery(req); refused {
+		return resp, nil
+	}
 
 	if f, ok := e.faults.Take(principal.TenantID, p.Name(), op.ID); ok {
 		fault = &f
