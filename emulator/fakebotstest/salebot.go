@@ -163,7 +163,8 @@ type SalebotAttempt struct {
 	DurationMS float64   `json:"duration_ms"`
 }
 
-// Deliveries flushes, then lists the delivery log, newest first.
+// Deliveries flushes, then lists the delivery log, the delivery that ended
+// last first.
 func (s *Salebot) Deliveries(tb testing.TB) []SalebotDelivery {
 	tb.Helper()
 	s.Flush(tb)
