@@ -47,6 +47,7 @@ type Emulator struct {
 	byName    map[string]platform.Platform
 	byHost    map[string]platform.Platform
 	control   *control.API
+	self      selfAddrs
 	dueMu     sync.Mutex
 	// knownTenants caches tenants named in URLs: id → the store's auth
 	// version when it was seen to exist.
@@ -85,7 +86,7 @@ func New(opts ...Option) (*Emulator, error) {
 	e.tenants = tenant.NewRuntime(e.clock, cfg.rateLimits, func(id string, now time.Time) {
 		e.runDue(context.Background(), id, now)
 	})
-	e.env = &platform.Env{Tenants: e.tenants, Limiter: e.limiter, Log: cfg.log}
+	e.env = &platform.Env{Tenants: e.tenants, Limiter: e.limiter, Log: cfg.log, ReachesSelf: e.reachesSelf}
 	plats, err := buildPlatforms(e.env)
 	if openErr := <-opened; openErr != nil {
 		return nil, fmt.Errorf("open store: %w", openErr)

@@ -84,6 +84,10 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (out outco
 	if principal.TenantID != "" {
 		req.Now = e.tenants.For(principal.TenantID).Now() // from here on, the tenant's time
 	}
+	if resp, refused := e.refuseOwnDelivery(req); refused {
+		out.resp = resp
+		return out
+	}
 
 	if f, ok := e.faults.Take(req.Tenant(), p.Name(), op.ID); ok {
 		out.fault = &f
