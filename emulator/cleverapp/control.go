@@ -9,13 +9,14 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// ControlRoutes adds PUT /__fakebots/tenants/{tenant}/{brand}/plan, to test
-// a lapsed subscription.
+// ControlRoutes are mounted under /__fakebots/tenants/{tenant}/{brand}/:
+// the plan, to test a lapsed subscription, and the brand's state as tables.
 func (p *Platform) ControlRoutes() []platform.ControlRoute {
-	return []platform.ControlRoute{{
-		Method: http.MethodPut, Path: "plan", Summary: "Switch the account between the PRO and a free plan.",
-		Handle: p.setPlan,
-	}}
+	return []platform.ControlRoute{
+		{Method: http.MethodPut, Path: "plan", Summary: "Switch the account between the PRO and a free plan.", Handle: p.setPlan},
+		{Method: http.MethodGet, Path: "bots", Summary: "The bots with their variables, tags and contact counts.", Handle: p.ctlBots},
+		{Method: http.MethodGet, Path: "lists", Summary: "The lists with their fields and item counts.", Handle: p.ctlLists},
+	}
 }
 
 func (p *Platform) setPlan(c *platform.ControlRequest) (int, any, error) {
