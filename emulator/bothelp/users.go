@@ -17,8 +17,8 @@ import (
 // The account's subscribers are the control API's end users. The API has
 // no webhook and no way to read what a subscriber writes, and the emulator
 // runs no bot, so what users do is kept in the inbox (bh_inbound), seen
-// only through the control API and the dashboard; the API's messages carry
-// no buttons, so there is nothing to press.
+// only through the control API; the API's messages carry no buttons, so
+// there is nothing to press.
 var _ platform.Audience = (*Platform)(nil)
 
 var inbox = platform.Inbox{

@@ -17,8 +17,8 @@ import (
 
 // A brand's contacts are the control API's end users. The API has no
 // webhook and no way to read what a contact writes, so what users do is
-// kept in the inbox (ca_inbound), seen only through the control API and the
-// dashboard; the API's sends carry no buttons, so there is nothing to press.
+// kept in the inbox (ca_inbound), seen only through the control API; the
+// API's sends carry no buttons, so there is nothing to press.
 var _ platform.Audience = (*Platform)(nil)
 
 func (p *Platform) inbox() platform.Inbox {

@@ -54,8 +54,7 @@ func OutboxEvent(platformName string, m store.Message, atts []Attachment, button
 }
 
 // Inbox keeps what users did on a platform whose API cannot show it (no
-// webhook, no way to read messages): the control API and the dashboard are
-// the only places it appears. It is a table of the platform's with the
+// webhook, no way to read messages): only the control API shows it. It is a table of the platform's with the
 // columns
 //
 //	id INTEGER PRIMARY KEY, tenant_id TEXT, user_id INTEGER, kind TEXT,

@@ -20,7 +20,7 @@ import (
 )
 
 // Audience is implemented by platforms whose end users tests, scenarios and
-// the dashboard look at and act as. AudienceRoutes builds the control
+// demos look at and act as. AudienceRoutes builds the control
 // endpoints on it, the same on every platform; the platform supplies what its
 // users are and what it does when one of them acts.
 //

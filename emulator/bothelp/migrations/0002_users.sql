@@ -1,6 +1,6 @@
 -- What simulated end users (the control API's users) write, press or do.
 -- The API has no webhook and no way to read a subscriber's messages, so the
--- control API and the dashboard are the only places it shows.
+-- control API is the only place it shows.
 CREATE TABLE bh_inbound (
     id          INTEGER PRIMARY KEY,
     tenant_id   TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,

@@ -1,7 +1,7 @@
 -- Simulated end users (the control API's users). A contact can unsubscribe
 -- (block the bot). What users write, press or do is kept in ca_inbound: the
 -- API has no webhook and no way to read a contact's messages, so the control
--- API and the dashboard are the only places it shows.
+-- API is the only place it shows.
 ALTER TABLE ca_contacts ADD COLUMN unsubscribed INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE ca_inbound (
