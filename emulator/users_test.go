@@ -233,7 +233,13 @@ func TestEndUsersOfOneTenant(t *testing.T) {
 			require.Equal(t, `{"error":"tenant not found"}`, string(s.Do(t, http.MethodGet, usersPath("nobody", p.name, ""), nil).Body))
 			require.Empty(t, s.Users("acme", p.name).Thread(t, u.ID), "the other tenant's calls did nothing")
 			require.True(t, s.Users("acme", p.name).Get(t, u.ID).Subscribed)
+			s.Users("acme", p.name).Write(t, u.ID, "hi")
 		})
+	}
+	// A reset takes the users and all they did with it.
+	require.NoError(t, s.Control.ResetTenant(context.Background(), "acme"))
+	for _, p := range endUserPlatforms {
+		require.Empty(t, s.Users("acme", p.name).List(t, ""), p.name)
 	}
 }
 
