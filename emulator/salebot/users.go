@@ -75,19 +75,19 @@ func (p *Platform) User(c *platform.ControlRequest, id int64) (platform.User, er
 	return users[0], nil
 }
 
-// users reads the clients where says (see clientRows) matching q.
-func (p *Platform) users(c *platform.ControlRequest, q string, limit int, where string, args ...any) ([]platform.User, error) {
-	db := reader{c.HTTP.Context(), c.Env.Store}
-	pr, err := loadProject(db, c.TenantID)
+// users reads the clients where says (see clientRows) matching search.
+func (p *Platform) users(c *platform.ControlRequest, search string, limit int, where string, args ...any) ([]platform.User, error) {
+	q := reader{c.HTTP.Context(), c.Env.Store}
+	pr, err := loadProject(q, c.TenantID)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := clientRows(db, where, args...)
+	rows, err := clientRows(q, where, args...)
 	return platform.UserPage(rows, err, limit, func(rows *sql.Rows) (clientRow, error) { return scanClientRow(rows) },
 		func(row clientRow) bool {
-			return platform.Matches(q, []string{row.phone, row.PlatformID}, deref(row.Name), row.PlatformID, itoa(row.ID), row.email)
+			return platform.Matches(search, []string{row.phone, row.PlatformID}, deref(row.Name), row.PlatformID, itoa(row.ID), row.email)
 		},
-		func(row clientRow) (platform.User, error) { return userOf(db, pr, row) })
+		func(row clientRow) (platform.User, error) { return userOf(q, pr, row) })
 }
 
 // userOf shows a client as an end user. The phone is the phone variable,
