@@ -15,9 +15,10 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// ControlRoutes are mounted under /__fakebots/tenants/{tenant}/salebot/.
+// ControlRoutes are mounted under /__fakebots/tenants/{tenant}/salebot/:
+// the project's own, then its clients as end users (platform.AudienceRoutes).
 func (p *Platform) ControlRoutes() []platform.ControlRoute {
-	return []platform.ControlRoute{
+	return append([]platform.ControlRoute{
 		{Method: http.MethodGet, Path: "keys", Summary: "The project's API keys.", Handle: p.ctlKeys},
 		{Method: http.MethodPost, Path: "keys", Summary: "Create a key with permissions.", Handle: p.ctlCreateKey},
 		{Method: http.MethodDelete, Path: "keys/{key}", Summary: "Revoke a key.", Handle: p.ctlRevokeKey},
@@ -29,7 +30,7 @@ func (p *Platform) ControlRoutes() []platform.ControlRoute {
 		{Method: http.MethodPost, Path: "webhook/flush", Summary: "Wait until queued deliveries are done.", Handle: p.ctlFlush},
 		{Method: http.MethodPost, Path: "inbound", Summary: "A client writes to the bot.", Handle: p.ctlInbound},
 		{Method: http.MethodGet, Path: "clients/{client}", Summary: "A client's whole card.", Handle: p.ctlClient},
-	}
+	}, platform.AudienceRoutes(p)...)
 }
 
 func (p *Platform) ctlKeys(c *platform.ControlRequest) (int, any, error) {
