@@ -168,3 +168,27 @@ func TestWriteTimeoutSparesAnInjectedDelay(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 	require.GreaterOrEqual(t, time.Since(started), 600*time.Millisecond, "the delay was served")
 }
+
+func TestControlTokenFlag(t *testing.T) {
+	base, banner := startServe(t, testConfig(t, "--control-token", "s3cret"))
+	require.Contains(t, banner, "The control API needs Authorization: Bearer <the --control-token>")
+	require.NotContains(t, banner, "s3cret", "the banner never prints the token")
+	status := func(token string) int {
+		req, err := http.NewRequest(http.MethodGet, base+"/__fakebots/tenants", nil)
+		require.NoError(t, err)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusUnauthorized, status(""))
+	require.Equal(t, http.StatusUnauthorized, status("wrong"))
+	require.Equal(t, http.StatusOK, status("s3cret"))
+	resp, err := http.Get(base + "/__fakebots/health")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "health stays open: the health check needs no token")
+}
