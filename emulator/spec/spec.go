@@ -36,9 +36,9 @@ type Spec struct {
 	RateLimits []limits.Rule
 	// Settings are the tenant settings that switch between readings of the
 	// evidence (x-settings), for the coverage table.
-	Settings   []Setting
-	router     *mux.Router
-	byPath     map[string]map[string]*Operation // path template → method → operation
+	Settings []Setting
+	router   *mux.Router
+	byPath   map[string]map[string]*Operation // path template → method → operation
 }
 
 // Setting is a tenant setting where the evidence reads two ways: the
