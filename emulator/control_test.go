@@ -17,6 +17,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/control"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 	"github.com/fakebots/fakebots/emulator/https"
+	"github.com/fakebots/fakebots/emulator/spec"
 	"github.com/fakebots/fakebots/emulator/version"
 	"github.com/fakebots/fakebots/specs"
 )
@@ -281,7 +282,8 @@ func TestSpecsAreServed(t *testing.T) {
 func TestCoverageEndpoint(t *testing.T) {
 	s := newServer(t)
 	var cov struct {
-		Data []control.CoverageRow
+		Data     []control.CoverageRow
+		Settings []control.SettingRow
 	}
 	s.Do(t, http.MethodGet, "/__fakebots/coverage", nil).JSON(t, &cov)
 	require.NotEmpty(t, cov.Data)
@@ -296,7 +298,11 @@ func TestCoverageEndpoint(t *testing.T) {
 	md := s.Do(t, http.MethodGet, "/__fakebots/coverage?format=markdown", nil)
 	require.Equal(t, http.StatusOK, md.Status)
 	require.Equal(t, "text/markdown; charset=utf-8", md.Header.Get("Content-Type"))
-	require.Equal(t, control.CoverageMarkdown(cov.Data), string(md.Body))
+	require.Contains(t, cov.Settings, control.SettingRow{Platform: "onebot", Setting: spec.Setting{
+		Name: "rate_limits", Default: "documented", Others: []string{"laravel"}, Fidelity: "documented",
+		Source: cov.Settings[0].Source,
+	}}, "white-labels inherit the settings")
+	require.Equal(t, control.CoverageMarkdown(cov.Data, cov.Settings), string(md.Body))
 	bad := s.Do(t, http.MethodGet, "/__fakebots/coverage?format=html", nil)
 	require.Equal(t, http.StatusBadRequest, bad.Status)
 	require.JSONEq(t, `{"error":"format must be json or markdown, not \"html\""}`, string(bad.Body))

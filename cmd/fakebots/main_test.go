@@ -172,7 +172,7 @@ func TestReadmeCoverageTable(t *testing.T) {
 	e, err := emulator.New(emulator.WithTick(0))
 	require.NoError(t, err)
 	defer e.Close()
-	want := control.CoverageMarkdown(control.Coverage(e.Platforms()))
+	want := control.CoverageMarkdown(control.Coverage(e.Platforms()), control.CoverageSettings(e.Platforms()))
 	const start, end = "<!-- coverage:start -->\n", "<!-- coverage:end -->"
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)

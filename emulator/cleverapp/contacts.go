@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -158,7 +159,7 @@ func (p *Platform) getContacts(r *platform.Request) (any, error) {
 	// Integrations poll the same pages over and over; between two writes the
 	// answer cannot change.
 	version := p.store().DataVersion()
-	key := fmt.Sprint(where, args, page, in.String("with"))
+	key := fmt.Sprint(where, args, page, p.embedded(r))
 	cached, ok := p.pages.get(version, key)
 	if !ok {
 		var err error
@@ -195,6 +196,19 @@ func (p *Platform) readContactPage(r *platform.Request, where string, args []any
 	return data, total, nil
 }
 
+// embedded is what getContacts items embed: what ?with= asks for, and the
+// variables always for a tenant whose contact_variables is "always".
+func (p *Platform) embedded(r *platform.Request) []string {
+	var with []string
+	for _, w := range strings.Split(r.Input.String("with"), ",") {
+		with = append(with, strings.TrimSpace(w))
+	}
+	if p.settingsOf(r).ContactVariables == VariablesAlways && !slices.Contains(with, "variables") {
+		with = append(with, "variables")
+	}
+	return with
+}
+
 // contactPage reads one page of contacts, embedding what ?with= asks for.
 func (p *Platform) contactPage(r *platform.Request, where string, args []any) (contactList, error) {
 	rows, err := p.store().Query(r.Context(), `SELECT `+contactColumns+` FROM ca_contacts WHERE `+where+` ORDER BY id LIMIT ? OFFSET ?`, args...)
@@ -214,10 +228,10 @@ func (p *Platform) contactPage(r *platform.Request, where string, args []any) (c
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, w := range strings.Split(r.Input.String("with"), ",") {
+	for _, w := range p.embedded(r) {
 		for i := range contacts {
 			c := &contacts[i]
-			switch strings.TrimSpace(w) {
+			switch w {
 			case "tags":
 				if c.tags, err = p.contactTagNames(r, c.ID); err != nil {
 					return nil, err

@@ -16,6 +16,10 @@ func (p *Platform) ControlRoutes() []platform.ControlRoute {
 	return append([]platform.ControlRoute{{
 		Method: http.MethodPut, Path: "plan", Summary: "Switch the account between the PRO and a free plan.",
 		Handle: p.setPlan,
+	}, {
+		Method: http.MethodGet, Path: "settings", Summary: "The tenant's choices where the evidence reads two ways.", Handle: p.ctlSettings,
+	}, {
+		Method: http.MethodPatch, Path: "settings", Summary: "Merge a change into the settings.", Handle: p.ctlPatchSettings,
 	}}, platform.AudienceRoutes(p)...)
 }
 
