@@ -17,6 +17,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/control"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 	"github.com/fakebots/fakebots/emulator/https"
+	"github.com/fakebots/fakebots/emulator/spec"
 	"github.com/fakebots/fakebots/emulator/version"
 	"github.com/fakebots/fakebots/specs"
 )
@@ -243,11 +244,19 @@ func TestControlSpecMatchesRoutes(t *testing.T) {
 			require.NotContains(t, rec.Body.String(), "no control endpoint", "%s %s", method, path)
 		}
 	}
+	// And every route is documented: under its own path, or once for every
+	// platform under /tenants/{tenant}/{platform}/….
 	routes := e.ControlRoutes()
 	require.Greater(t, len(routes), 50)
 	for _, route := range routes {
 		method, path, _ := strings.Cut(route, " ")
 		item := doc.Paths.Value(path)
+		for _, p := range e.Platforms() {
+			own := "/__fakebots/tenants/{tenant}/" + p.Name() + "/"
+			if generic, ok := strings.CutPrefix(path, own); item == nil && ok {
+				item = doc.Paths.Value("/__fakebots/tenants/{tenant}/{platform}/" + generic)
+			}
+		}
 		require.NotNil(t, item, "%s is not documented in specs/control.yaml", route)
 		require.NotNil(t, item.GetOperation(method), "%s is not documented in specs/control.yaml", route)
 	}
@@ -273,7 +282,8 @@ func TestSpecsAreServed(t *testing.T) {
 func TestCoverageEndpoint(t *testing.T) {
 	s := newServer(t)
 	var cov struct {
-		Data []control.CoverageRow
+		Data     []control.CoverageRow
+		Settings []control.SettingRow
 	}
 	s.Do(t, http.MethodGet, "/__fakebots/coverage", nil).JSON(t, &cov)
 	require.NotEmpty(t, cov.Data)
@@ -288,7 +298,11 @@ func TestCoverageEndpoint(t *testing.T) {
 	md := s.Do(t, http.MethodGet, "/__fakebots/coverage?format=markdown", nil)
 	require.Equal(t, http.StatusOK, md.Status)
 	require.Equal(t, "text/markdown; charset=utf-8", md.Header.Get("Content-Type"))
-	require.Equal(t, control.CoverageMarkdown(cov.Data), string(md.Body))
+	require.Contains(t, cov.Settings, control.SettingRow{Platform: "onebot", Setting: spec.Setting{
+		Name: "rate_limits", Default: "documented", Others: []string{"laravel"}, Fidelity: "documented",
+		Source: cov.Settings[0].Source,
+	}}, "white-labels inherit the settings")
+	require.Equal(t, control.CoverageMarkdown(cov.Data, cov.Settings), string(md.Body))
 	bad := s.Do(t, http.MethodGet, "/__fakebots/coverage?format=html", nil)
 	require.Equal(t, http.StatusBadRequest, bad.Status)
 	require.JSONEq(t, `{"error":"format must be json or markdown, not \"html\""}`, string(bad.Body))

@@ -107,6 +107,9 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (out outco
 	}
 
 	rules := slices.Concat(p.Spec().RateLimits, op.RateLimits)
+	if shaper, ok := p.(platform.LimitShaper); ok {
+		rules = shaper.LimitRules(req, rules)
+	}
 	if len(rules) > 0 && principal.TenantID != "" && e.tenants.LimitsEnabled(principal.TenantID) {
 		verdicts, refused := req.HitLimit(principal.LimitKey, rules...)
 		req.Limits = verdicts

@@ -21,6 +21,6 @@ func coverage(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer e.Close()
-	fmt.Fprint(stdout, control.CoverageMarkdown(control.Coverage(e.Platforms())))
+	fmt.Fprint(stdout, control.CoverageMarkdown(control.Coverage(e.Platforms()), control.CoverageSettings(e.Platforms())))
 	return 0
 }

@@ -27,7 +27,8 @@ var update = flag.Bool("update", false, "rewrite the README's coverage table")
 func TestFlagsAndEnvironment(t *testing.T) {
 	c, err := parseServeFlags(nil, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, config{addr: "127.0.0.1:8080", seed: "demo", fakerSeed: 1, rateLimits: "on", journalSize: 1000, logLevel: "info",
+	require.Equal(t, config{addr: "127.0.0.1:8080", seed: "demo", fakerSeed: 1, rateLimits: "on", journalSize: 1000,
+		journalBytes: journalBytes{tenant: 8 << 20, total: 32 << 20}, hints: "on", logLevel: "info", logFormat: "text",
 		server: serverSettings{
 			readHeaderTimeout: 10 * time.Second, readTimeout: 30 * time.Second, writeTimeout: time.Minute,
 			idleTimeout: 30 * time.Second, maxHeaderBytes: 64 << 10, shutdownTimeout: 8 * time.Second,
@@ -39,6 +40,8 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	t.Setenv("FAKEBOTS_JOURNAL_SIZE", "5")
 	t.Setenv("FAKEBOTS_SHUTDOWN_TIMEOUT", "3s")
 	t.Setenv("FAKEBOTS_MAX_HEADER_BYTES", "8192")
+	t.Setenv("FAKEBOTS_CONTROL_TOKEN", "s3cret")
+	t.Setenv("FAKEBOTS_LOG_FORMAT", "json")
 	c, err = parseServeFlags([]string{"--journal-size", "7", "--seed", "none", "--idle-timeout", "2m"}, io.Discard)
 	require.NoError(t, err)
 	require.Equal(t, 3*time.Second, c.server.shutdownTimeout)
@@ -48,10 +51,13 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	require.Equal(t, "off", c.rateLimits)
 	require.Equal(t, 7, c.journalSize, "the command line wins over the variable")
 	require.Equal(t, "none", c.seed)
+	require.Equal(t, "s3cret", c.controlToken)
+	require.Equal(t, "json", c.logFormat)
 
 	for _, bad := range [][]string{
 		{"--rate-limits", "maybe"}, {"--journal-size", "-1"}, {"--log-level", "loud"}, {"--faker-seed", "x"}, {"extra"},
 		{"--read-timeout", "soon"}, {"--write-timeout", "0s"}, {"--shutdown-timeout", "-1s"}, {"--max-header-bytes", "0"},
+		{"--hints", "maybe"}, {"--log-format", "xml"}, {"--journal-bytes", "0"}, {"--journal-tenant-bytes", "-5"},
 	} {
 		_, err := parseServeFlags(bad, io.Discard)
 		require.Error(t, err, bad)
@@ -166,7 +172,7 @@ func TestReadmeCoverageTable(t *testing.T) {
 	e, err := emulator.New(emulator.WithTick(0))
 	require.NoError(t, err)
 	defer e.Close()
-	want := control.CoverageMarkdown(control.Coverage(e.Platforms()))
+	want := control.CoverageMarkdown(control.Coverage(e.Platforms()), control.CoverageSettings(e.Platforms()))
 	const start, end = "<!-- coverage:start -->\n", "<!-- coverage:end -->"
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)

@@ -15,20 +15,25 @@ import (
 	"syscall"
 
 	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/journal"
 )
 
 // config is the serve command's settings: flags, with FAKEBOTS_* variables
 // as their defaults.
 type config struct {
-	addr        string
-	db          string
-	seed        string
-	fakerSeed   int64
-	rateLimits  string
-	journalSize int
-	logLevel    string
-	server      serverSettings
-	tls         tlsSettings
+	addr         string
+	db           string
+	seed         string
+	fakerSeed    int64
+	rateLimits   string
+	journalSize  int
+	journalBytes journalBytes
+	controlToken string
+	hints        string
+	logLevel     string
+	logFormat    string
+	server       serverSettings
+	tls          tlsSettings
 }
 
 // defaultMemoryLimit is the Go runtime's soft limit unless GOMEMLIMIT says
@@ -51,7 +56,13 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Int64Var(&c.fakerSeed, "faker-seed", 1, "seed of the generated names, phones and e-mails")
 	fs.StringVar(&c.rateLimits, "rate-limits", "on", "on or off: enforce the platforms' rate limits")
 	fs.IntVar(&c.journalSize, "journal-size", 1000, "exchanges kept in the journal per tenant")
-	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.IntVar(&c.journalBytes.tenant, "journal-tenant-bytes", journal.DefaultTenantBytes, "bytes the journal keeps per tenant (query, headers and bodies counted); the oldest go first")
+	fs.IntVar(&c.journalBytes.total, "journal-bytes", journal.DefaultTotalBytes, "bytes the journal keeps over all tenants; the oldest of any tenant go first")
+	fs.StringVar(&c.controlToken, "control-token", "", "when set, every control call but health needs Authorization: Bearer <token> "+
+		"(a tenant's own control_token opens that tenant's endpoints); set it on any instance not bound to loopback")
+	fs.StringVar(&c.hints, "hints", "on", "on or off: answer requests that matched no operation, or whose parameters were refused, with an X-Fakebots-Hint header")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (info logs a line per request, debug its bodies too)")
+	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	c.server.defineFlags(fs)
 	c.tls.register(fs)
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (" + envName(f.Name) + ")" })
@@ -77,6 +88,15 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	if c.rateLimits != "on" && c.rateLimits != "off" {
 		return c, fmt.Errorf("rate limits must be on or off, not %q", c.rateLimits)
 	}
+	if c.hints != "on" && c.hints != "off" {
+		return c, fmt.Errorf("hints must be on or off, not %q", c.hints)
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return c, fmt.Errorf("the log format must be text or json, not %q", c.logFormat)
+	}
+	if c.journalBytes.tenant < 1 || c.journalBytes.total < 1 {
+		return c, errors.New("the journal's byte bounds must be positive")
+	}
 	if c.journalSize < 0 {
 		return c, errors.New("the journal size must not be negative")
 	}
@@ -90,6 +110,18 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// journalBytes are the journal's byte bounds.
+type journalBytes struct{ tenant, total int }
+
+// newLogger writes to w as text or as one JSON object a line.
+func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func (c config) level() (slog.Level, error) {
@@ -111,7 +143,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		// rather than letting it double between collections.
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log := newLogger(stderr, c.logFormat, level)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := listenAndServe(ctx, c, log, stdout); err != nil {
@@ -131,6 +163,9 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 		emulator.WithFakerSeed(c.fakerSeed),
 		emulator.WithRateLimits(c.rateLimits == "on"),
 		emulator.WithJournalSize(c.journalSize),
+		emulator.WithJournalBytes(c.journalBytes.tenant, c.journalBytes.total),
+		emulator.WithControlToken(c.controlToken),
+		emulator.WithHints(c.hints == "on"),
 		emulator.WithLogger(log),
 		emulator.WithWriteTimeout(c.server.writeTimeout),
 	)
@@ -151,7 +186,11 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	base := "http://" + displayAddr(ln.Addr().String())
-	if err := printBanner(ctx, stdout, e, base, front.bannerLines(base)...); err != nil {
+	notes := front.bannerLines(base)
+	if c.controlToken != "" {
+		notes = append(notes, "The control API needs Authorization: Bearer <the --control-token>; a tenant's control_token opens only that tenant's endpoints.")
+	}
+	if err := printBanner(ctx, stdout, e, base, notes...); err != nil {
 		log.Warn("banner", "err", err)
 	}
 	select {

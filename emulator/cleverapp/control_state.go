@@ -39,7 +39,7 @@ func (p *Platform) ctlBots(c *platform.ControlRequest) (int, any, error) {
 	if err := rows.Err(); err != nil {
 		return 0, nil, err
 	}
-	r := asControl(c)
+	r := asRequest(c)
 	out := make([]jsonx.Object, len(bots))
 	for i, b := range bots {
 		vars, err := p.names(r, `SELECT name FROM ca_variables WHERE bot_id = ? ORDER BY id`, b.id)
@@ -93,9 +93,3 @@ type scanWith struct {
 }
 
 func (s scanWith) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }
-
-// asControl lets a control call use the request helpers, which read the
-// tenant, the context and the clock.
-func asControl(c *platform.ControlRequest) *platform.Request {
-	return &platform.Request{HTTP: c.HTTP, Now: c.Now, Env: c.Env, Principal: platform.Principal{TenantID: c.TenantID}}
-}

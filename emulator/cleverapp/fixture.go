@@ -15,6 +15,7 @@ import (
 //	cleverapp:
 //	  api_token: demo-cleverapp-token   # optional; taken or absent → generated
 //	  plan: pro                         # pro (default) | free
+//	  settings: {rate_limits: laravel}  # see Settings
 //	  account: {name: ..., email: ..., phone: ...}
 //	  bots:
 //	    - name: Shop
@@ -30,11 +31,12 @@ import (
 //	      fields: [{slug: name, name: Название, type: string, is_required: true}]
 //	      items: 20
 type fixtureSection struct {
-	APIToken string         `json:"api_token"`
-	Plan     string         `json:"plan"`
-	Account  fixtureAccount `json:"account"`
-	Bots     []fixtureBot   `json:"bots"`
-	Lists    []fixtureList  `json:"lists"`
+	APIToken string          `json:"api_token"`
+	Plan     string          `json:"plan"`
+	Settings json.RawMessage `json:"settings"`
+	Account  fixtureAccount  `json:"account"`
+	Bots     []fixtureBot    `json:"bots"`
+	Lists    []fixtureList   `json:"lists"`
 }
 
 type fixtureAccount struct {
@@ -64,6 +66,9 @@ func decodeFixture(raw json.RawMessage) (fixtureSection, error) {
 	}
 	if f.Plan != "" && f.Plan != PlanPro && f.Plan != PlanFree {
 		return f, fmt.Errorf("plan must be %q or %q", PlanPro, PlanFree)
+	}
+	if _, err := DefaultSettings().Merge(f.Settings); err != nil {
+		return f, err
 	}
 	for _, b := range f.Bots {
 		if _, ok := messengerField[b.Messenger]; !ok {
@@ -108,6 +113,10 @@ func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 	now := store.Micros(s.Now)
 	if _, err := tx.Exec(`INSERT INTO ca_accounts (tenant_id, brand, id, name, email, phone, plan, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.TenantID, p.brand.Name, 1+s.Rand.Int63n(1e6), acc.Name, acc.Email, acc.Phone, f.Plan, now); err != nil {
+		return nil, err
+	}
+	settings, _ := DefaultSettings().Merge(f.Settings) // checked by decodeFixture
+	if err := saveSettings(tx, s.TenantID, p.brand.Name, settings); err != nil {
 		return nil, err
 	}
 	if len(f.Bots) == 0 {

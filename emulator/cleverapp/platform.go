@@ -180,9 +180,10 @@ func (p *Platform) Authenticate(r *platform.Request) (platform.Principal, error)
 	return principal, nil
 }
 
-// tokenOwner is whom a token belongs to, and on which plan.
+// tokenOwner is whom a token belongs to, on which plan, with which settings.
 type tokenOwner struct {
 	tenantID, plan string
+	settings       Settings
 	version        uint64 // the store's AuthVersion when read
 }
 
@@ -194,14 +195,17 @@ func (p *Platform) tokenOwner(r *platform.Request, token string) (tokenOwner, er
 		return cached.(tokenOwner), nil
 	}
 	owner := tokenOwner{version: version}
-	var plan sql.NullString
-	err := p.store().QueryRow(r.Context(), `SELECT c.tenant_id, a.plan FROM credentials c
+	var plan, settings sql.NullString
+	err := p.store().QueryRow(r.Context(), `SELECT c.tenant_id, a.plan, a.settings FROM credentials c
 		LEFT JOIN ca_accounts a ON a.tenant_id = c.tenant_id AND a.brand = c.platform
-		WHERE c.platform = ? AND c.secret = ?`, p.brand.Name, token).Scan(&owner.tenantID, &plan)
+		WHERE c.platform = ? AND c.secret = ?`, p.brand.Name, token).Scan(&owner.tenantID, &plan, &settings)
 	if err != nil {
 		return owner, err
 	}
 	owner.plan = plan.String
+	if owner.settings, err = parseSettings(settings.String); err != nil {
+		return owner, err
+	}
 	p.owners.Store(strings.Clone(token), owner) // not a slice of the request line, which may be large
 	return owner, nil
 }

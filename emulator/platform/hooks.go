@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fakebots/fakebots/emulator/limits"
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
@@ -17,6 +18,13 @@ import (
 // outbox messages of the tenant that just became due.
 type Scheduler interface {
 	RunDue(ctx context.Context, tenantID string, now time.Time, delivered []store.Message) error
+}
+
+// LimitShaper is implemented by platforms whose tenants choose how their
+// limits are read: the engine hands it the spec's rules for a request (the
+// platform's, then the operation's) and applies what it returns.
+type LimitShaper interface {
+	LimitRules(r *Request, rules []limits.Rule) []limits.Rule
 }
 
 // Controller is implemented by platforms with control-API endpoints of their

@@ -15,9 +15,10 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// ControlRoutes are mounted under /__fakebots/tenants/{tenant}/salebot/.
+// ControlRoutes are mounted under /__fakebots/tenants/{tenant}/salebot/:
+// the project's own, then its clients as end users (platform.AudienceRoutes).
 func (p *Platform) ControlRoutes() []platform.ControlRoute {
-	return []platform.ControlRoute{
+	return append([]platform.ControlRoute{
 		{Method: http.MethodGet, Path: "keys", Summary: "The project's API keys.", Handle: p.ctlKeys},
 		{Method: http.MethodPost, Path: "keys", Summary: "Create a key with permissions.", Handle: p.ctlCreateKey},
 		{Method: http.MethodDelete, Path: "keys/{key}", Summary: "Revoke a key.", Handle: p.ctlRevokeKey},
@@ -33,7 +34,7 @@ func (p *Platform) ControlRoutes() []platform.ControlRoute {
 		{Method: http.MethodGet, Path: "deals", Summary: "The deals with their clients, states and variables, and the funnel's states.", Handle: p.ctlDeals},
 		{Method: http.MethodGet, Path: "lists", Summary: "The client lists with their sizes.", Handle: p.ctlLists},
 		{Method: http.MethodGet, Path: "channels", Summary: "The connected channels (the project's bots).", Handle: p.ctlChannels},
-	}
+	}, platform.AudienceRoutes(p)...)
 }
 
 func (p *Platform) ctlKeys(c *platform.ControlRequest) (int, any, error) {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -33,8 +34,21 @@ type Spec struct {
 	Doc        *openapi3.T
 	Operations []*Operation // sorted by path, then method
 	RateLimits []limits.Rule
-	router     *mux.Router
-	byPath     map[string]map[string]*Operation // path template → method → operation
+	// Settings are the tenant settings that switch between readings of the
+	// evidence (x-settings), for the coverage table.
+	Settings []Setting
+	router   *mux.Router
+	byPath   map[string]map[string]*Operation // path template → method → operation
+}
+
+// Setting is a tenant setting where the evidence reads two ways: the
+// default reading, the others, and how sure each is.
+type Setting struct {
+	Name     string   `json:"name"`
+	Default  string   `json:"default"`
+	Others   []string `json:"others"`
+	Fidelity string   `json:"fidelity"` // of the default
+	Source   string   `json:"source"`
 }
 
 // Operation is one method + path of a platform.
@@ -99,6 +113,14 @@ func load(platform string, raw []byte) (*Spec, error) {
 	s := &Spec{Platform: platform, Raw: raw, Doc: doc, router: mux.NewRouter(), byPath: map[string]map[string]*Operation{}}
 	if _, err := decodeExtension(doc.Extensions, "x-rate-limits", (*ruleList)(&s.RateLimits)); err != nil {
 		return nil, fmt.Errorf("spec %s: x-rate-limits: %w", platform, err)
+	}
+	if _, err := decodeExtension(doc.Extensions, "x-settings", &s.Settings); err != nil {
+		return nil, fmt.Errorf("spec %s: x-settings: %w", platform, err)
+	}
+	for _, set := range s.Settings {
+		if set.Name == "" || set.Default == "" || !slices.Contains(Fidelities, set.Fidelity) || set.Source == "" {
+			return nil, fmt.Errorf("spec %s: x-settings: %q needs name, default, fidelity (%s) and source", platform, set.Name, strings.Join(Fidelities, ", "))
+		}
 	}
 	paths := doc.Paths.InMatchingOrder()
 	for _, path := range paths {
