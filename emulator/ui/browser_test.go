@@ -154,10 +154,14 @@ func (p *browserPage) do(actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// open loads a path of the emulator.
+// open loads a path of the emulator, within the bound of any wait.
 func (p *browserPage) open(path string) {
 	p.t.Helper()
-	p.do(chromedp.Navigate(p.base + path))
+	ctx, cancel := context.WithTimeout(p.ctx, waitLimit)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.base+path)); err != nil {
+		p.t.Fatalf("open %s: %v", path, err)
+	}
 }
 
 // waitFor waits until a JavaScript condition holds.
@@ -165,7 +169,8 @@ func (p *browserPage) waitFor(what, condition string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, waitLimit)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](condition, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
+	guarded := fmt.Sprintf(`(() => { try { return !!(%s); } catch { return false; } })()`, condition) // not there yet: not yet
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](guarded, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
 		p.t.Fatalf("waiting for %s (%s): %v\npage at %s:\n%s", what, condition, err, p.eval("location.href"), p.visibleText())
 	}
 }

@@ -142,6 +142,15 @@ async function drawPicker(tenant, parts) {
   fill(el, h('label', { for: 'tenant-select', class: 'muted' }, 'tenant '), select);
 }
 
+// A page left for another keeps no stream open (the browser may keep it
+// in its back-forward cache, and the streams of a few such pages would take
+// every connection the browser allows to the emulator); back on it, it
+// reads everything again.
+window.addEventListener('pagehide', () => setLive(null));
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted) render();
+});
+
 // Tenants created or deleted elsewhere show in the picker after a refresh.
 window.addEventListener('fakebots:tenants', () => { app.tenants = null; });
 

@@ -69,6 +69,18 @@ export function debounce(fn, ms) {
   };
 }
 
+// soon runs fn ms after a call; the calls meanwhile join that run.
+export function soon(fn, ms) {
+  let timer = null;
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
+  };
+}
+
 // coalesce runs an async task at most once at a time: a trigger while it
 // runs makes it run once more when it ends, however many came. Live views
 // use it so a burst of events costs a few reads, never a queue of them.
@@ -103,4 +115,21 @@ export function toast(message, kind = 'info') {
   const item = h('div', { class: `toast ${kind}` }, message);
   box.append(item);
   setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
+}
+
+// Icons drawn here, so no font or file is needed for them.
+const ICONS = {
+  image: 'M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4 M15 9.5a1.5 1.5 0 1 0 0.01 0',
+  file: 'M6 3h8l4 4v14H6z M14 3v4h4',
+};
+
+export function icon(name) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('d', ICONS[name]);
+  svg.append(path);
+  return svg;
 }

@@ -3,7 +3,7 @@
 // as the user (write, press a button, subscribe, unsubscribe, a new user),
 // through the same control endpoints any client uses.
 import * as api from '../api.js';
-import { coalesce, debounce, fill, h, timeOf, toast, when } from '../dom.js';
+import { coalesce, debounce, fill, h, icon, soon, timeOf, toast, when } from '../dom.js';
 import { RELOAD } from '../live.js';
 import { PLATFORMS, USERS, platformName } from '../platforms.js';
 import { go, href } from '../router.js';
@@ -11,6 +11,8 @@ import { go, href } from '../router.js';
 // Events a thread keeps on the page: a long one shows its latest.
 const MAX_SHOWN = 1000;
 const PAGE = 1000;
+// The last events read again with every change (see sync).
+const WINDOW = 100;
 
 // Messengers each platform names, offered when a user is created.
 const MESSENGERS = {
@@ -145,7 +147,6 @@ function threadPane(ctx) {
   const list = h('ol', { class: 'messages', 'aria-label': 'Conversation', 'aria-live': 'polite', 'data-testid': 'thread' });
   const note = h('p', { class: 'muted center', hidden: true });
   let events = [];
-  let seen = new Set();
   let full = true;
 
   async function fetchAfter(after) {
@@ -158,40 +159,64 @@ function threadPane(ctx) {
     }
   }
 
+  // sync reads the thread's tail again: the events after the last ones
+  // that can no longer move. A thread is in time order, and calls running
+  // side by side can record their messages out of it (a later one first),
+  // so the tail is a window of the last events, not just the last one; a
+  // scheduled message sits at its due time, after what happens before it.
+  // A second after a change the whole thread is read again, so a message
+  // recorded later than the window reaches still shows.
+  const nodes = new Map(); // event id → its elements
   const sync = coalesce(async () => {
     const whole = full;
     full = false;
+    let anchor = whole ? -1 : events.length - 1 - WINDOW;
+    while (anchor >= 0 && events[anchor].status === 'scheduled') anchor--;
     let fresh;
     try {
-      fresh = await fetchAfter(whole || !events.length ? undefined : events[events.length - 1].id);
+      fresh = await fetchAfter(anchor >= 0 ? events[anchor].id : undefined);
     } catch (err) {
       if (err.status === 400 && !whole) { // the event we had is gone (a reset): read it all
         full = true;
         return sync();
       }
-      fill(list, h('li', { class: 'error' }, err.message));
+      toast(err.message, 'error'); // what the page shows stays as it was
       return;
     }
+    // The server's tail wins: an event it moved there is not kept twice.
+    const moved = new Set(fresh.map((event) => event.id));
+    show(events.slice(0, anchor + 1).filter((event) => !moved.has(event.id)).concat(fresh), whole);
+  });
+
+  // show makes the page show next, redrawing from the first event that
+  // differs from what it shows (most reads change only the end).
+  function show(next, whole) {
     const stick = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
-    if (whole) {
-      events = [];
-      seen = new Set();
-      list.replaceChildren();
+    const same = (a, b) => a.id === b.id && a.status === b.status;
+    let from = 0;
+    while (from < events.length && from < next.length && same(events[from], next[from])) from++;
+    for (const gone of events.slice(from)) {
+      for (const el of nodes.get(gone.id) || []) el.remove();
+      nodes.delete(gone.id);
     }
-    if (fresh.length) list.querySelector('.placeholder')?.remove();
-    for (const event of fresh) {
-      if (seen.has(event.id)) continue;
-      seen.add(event.id);
-      events.push(event);
-      list.append(item(event, press));
+    list.querySelector('.placeholder')?.remove();
+    for (let i = from; i < next.length; i++) {
+      const els = item(next[i], next[i - 1], press);
+      nodes.set(next[i].id, els);
+      list.append(...els);
     }
+    events = next;
     while (list.children.length > MAX_SHOWN) list.firstElementChild.remove();
     note.hidden = events.length <= MAX_SHOWN;
     fill(note, `${events.length - MAX_SHOWN} earlier messages are not shown.`);
     if (!events.length) fill(list, h('li', { class: 'system placeholder' }, 'No messages yet.'));
     list.dataset.count = String(events.length);
     if (stick || whole) list.scrollTop = list.scrollHeight;
-  });
+  }
+  const settle = soon(() => {
+    full = true;
+    sync();
+  }, 1000);
 
   async function press(event, button) {
     try {
@@ -232,6 +257,7 @@ function threadPane(ctx) {
     el,
     refresh() {
       sync();
+      settle();
       loadUser();
     },
     reload() {
@@ -242,8 +268,17 @@ function threadPane(ctx) {
   };
 }
 
-// item draws one event of a thread.
-function item(event, press) {
+// item draws one event of a thread, after its day when the day changed
+// since the event before it.
+function item(event, before, press) {
+  const day = when(event.at).slice(0, 10);
+  const out = [];
+  if (!before || when(before.at).slice(0, 10) !== day) out.push(h('li', { class: 'system day', 'data-id': `day:${event.id}` }, day));
+  out.push(bubble(event, press));
+  return out;
+}
+
+function bubble(event, press) {
   const meta = h('span', { class: 'meta' },
     h('time', { datetime: event.at, title: when(event.at) }, timeOf(event.at)),
     event.operation ? h('span', { class: 'op' }, event.operation) : null,
@@ -273,8 +308,7 @@ function systemText(event) {
 function attachment(a) {
   const name = a.name || decodeURIComponent(String(a.url || '').split(/[/?#]/).filter(Boolean).pop() || a.type);
   return h('a', { class: `attachment ${a.type}`, href: a.url, target: '_blank', rel: 'noopener noreferrer' },
-    h('span', { class: 'icon', 'aria-hidden': 'true' }, a.type === 'image' ? '🖼' : a.type === 'video' ? '🎞' : a.type === 'audio' ? '🎵' : '📎'),
-    h('span', {}, name), h('span', { class: 'sub' }, a.type));
+    icon(a.type === 'image' ? 'image' : 'file'), h('span', {}, name), h('span', { class: 'sub' }, a.type));
 }
 
 function composer(userPath, sent) {
