@@ -33,6 +33,9 @@ import (
 // ControlPrefix is where the control API lives on every host.
 const ControlPrefix = control.Prefix
 
+// DashboardPath is where the dashboard is served.
+const DashboardPath = control.UIPath
+
 // Emulator serves the platforms and the control API. Create it with New and
 // release it with Close.
 type Emulator struct {

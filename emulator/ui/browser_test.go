@@ -203,9 +203,21 @@ func (p *browserPage) visibleText() string {
 	return v
 }
 
+// click clicks the element css finds. A live view may redraw it between
+// finding it and clicking it; then it is found again.
 func (p *browserPage) click(css string) {
 	p.t.Helper()
-	p.do(chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
+	ctx, cancel := context.WithTimeout(p.ctx, waitLimit)
+	defer cancel()
+	for {
+		err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
+		if err == nil {
+			return
+		}
+		if ctx.Err() != nil || !strings.Contains(err.Error(), "Could not find node") {
+			p.t.Fatalf("click %s: %v\n%s", css, err, p.visibleText())
+		}
+	}
 }
 
 // fill types text into a field, as a person would.

@@ -69,6 +69,19 @@ export function debounce(fn, ms) {
   };
 }
 
+// differs returns a check that reports whether a value differs from the
+// one it was last given: a live view redraws only what changed, so a
+// control in it keeps the focus.
+export function differs() {
+  let last;
+  return (value) => {
+    const now = JSON.stringify(value);
+    if (now === last) return false;
+    last = now;
+    return true;
+  };
+}
+
 // soon runs fn ms after a call; the calls meanwhile join that run.
 export function soon(fn, ms) {
   let timer = null;

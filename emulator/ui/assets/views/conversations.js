@@ -3,7 +3,7 @@
 // as the user (write, press a button, subscribe, unsubscribe, a new user),
 // through the same control endpoints any client uses.
 import * as api from '../api.js';
-import { coalesce, debounce, fill, h, icon, soon, timeOf, toast, when } from '../dom.js';
+import { coalesce, debounce, differs, fill, h, icon, soon, timeOf, toast, when } from '../dom.js';
 import { RELOAD } from '../live.js';
 import { PLATFORMS, USERS, platformName } from '../platforms.js';
 import { go, href } from '../router.js';
@@ -64,13 +64,17 @@ function usersPane(ctx) {
     more.hidden = next == null;
     return page.data;
   }
+  const usersChanged = differs();
   async function refresh() {
+    let first;
     try {
-      shown = await load();
+      first = await load();
     } catch (err) {
       fill(list, h('li', { class: 'error' }, err.message));
       return;
     }
+    if (!usersChanged(first)) return;
+    shown = first;
     draw();
   }
   more.addEventListener('click', async () => {
@@ -226,6 +230,7 @@ function threadPane(ctx) {
     }
   }
 
+  const userChanged = differs();
   const loadUser = coalesce(async () => {
     let user;
     try {
@@ -234,6 +239,7 @@ function threadPane(ctx) {
       fill(header, h('h1', {}, `#${userID}`), h('p', { class: 'error' }, err.message));
       return;
     }
+    if (!userChanged(user)) return;
     fill(header,
       h('span', { class: 'avatar big', 'aria-hidden': 'true' }, initials(user.name)),
       h('div', { class: 'who' },

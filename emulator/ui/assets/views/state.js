@@ -2,7 +2,7 @@
 // end users with their variables, tags and custom fields, deals and their
 // states, lists, bots, funnels. Each table is one control endpoint.
 import * as api from '../api.js';
-import { coalesce, debounce, fill, h, when } from '../dom.js';
+import { coalesce, debounce, differs, fill, h, when } from '../dom.js';
 import { RELOAD } from '../live.js';
 import { PLATFORMS, USERS } from '../platforms.js';
 import { go, href } from '../router.js';
@@ -37,6 +37,7 @@ export function mount(main, { tenant, parts, query, live }) {
     h('form', { class: 'search', role: 'search', onsubmit: (e) => e.preventDefault() }, search),
     extra, body));
 
+  const tableChanged = differs();
   const load = coalesce(async () => {
     const path = api.tenantPath(tenant, `/${platform}/${table}`) + (table === 'users' ? api.query({ q, limit: LIMIT }) : '');
     let got;
@@ -46,6 +47,7 @@ export function mount(main, { tenant, parts, query, live }) {
       fill(body, h('p', { class: 'error' }, err.message));
       return;
     }
+    if (!tableChanged(got)) return;
     let rows = got.data;
     if (table === 'users') rows = rows.map(flattenUser);
     else if (q) rows = rows.filter((r) => JSON.stringify(r).toLowerCase().includes(q.toLowerCase()));

@@ -1,7 +1,7 @@
 // Time & faults: the tenant's clock (now, freeze, resume, advance, set,
 // back to the global clock), its rate-limit switch, and its faults.
 import * as api from '../api.js';
-import { coalesce, fill, h, toast, when } from '../dom.js';
+import { coalesce, differs, fill, h, toast, when } from '../dom.js';
 import { RELOAD } from '../live.js';
 import { PLATFORMS } from '../platforms.js';
 
@@ -47,6 +47,7 @@ export function mount(main, { tenant, live }) {
       toast(err.message, 'error');
     }
   });
+  const faultsChanged = differs();
   const loadFaults = async () => {
     let list;
     try {
@@ -55,6 +56,7 @@ export function mount(main, { tenant, live }) {
       fill(faults, h('p', { class: 'error' }, err.message));
       return;
     }
+    if (!faultsChanged(list)) return;
     fill(faults, list.length ? h('table', { class: 'grid' },
       h('thead', {}, h('tr', {}, ['Fault', 'Platform', 'Operation', 'Left', 'Answer', 'Matched', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, list.map((f) => h('tr', {},

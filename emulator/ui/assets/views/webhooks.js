@@ -2,7 +2,7 @@
 // its delivery log, live, each delivery with its payload and attempts, and
 // redelivery.
 import * as api from '../api.js';
-import { coalesce, fill, h, pretty, toast, when } from '../dom.js';
+import { coalesce, differs, fill, h, pretty, toast, when } from '../dom.js';
 import { RELOAD } from '../live.js';
 import { href } from '../router.js';
 
@@ -21,6 +21,7 @@ export function mount(main, { tenant, parts, live }) {
       fill(settings, h('p', { class: 'error' }, err.message));
     }
   };
+  const logChanged = differs();
   const loadLog = coalesce(async () => {
     try {
       deliveries = (await api.get(`${base}/deliveries?limit=200`)).data;
@@ -28,6 +29,7 @@ export function mount(main, { tenant, parts, live }) {
       fill(log, h('tr', {}, h('td', { colspan: 7, class: 'error' }, err.message)));
       return;
     }
+    if (!logChanged(deliveries)) return;
     fill(log, deliveries.length ? deliveries.map((d) => h('tr', { 'data-id': d.id, class: String(d.id) === selected ? 'selected' : '' },
       h('td', {}, h('a', { href: href(['tenants', tenant, 'webhooks', String(d.id)]) }, `#${d.id}`)),
       h('td', { class: 'nowrap' }, when(d.created_at)),
