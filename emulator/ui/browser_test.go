@@ -235,6 +235,7 @@ func (p *browserPage) screenshot(name string) {
 	if !*screenshots {
 		return
 	}
+	p.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('toasts').replaceChildren()`)) // passing notes hide the view
 	shot, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		p.t.Fatalf("screenshot: %v", err)

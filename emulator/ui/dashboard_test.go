@@ -224,9 +224,13 @@ func TestDashboardFirstPaintAndFit(t *testing.T) {
 	t.Logf("first paint %.0f ms, first contentful paint %.0f ms, DOM content loaded %.0f ms", paint.FirstPaint, paint.FirstContentfulPaint, paint.DOMContentLoaded)
 	require.Less(t, paint.FirstContentfulPaint, 5000.0)
 
+	shots := map[string]string{"tenants/demo": "overview", "tenants/demo/state/salebot/deals": "state"}
 	for _, view := range []string{"tenants", "tenants/demo", "tenants/demo/cleverapp", "tenants/demo/calls", "tenants/demo/state/salebot/deals", "tenants/demo/time", "tenants/demo/webhooks", "scenarios"} {
 		p.open("/__fakebots/ui/" + view)
 		p.waitFor(view, `!document.querySelector('main').innerText.includes('Loading')`)
+		if name, ok := shots[view]; ok {
+			p.screenshot(name)
+		}
 		require.Equal(t, "true", p.eval(`document.documentElement.scrollWidth <= window.innerWidth`), "%s scrolls sideways at 1280×720", view)
 		require.Equal(t, "15px", p.eval(`getComputedStyle(document.querySelector('main')).fontSize`), view)
 	}

@@ -127,6 +127,7 @@ export function toast(message, kind = 'info') {
   const box = document.getElementById('toasts');
   const item = h('div', { class: `toast ${kind}` }, message);
   box.append(item);
+  while (box.children.length > 2) box.firstElementChild.remove(); // the latest say enough
   setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
 }
 

@@ -37,7 +37,7 @@ export function mount(main, { tenant, parts, live }) {
       h('td', {}, d.status || '—'),
       h('td', { class: 'num' }, d.attempts),
       h('td', { class: 'num' }, d.duration_ms.toFixed(1)),
-      h('td', { class: 'path' }, d.url)))
+      h('td', { class: 'num' }, d.message_id)))
       : h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No deliveries yet: set a URL above, then let a client write or the API send.')));
     log.dataset.count = String(deliveries.length);
     if (selected) showDelivery(detail, base, deliveries.find((d) => String(d.id) === selected), selected);
@@ -51,7 +51,7 @@ export function mount(main, { tenant, parts, live }) {
       h('div', { class: 'list-pane' },
         h('h2', {}, 'Deliveries'),
         h('table', { class: 'grid' },
-          h('thead', {}, h('tr', {}, ['Delivery', 'Event at', 'Outcome', 'Status', 'Attempts', 'ms', 'URL'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('thead', {}, h('tr', {}, ['Delivery', 'Event at', 'Outcome', 'Status', 'Attempts', 'ms', 'Message'].map((t) => h('th', { scope: 'col' }, t)))),
           log)),
       detail)));
   if (!selected) fill(detail, h('p', { class: 'muted' }, 'Open a delivery to see its payload and attempts, and to send it again.'));
