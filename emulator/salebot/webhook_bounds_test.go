@@ -257,3 +257,21 @@ func TestQueuedBytesAreBoundedPerTenant(t *testing.T) {
 		require.Equal(t, big, body.Client.Variables["note"])
 	}
 }
+
+// A reset tenant starts afresh: deliveries of before the reset, queued
+// behind one that hangs, never go out and never land in the fresh log.
+func TestResetCancelsTheTenantsQueuedDeliveries(t *testing.T) {
+	e := newEnv(t, hookFixture)
+	recv, release := hanging(t)
+	id := e.f.Tenant.ID
+	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: recv.URL})
+	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "first"})
+	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "second"})
+	recv.await(t, 1, waitBound) // the first hangs; the second waits its turn
+
+	e.f.Tenant.Reset(t)
+	release()
+	flushWithin(t, e.f.Server, id, waitBound)
+	recv.none(t)
+	require.Empty(t, deliveryLog(t, e.f.Server, id), "the fresh tenant's log holds nothing of before")
+}
