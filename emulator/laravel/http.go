@@ -9,18 +9,19 @@ import (
 	"strings"
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
+	"github.com/fakebots/fakebots/emulator/php"
 	"github.com/fakebots/fakebots/emulator/platform"
 )
 
 // Token finds the api_token as Laravel's token guard does, in order: the
 // query string, the request input (form or JSON body), a Bearer token, the
-// password of HTTP Basic auth.
-func Token(r *platform.Request, input platform.Input) string {
-	if t := r.HTTP.URL.Query().Get("api_token"); t != "" {
-		return t
-	}
-	if t := input.String("api_token"); t != "" {
-		return t
+// password of HTTP Basic auth. A value PHP calls empty() ("", "0", null,
+// an array) is passed over.
+func Token(r *platform.Request, in Input) string {
+	for _, bag := range []*php.Array{in.Query, in.All} {
+		if t := bag.Field("api_token"); isScalarOrNull(t) && !php.Empty(t) {
+			return php.ToString(t)
+		}
 	}
 	auth := r.HTTP.Header.Get("Authorization")
 	if len(auth) > 7 && strings.EqualFold(auth[:7], "bearer ") {

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/fakebots/fakebots/emulator/php"
 )
 
 // Input holds a request's parameters: strings from query and form fields,
@@ -41,6 +43,8 @@ func IsEmpty(v any) bool {
 		return len(x) == 0
 	case map[string]any:
 		return len(x) == 0
+	case *php.Array:
+		return x.Len() == 0
 	}
 	return false
 }
@@ -84,6 +88,8 @@ func Integer(v any) (int64, bool) {
 		if x == math.Trunc(x) && math.Abs(x) < 1<<62 {
 			return int64(x), true
 		}
+	case int64:
+		return x, true
 	case json.Number:
 		n, err := x.Int64()
 		return n, err == nil
@@ -99,6 +105,8 @@ func (in Input) Float(key string) (float64, bool) {
 	switch x := in[key].(type) {
 	case float64:
 		return x, true
+	case int64:
+		return float64(x), true
 	case string:
 		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
 		return f, err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
@@ -244,6 +252,8 @@ func Truthy(v any) bool {
 	case bool:
 		return x
 	case float64:
+		return x != 0
+	case int64:
 		return x != 0
 	case string:
 		switch strings.ToLower(strings.TrimSpace(x)) {
