@@ -49,7 +49,7 @@ func ReadInput(method, contentType, rawQuery string, body []byte) Input {
 		clean(source, "")
 	}
 	all := union(source, query)
-	if files != nil && files.Len() > 0 {
+	if files = filterFiles(files); files.Len() > 0 {
 		replaceRecursive(all, files)
 	}
 	return Input{Query: query, All: all}
@@ -173,6 +173,24 @@ func union(source, query *php.Array) *php.Array {
 		if _, ok := out.Get(k); !ok {
 			out.Set(k, query.Value(i))
 		}
+	}
+	return out
+}
+
+// filterFiles is Request::filterFiles: uploads that did not happen (null)
+// and arrays left empty are dropped.
+func filterFiles(files *php.Array) *php.Array {
+	out := php.NewArray()
+	for i := 0; i < files.Len(); i++ {
+		k, _ := files.Key(i)
+		v := files.Value(i)
+		if sub, ok := v.(*php.Array); ok {
+			v = filterFiles(sub)
+		}
+		if v == nil || php.Empty(v) {
+			continue
+		}
+		out.Set(k, v)
 	}
 	return out
 }

@@ -105,6 +105,9 @@ func arrSet(a *php.Array, path []string, v any) *php.Array {
 // dataSet is data_set($target, $segments, null, true) without touching the
 // input: arrays on the path are copied.
 func dataSet(target any, segs []string) any {
+	if _, isObject := target.(*php.File); isObject {
+		return target // data_set sets a property on an object: Arr::dot sees a leaf
+	}
 	seg, rest := segs[0], segs[1:]
 	arr, accessible := target.(*php.Array)
 	if seg == "*" {

@@ -13,9 +13,10 @@ import (
 // fills $_POST and $_FILES: fields past MaxInputVars are skipped, a part
 // with neither a name nor a filename ends the reading, files past
 // MaxFileUploads are dropped, a file part with an empty filename is
-// UPLOAD_ERR_NO_FILE (nil, as Symfony's FileBag gives it to Laravel) and one
-// over UploadMaxFilesize is UPLOAD_ERR_INI_SIZE. What was read before a
-// framing error is kept.
+// UPLOAD_ERR_NO_FILE (nil, as Symfony's FileBag gives it to Laravel), one
+// over UploadMaxFilesize is UPLOAD_ERR_INI_SIZE, and a file whose name has
+// unbalanced brackets is dropped with every file after it. What was read
+// before a framing error is kept.
 func ParseMultipart(body []byte, boundary string, lim Limits) (fields, files *Array) {
 	fields, files = NewArray(), NewArray()
 	if boundary == "" {
@@ -23,6 +24,7 @@ func ParseMultipart(body []byte, boundary string, lim Limits) (fields, files *Ar
 	}
 	r := multipart.NewReader(bytes.NewReader(body), boundary)
 	count, uploads, anonymous := 0, lim.MaxFileUploads, 0
+	skipFiles := false // a file name with unbalanced brackets stops all later uploads
 	for {
 		part, err := r.NextRawPart()
 		if err != nil {
@@ -45,7 +47,10 @@ func ParseMultipart(body []byte, boundary string, lim Limits) (fields, files *Ar
 			if err != nil {
 				return fields, files
 			}
-			if uploads <= 0 {
+			if !skipFiles && hasName && !balancedBrackets(name) {
+				skipFiles = true
+			}
+			if skipFiles || uploads <= 0 {
 				continue
 			}
 			uploads--
@@ -65,6 +70,28 @@ func ParseMultipart(body []byte, boundary string, lim Limits) (fields, files *Ar
 			Register(files, name, f, lim)
 		}
 	}
+}
+
+// balancedBrackets is rfc1867's rule for file names ("never repair
+// potential malicious user input"): brackets closed in order, and a "]"
+// followed only by "[" or the end.
+func balancedBrackets(name string) bool {
+	depth := 0
+	for i := 0; i < len(name); i++ {
+		switch name[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+			if i+1 < len(name) && name[i+1] != '[' {
+				return false
+			}
+		}
+		if depth < 0 {
+			return false
+		}
+	}
+	return depth == 0
 }
 
 // disposition reads name= and filename= from a Content-Disposition header
