@@ -8,6 +8,7 @@ package bothelp
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net"
@@ -169,6 +170,13 @@ func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 			return in, nil
 		}
 		return nil, errJSONDecode
+	}
+	var complex *platform.InputTooComplexError
+	if errors.As(platform.CheckJSONBounds(body), &complex) {
+		if complex.Deep {
+			return nil, errJSONDecode // json_decode's depth
+		}
+		return nil, errTooManyValues
 	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {

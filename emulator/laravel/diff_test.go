@@ -132,6 +132,7 @@ func TestLaravelDifferential(t *testing.T) {
 				if err != nil {
 					mu.Lock()
 					diffs = append(diffs, fmt.Sprintf("%s: reference: %v", describe(c), err))
+					found = append(found, c)
 					mu.Unlock()
 					continue
 				}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/php"
@@ -74,8 +75,22 @@ func ServerError() platform.Response {
 	}
 }
 
-// ValidationFailed is the Laravel 5.5–8 422 body.
+// ValidationFailed is the Laravel 5.5–8 422 body. An attribute or message
+// that is not UTF-8 (a key the client sent) makes json_encode fail, and
+// JsonResponse's exception is the 500 of the exception handler.
 func ValidationFailed(errs jsonx.Object) platform.Response {
+	for _, f := range errs {
+		if !utf8.ValidString(f.Key) {
+			return ServerError()
+		}
+		if msgs, ok := f.Value.([]string); ok {
+			for _, m := range msgs {
+				if !utf8.ValidString(m) {
+					return ServerError()
+				}
+			}
+		}
+	}
 	return JSON(http.StatusUnprocessableEntity, jsonx.Object{
 		{Key: "message", Value: "The given data was invalid."},
 		{Key: "errors", Value: errs},

@@ -67,7 +67,11 @@ func ParseMultipart(body []byte, boundary string, lim Limits) (fields, files *Ar
 			default:
 				f = &File{Name: base, Size: size}
 			}
-			Register(files, name, f, lim)
+			// PHP registers a file as name[name][…] (then name[type][…], …):
+			// one level more than the field's own.
+			fileLim := lim
+			fileLim.MaxInputNestingLevel--
+			Register(files, name, f, fileLim)
 		}
 	}
 }

@@ -94,6 +94,12 @@ if ($validator->fails()) {
         ['message' => 'The given data was invalid.', 'errors' => $validator->errors()->messages()],
         JSON_UNESCAPED_UNICODE
     );
+    if ($answer['body'] === false) {
+        // JsonResponse throws on what json_encode refuses (invalid UTF-8 in
+        // a key or message): the exception handler's 500.
+        $answer['status'] = 500;
+        $answer['body'] = '{"message":"Server Error"}';
+    }
 }
 header('Content-Type: application/json');
 echo json_encode($answer, JSON_INVALID_UTF8_SUBSTITUTE, 100000);
