@@ -3,6 +3,7 @@ package salebot
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,7 @@ func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 	if err != nil {
 		return nil, errFormat
 	}
+	dropEmptyOptional(in, r.Operation.Input)
 	rules := p.rulesOf(r)
 	if body != nil {
 		list, ok := body.([]any)
@@ -43,6 +45,21 @@ func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 		delimiterRemap(in, rules.delimiter, r.Operation.Input)
 	}
 	return in, nil
+}
+
+// dropEmptyOptional makes an optional parameter sent as "", null or an
+// empty form value absent, as the clients that send them find it (a PHP
+// client library, form posts with attachment_url=&attachment_type=). A
+// required one stays, and fails as a wrong value.
+func dropEmptyOptional(in platform.Input, schema *openapi3.Schema) {
+	if schema == nil {
+		return
+	}
+	for name := range schema.Properties {
+		if v, ok := in[name]; ok && (v == nil || v == "") && !slices.Contains(schema.Required, name) {
+			delete(in, name)
+		}
+	}
 }
 
 // decodeJSONStrings decodes text values of parameters the schema wants as
