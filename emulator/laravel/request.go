@@ -49,8 +49,8 @@ func ReadInput(method, contentType, rawQuery string, body []byte) Input {
 		clean(source, "")
 	}
 	all := union(source, query)
-	if files = filterFiles(files); files.Len() > 0 {
-		replaceRecursive(all, files)
+	if files.Len() > 0 {
+		replaceRecursive(all, filterFiles(files))
 	}
 	return Input{Query: query, All: all}
 }
@@ -160,13 +160,16 @@ func clean(a *php.Array, prefix string) {
 // union is $source + $query: the source's entries, then the query's under
 // keys the source lacks.
 func union(source, query *php.Array) *php.Array {
+	switch {
+	case source == query || query.Len() == 0:
+		return source
+	case source.Len() == 0:
+		return query.Clone() // the query bag stays apart from what files are laid on
+	}
 	out := php.NewArray()
 	for i := 0; i < source.Len(); i++ {
 		k, _ := source.Key(i)
 		out.Set(k, source.Value(i))
-	}
-	if source == query {
-		return out
 	}
 	for i := 0; i < query.Len(); i++ {
 		k, _ := query.Key(i)

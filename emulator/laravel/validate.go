@@ -25,14 +25,20 @@ func ValidateData(rules Rules, data *php.Array) jsonx.Object {
 	return v.run()
 }
 
-// topLevel orders a Go map's keys (the Laravel reader keeps nested order
-// in php.Array values; the top level only matters by name).
+// topLevel makes the top level of an input an array. Its order matters to
+// no rule (the Laravel reader keeps nested order in php.Array values), only
+// to which of two keys that become one ("a.b" and "a"+placeholder…) wins:
+// keys with "." or "*" are sorted to keep that deterministic.
 func topLevel(in platform.Input) *php.Array {
 	keys := make([]string, 0, len(in))
+	sorted := true
 	for k := range in {
 		keys = append(keys, k)
+		sorted = sorted && !strings.ContainsAny(k, ".*")
 	}
-	sort.Strings(keys)
+	if !sorted {
+		sort.Strings(keys)
+	}
 	a := php.NewArray()
 	for _, k := range keys {
 		a.Set(k, php.FromGo(in[k]))
@@ -89,10 +95,21 @@ type attributeRules struct {
 	rules     []Rule
 }
 
+func (ar *attributeRules) has(names ...string) bool {
+	for _, r := range ar.rules {
+		for _, n := range names {
+			if r.Name == n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 type validator struct {
 	data          *php.Array
 	rules         []attributeRules
-	ruleAt        map[string]int      // attribute → index in rules
+	ruleAt        map[string]int      // attribute → index in rules, built when first needed
 	implicit      map[string][]string // wildcard attribute → the attributes it expanded to
 	implicitOrder []string
 	messages      jsonx.Object
@@ -103,7 +120,6 @@ type validator struct {
 // then each wildcard attribute's expansions appended (merged into an
 // attribute already listed).
 func (v *validator) setRules(rules Rules) {
-	v.ruleAt = map[string]int{}
 	var wildcards []FieldRules
 	for _, fr := range rules {
 		if strings.Contains(fr.Field, "*") {
@@ -129,39 +145,50 @@ func (v *validator) setRules(rules Rules) {
 }
 
 func (v *validator) addRules(attr string, rules []Rule) {
-	if i, ok := v.ruleAt[attr]; ok {
+	if i, ok := v.index(attr); ok {
 		v.rules[i].rules = append(append([]Rule(nil), v.rules[i].rules...), rules...)
 		return
 	}
-	v.ruleAt[attr] = len(v.rules)
+	if v.ruleAt != nil {
+		v.ruleAt[attr] = len(v.rules)
+	}
 	v.rules = append(v.rules, attributeRules{attr, rules})
 }
 
+// index finds an attribute's rules: by scanning while there are few, by a
+// map once wildcards may have expanded to many.
+func (v *validator) index(attr string) (int, bool) {
+	if v.ruleAt == nil && len(v.rules) > 16 {
+		v.ruleAt = make(map[string]int, len(v.rules))
+		for i, ar := range v.rules {
+			v.ruleAt[ar.attribute] = i
+		}
+	}
+	if v.ruleAt != nil {
+		i, ok := v.ruleAt[attr]
+		return i, ok
+	}
+	for i := range v.rules {
+		if v.rules[i].attribute == attr {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 func (v *validator) removeRules(attr string) {
-	i, ok := v.ruleAt[attr]
+	i, ok := v.index(attr)
 	if !ok {
 		return
 	}
 	v.rules = append(v.rules[:i], v.rules[i+1:]...)
-	delete(v.ruleAt, attr)
-	for j := i; j < len(v.rules); j++ {
-		v.ruleAt[v.rules[j].attribute] = j
-	}
+	v.ruleAt = nil // rebuilt when next needed
 }
 
+// hasRule is Validator::hasRule for any attribute.
 func (v *validator) hasRule(attr string, names ...string) bool {
-	i, ok := v.ruleAt[attr]
-	if !ok {
-		return false
-	}
-	for _, r := range v.rules[i].rules {
-		for _, n := range names {
-			if r.Name == n {
-				return true
-			}
-		}
-	}
-	return false
+	i, ok := v.index(attr)
+	return ok && v.rules[i].has(names...)
 }
 
 // run is Validator::passes.
@@ -300,6 +327,9 @@ func (v *validator) addFailure(attr, rule string, params []string) {
 		if !contains(msgs, msg) {
 			v.messages[i].Value = append(msgs, msg)
 		}
+	}
+	if v.failed == nil {
+		v.failed = map[string]map[string]bool{}
 	}
 	if v.failed[cleaned] == nil {
 		v.failed[cleaned] = map[string]bool{}
