@@ -223,7 +223,7 @@ func (v *validator) validateAttribute(attr string, r Rule) {
 		params = v.dependentParameters(attr, params)
 	}
 	value, _ := arrGet(v.data, attr)
-	if f, ok := value.(*php.File); ok && f.Error != 0 && v.hasRule(attr, append(fileRules, implicitRules...)...) {
+	if f, ok := value.(*php.File); ok && f.Error != 0 && (v.hasRule(attr, fileRules...) || v.hasRule(attr, implicitRules...)) {
 		v.addFailure(attr, "uploaded", nil)
 		return
 	}

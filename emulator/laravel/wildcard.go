@@ -3,6 +3,7 @@ package laravel
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/fakebots/fakebots/emulator/php"
 )
@@ -30,9 +31,7 @@ func expandWildcard(attr string, data *php.Array) []string {
 		root = dataSet(root, segs)
 	}
 
-	quoted := regexp.QuoteMeta(attr)
-	whole := regexp.MustCompile(`^` + strings.ReplaceAll(quoted, `\*`, `[^.]*`) + `\z`)
-	prefix := regexp.MustCompile(`^` + strings.ReplaceAll(quoted, `\*`, `[^.]+`))
+	whole, prefix := wildcardPatterns(attr)
 
 	var keys, gathered []string
 	inKeys := map[string]bool{}
@@ -59,6 +58,27 @@ func expandWildcard(attr string, data *php.Array) []string {
 		}
 	}
 	return out
+}
+
+type patterns struct{ whole, prefix *regexp.Regexp }
+
+// compiled caches the patterns of the specs' wildcard attributes.
+var compiled sync.Map // attribute → patterns
+
+// wildcardPatterns are explodeWildcardRules' pattern ("*" is any key,
+// anchored at both ends) and extractValuesForWildcards' ("*" a non-empty
+// key, a prefix).
+func wildcardPatterns(attr string) (whole, prefix *regexp.Regexp) {
+	if p, ok := compiled.Load(attr); ok {
+		return p.(patterns).whole, p.(patterns).prefix
+	}
+	quoted := regexp.QuoteMeta(attr)
+	p := patterns{
+		whole:  regexp.MustCompile(`^` + strings.ReplaceAll(quoted, `\*`, `[^.]*`) + `\z`),
+		prefix: regexp.MustCompile(`^` + strings.ReplaceAll(quoted, `\*`, `[^.]+`)),
+	}
+	compiled.Store(attr, p)
+	return p.whole, p.prefix
 }
 
 // dotKeys is Arr::dot's walk, in order, down to depth segments: a leaf (a

@@ -275,12 +275,13 @@ func cmpFloat(a, b float64) int {
 // StrToLower is mb_strtolower for the ASCII letters Laravel's rule values use.
 func StrToLower(s string) string { return strings.ToLower(s) }
 
-// LooseEqual is $a == $b for a value and a string in PHP 8.
+// LooseEqual is $a == $b in PHP 8 for a value and a rule's parameter, a
+// string or the boolean it was read as.
 func LooseEqual(a any, b any) bool {
-	bs, ok := b.(string)
-	if !ok {
-		return a == b
+	if y, ok := b.(bool); ok {
+		return !Empty(a) == y // a comparison with a boolean casts to boolean
 	}
+	bs, _ := b.(string)
 	switch x := a.(type) {
 	case string:
 		return LooseEqualStrings(x, bs)
