@@ -83,6 +83,14 @@ func TestDeepInputIsBoundedOnEveryPlatform(t *testing.T) {
 			{"Salebot JSON", "POST", sb.BaseURL + "/message", jsonType, `{"client_id":1,"message":"hi",` + deepJSON(levels) + `}`, 400, tooDeepJSON},
 			{"BotHelp JSON", "POST", "/bothelp/v1/subscribers/1/messages", jsonType, `{` + deepJSON(levels) + `}`, 400, jsonDecode},
 		}
+		if levels == millions {
+			wide := `{"contact_id":1,"a":[` + strings.Repeat("[],", 2_500_000) + `[]]}`
+			cases = append(cases, struct {
+				name, method, url, contentType, body string
+				status                               int
+				want                                 string
+			}{"CleverApp JSON of millions of values is too large", "POST", ca.BaseURL + "/sendMessage?api_token=" + ca.APIToken, jsonType, wide, 413, `{"message":""}`})
+		}
 		if levels == hundreds {
 			query := deepForm(levels)
 			cases = append(cases, []struct {

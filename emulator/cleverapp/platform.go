@@ -154,7 +154,10 @@ func (p *Platform) Handler(id string) platform.Handler { return p.handlers[id] }
 // Authenticate is Laravel's token guard plus the PRO-plan check: a missing
 // or unknown token is unauthenticated; a valid one on a lapsed plan is forbidden.
 func (p *Platform) Authenticate(r *platform.Request) (platform.Principal, error) {
-	in := laravel.ReadRequest(r)
+	in, err := laravel.ReadRequest(r)
+	if err != nil {
+		return platform.Principal{}, errTooLarge // ValidatePostSize runs before the guard
+	}
 	r.Input = laravel.Params(in.All)
 	if r.Operation.Public() {
 		return platform.Principal{}, nil
@@ -208,7 +211,11 @@ func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 	if r.Input != nil {
 		return r.Input, nil
 	}
-	return laravel.Params(laravel.ReadRequest(r).All), nil
+	in, err := laravel.ReadRequest(r)
+	if err != nil {
+		return nil, errTooLarge
+	}
+	return laravel.Params(in.All), nil
 }
 
 // Validate applies the operation's x-rules as Laravel's Validator does.

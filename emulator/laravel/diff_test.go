@@ -300,11 +300,12 @@ func emulatorSide(p platform.Platform) http.Handler {
 		req := &platform.Request{HTTP: r, Body: body, Operation: p.Spec().Operations[i], Env: &platform.Env{}}
 		in, err := p.Input(req)
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
+			http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
 			return
 		}
 		req.Input = in
-		a := answer{Status: http.StatusOK, Input: tagged(laravel.ReadRequest(req).All)}
+		read, _ := laravel.ReadRequest(req) // read once already: no error
+		a := answer{Status: http.StatusOK, Input: tagged(read.All)}
 		if err := p.Validate(req); err != nil {
 			resp := p.Render(req, nil, err)
 			s := string(resp.Body)

@@ -60,7 +60,8 @@ func TestToken(t *testing.T) {
 			}
 			body, err := json.Marshal(tt.input)
 			require.NoError(t, err)
-			in := laravel.ReadInput(http.MethodPost, "application/json", tt.query, body)
+			in, err := laravel.ReadInput(http.MethodPost, "application/json", tt.query, body)
+			require.NoError(t, err)
 			require.Equal(t, tt.want, laravel.Token(&platform.Request{HTTP: r}, in))
 		})
 	}

@@ -1,6 +1,7 @@
 package laravel
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -28,13 +29,16 @@ type Input struct {
 //   - a POST reads its form (urlencoded or multipart, the media type
 //     matched without case as PHP does); PUT, PATCH and DELETE read an
 //     urlencoded body through parse_str, as Symfony does.
-func ReadInput(method, contentType, rawQuery string, body []byte) Input {
+func ReadInput(method, contentType, rawQuery string, body []byte) (Input, error) {
 	lim := php.Defaults
 	query := php.ParseQuery(rawQuery, lim)
 	source, files := query, (*php.Array)(nil)
 	switch {
 	case strings.Contains(contentType, "/json") || strings.Contains(contentType, "+json"):
-		source = jsonSource(body)
+		var err error
+		if source, err = jsonSource(body); err != nil {
+			return Input{}, err
+		}
 	case method == http.MethodGet || method == http.MethodHead:
 	case method == http.MethodPost:
 		source, files = postData(contentType, body, lim)
@@ -44,19 +48,19 @@ func ReadInput(method, contentType, rawQuery string, body []byte) Input {
 	default:
 		source = php.NewArray()
 	}
-	clean(query, "")
+	clean(query, true)
 	if source != query {
-		clean(source, "")
+		clean(source, true)
 	}
 	all := union(source, query)
 	if files.Len() > 0 {
 		replaceRecursive(all, filterFiles(files))
 	}
-	return Input{Query: query, All: all}
+	return Input{Query: query, All: all}, nil
 }
 
 // ReadRequest is ReadInput on a request in the pipeline.
-func ReadRequest(r *platform.Request) Input {
+func ReadRequest(r *platform.Request) (Input, error) {
 	return ReadInput(r.HTTP.Method, r.HTTP.Header.Get("Content-Type"), r.HTTP.URL.RawQuery, r.Body)
 }
 
@@ -71,18 +75,27 @@ func Params(all *php.Array) platform.Input {
 	return in
 }
 
+// ErrInputTooLarge refuses a JSON body of more than
+// platform.MaxInputValues values. PHP would decode more, up to its
+// memory_limit; the emulator stops where the memory such a body takes
+// would no longer be a small multiple of its size (inferred).
+var ErrInputTooLarge = errors.New("JSON body has too many values")
+
 // jsonSource is (array) json_decode($body, true).
-func jsonSource(body []byte) *php.Array {
-	v, _ := php.DecodeJSON(string(body), php.JSONDepth) // invalid: nil
+func jsonSource(body []byte) (*php.Array, error) {
+	v, err := php.DecodeJSONLimited(string(body), php.JSONDepth, platform.MaxInputValues)
+	if errors.Is(err, php.ErrTooManyValues) {
+		return nil, ErrInputTooLarge
+	}
 	switch x := v.(type) {
 	case *php.Array:
-		return x
-	case nil:
-		return php.NewArray()
+		return x, nil
+	case nil: // invalid, or null
+		return php.NewArray(), nil
 	default:
 		a := php.NewArray()
 		a.Append(x)
-		return a
+		return a, nil
 	}
 }
 
@@ -138,14 +151,14 @@ var trimExcept = map[string]bool{"current_password": true, "password": true, "pa
 // clean is TrimStrings then ConvertEmptyStringsToNull on one parameter
 // bag: every string trimmed as PHP's trim() does, and "" made null. The
 // walk is as deep as the input, which PHP's readers bound.
-func clean(a *php.Array, prefix string) {
+func clean(a *php.Array, top bool) {
 	for i := 0; i < a.Len(); i++ {
-		key, _ := a.Key(i)
 		switch v := a.Value(i).(type) {
 		case *php.Array:
-			clean(v, prefix+key+".")
+			clean(v, false)
 		case string:
-			if !trimExcept[prefix+key] {
+			// The exceptions are dotted keys: only top-level ones can match.
+			if !top || !trimExcept[keyAt(a, i)] {
 				v = php.Trim(v)
 			}
 			if v == "" {
@@ -215,4 +228,9 @@ func replaceRecursive(dst, src *php.Array) {
 		}
 		dst.Set(k, v)
 	}
+}
+
+func keyAt(a *php.Array, i int) string {
+	k, _ := a.Key(i)
+	return k
 }

@@ -52,7 +52,10 @@ func FuzzLaravelValidate(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, query string, body []byte, contentType string) {
 		for _, method := range []string{http.MethodPost, http.MethodGet} {
-			in := laravel.ReadInput(method, contentType, query, body)
+			in, err := laravel.ReadInput(method, contentType, query, body)
+			if err != nil {
+				continue // a JSON body past the bound on values
+			}
 			errs := laravel.ValidateData(rules, in.All)
 			for _, e := range errs {
 				if !fields[e.Key] {

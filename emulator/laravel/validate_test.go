@@ -404,7 +404,8 @@ func TestNormalizeIsTrimStringsThenConvertEmptyStringsToNull(t *testing.T) {
 	body := `{"trimmed":"  Привет \n","blank":"   ","empty":"","null":null,"number":5,"bool":false,` +
 		`"nbsp":"\u00a0","formfeed":"5\f","nul":"5\u0000","password":" kept ",` +
 		`"nested":{"a":" x ","b":" ","deep":{"c":"\t"},"list":[" y ","",1,[" z "]],"password":" trimmed "}}`
-	in := laravel.ReadInput("POST", "application/json", "", []byte(body))
+	in, err := laravel.ReadInput("POST", "application/json", "", []byte(body))
+	require.NoError(t, err)
 	got, err := jsonx.PHP(in.All)
 	require.NoError(t, err)
 	require.Equal(t, `{"trimmed":"Привет","blank":null,"empty":null,"null":null,"number":5,"bool":false,`+

@@ -19,9 +19,13 @@ import (
 
 // Array is PHP's ordered array: keys are ints or strings, in insertion
 // order; a numeric string key ("5", "-3") is an int key, as PHP makes it.
+// Like PHP's, an array whose keys are 0, 1, 2… in order is packed: it holds
+// only its values, which keeps a long JSON list small.
 type Array struct {
-	entries []entry
-	index   map[string]int // key → position, once the array is large
+	list    []any   // the values while packed
+	entries []entry // the pairs once not packed
+	hashed  bool
+	index   map[string]int // key → position, once a hashed array is large
 	next    int64          // nNextFreeElement: the key [] appends at
 	hasNext bool           // an int key was inserted: next is meaningful
 	full    bool           // next would overflow: [] fails, as in PHP
@@ -41,26 +45,45 @@ func NewArray() *Array { return &Array{} }
 
 // Len is count($a); a nil array is empty.
 func (a *Array) Len() int {
-	if a == nil {
+	switch {
+	case a == nil:
 		return 0
+	case a.hashed:
+		return len(a.entries)
 	}
-	return len(a.entries)
+	return len(a.list)
 }
 
 // Key is the key at position i and whether it is an int key.
-func (a *Array) Key(i int) (string, bool) { return a.entries[i].key, a.entries[i].isInt }
+func (a *Array) Key(i int) (string, bool) {
+	if !a.hashed {
+		return strconv.Itoa(i), true
+	}
+	return a.entries[i].key, a.entries[i].isInt
+}
 
 // Value is the value at position i.
-func (a *Array) Value(i int) any { return a.entries[i].val }
+func (a *Array) Value(i int) any {
+	if !a.hashed {
+		return a.list[i]
+	}
+	return a.entries[i].val
+}
 
 // SetValue replaces the value at position i.
-func (a *Array) SetValue(i int, v any) { a.entries[i].val = v }
+func (a *Array) SetValue(i int, v any) {
+	if !a.hashed {
+		a.list[i] = v
+		return
+	}
+	a.entries[i].val = v
+}
 
 // Keys lists the keys in order (int keys in decimal).
 func (a *Array) Keys() []string {
-	keys := make([]string, len(a.entries))
-	for i, e := range a.entries {
-		keys[i] = e.key
+	keys := make([]string, a.Len())
+	for i := range keys {
+		keys[i], _ = a.Key(i)
 	}
 	return keys
 }
@@ -72,12 +95,18 @@ func (a *Array) Get(key string) (any, bool) {
 		return nil, false
 	}
 	if i := a.find(key); i >= 0 {
-		return a.entries[i].val, true
+		return a.Value(i), true
 	}
 	return nil, false
 }
 
 func (a *Array) find(key string) int {
+	if !a.hashed {
+		if n, isInt := IntKey(key); isInt && n >= 0 && n < int64(len(a.list)) {
+			return int(n)
+		}
+		return -1
+	}
 	if a.index != nil {
 		if i, ok := a.index[key]; ok {
 			return i
@@ -102,7 +131,7 @@ func (a *Array) Field(key string) any {
 func (a *Array) Values() []any {
 	out := make([]any, a.Len())
 	for i := range out {
-		out[i] = a.entries[i].val
+		out[i] = a.Value(i)
 	}
 	return out
 }
@@ -110,7 +139,7 @@ func (a *Array) Values() []any {
 // Set is $a[$key] = $v: an existing key keeps its position.
 func (a *Array) Set(key string, v any) {
 	if i := a.find(key); i >= 0 {
-		a.entries[i].val = v
+		a.SetValue(i, v)
 		return
 	}
 	n, isInt := IntKey(key)
@@ -124,12 +153,24 @@ func (a *Array) Slot(key string) int {
 	}
 	n, isInt := IntKey(key)
 	a.insert(key, isInt, n, nil)
-	return len(a.entries) - 1
+	return a.Len() - 1
 }
 
 // Append is $a[] = $v. It fails, as in PHP, when the next key would
 // overflow an int.
 func (a *Array) Append(v any) bool {
+	if !a.hashed && int64(len(a.list)) == a.NextIndex() {
+		if len(a.list) == cap(a.list) {
+			// Doubling, where append grows large slices by a quarter: a long
+			// list then allocates at most twice its final size.
+			grown := make([]any, len(a.list), max(4, 2*cap(a.list)))
+			copy(grown, a.list)
+			a.list = grown
+		}
+		a.list = append(a.list, v)
+		a.hasNext, a.next = true, int64(len(a.list))
+		return true
+	}
 	n := a.NextIndex()
 	if a.full {
 		return false
@@ -147,6 +188,14 @@ func (a *Array) NextIndex() int64 {
 }
 
 func (a *Array) insert(key string, isInt bool, n int64, v any) {
+	if !a.hashed {
+		if isInt && n == int64(len(a.list)) && n == a.NextIndex() {
+			a.list = append(a.list, v)
+			a.hasNext, a.next = true, n+1
+			return
+		}
+		a.unpack()
+	}
 	if isInt && (!a.hasNext || n >= a.next) {
 		a.hasNext = true
 		if n == math.MaxInt64 {
@@ -166,9 +215,25 @@ func (a *Array) insert(key string, isInt bool, n int64, v any) {
 	}
 }
 
+// unpack turns a packed array into pairs, before a key out of sequence.
+func (a *Array) unpack() {
+	a.entries = make([]entry, len(a.list), len(a.list)+1)
+	for i, v := range a.list {
+		a.entries[i] = entry{key: strconv.Itoa(i), isInt: true, val: v}
+	}
+	a.list, a.hashed = nil, true
+	if len(a.entries) >= indexFrom {
+		a.index = make(map[string]int, len(a.entries))
+		for i, e := range a.entries {
+			a.index[e.key] = i
+		}
+	}
+}
+
 // Clone is a shallow copy, as PHP's copy on write of an array.
 func (a *Array) Clone() *Array {
 	c := *a
+	c.list = append([]any(nil), a.list...)
 	c.entries = append([]entry(nil), a.entries...)
 	if a.index != nil {
 		c.index = make(map[string]int, len(a.index))
@@ -185,6 +250,9 @@ func (a *Array) Delete(key string) {
 	if i < 0 {
 		return
 	}
+	if !a.hashed {
+		a.unpack()
+	}
 	a.entries = append(a.entries[:i], a.entries[i+1:]...)
 	if a.index != nil {
 		delete(a.index, key)
@@ -197,6 +265,9 @@ func (a *Array) Delete(key string) {
 // IsList reports whether the keys are 0, 1, 2… in order: json_encode
 // writes such an array as a JSON array.
 func (a *Array) IsList() bool {
+	if !a.hashed {
+		return true
+	}
 	for i, e := range a.entries {
 		if !e.isInt || e.key != strconv.Itoa(i) {
 			return false
@@ -271,16 +342,16 @@ func (a *Array) AppendJSON(dst []byte, w jsonx.Writer) ([]byte, error) {
 		open, end = '[', ']'
 	}
 	dst = append(dst, open)
-	for i, e := range a.entries {
+	for i := 0; i < a.Len(); i++ {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
 		if !list {
-			dst = w.String(dst, e.key)
+			dst = w.String(dst, a.entries[i].key)
 			dst = append(dst, ':')
 		}
 		var err error
-		if dst, err = w.Value(dst, e.val); err != nil {
+		if dst, err = w.Value(dst, a.Value(i)); err != nil {
 			return nil, err
 		}
 	}

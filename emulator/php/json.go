@@ -13,13 +13,23 @@ const JSONDepth = 512
 
 var errJSON = errors.New("json_decode: syntax error")
 
+// ErrTooManyValues is DecodeJSONLimited's answer to a document past its
+// bound on values.
+var ErrTooManyValues = errors.New("json_decode: too many values")
+
 // DecodeJSON is json_decode($s, true): objects become arrays (duplicate
 // keys overwrite in place, numeric keys become ints), integers that do not
 // fit an int become floats, 1e400 is INF. It fails, as PHP does, on invalid
 // UTF-8, control characters in strings, a lone surrogate, anything after
 // the value, or arrays and objects nested depth or more deep.
 func DecodeJSON(s string, depth int) (any, error) {
-	d := jsonDecoder{s: s, maxDepth: depth}
+	return DecodeJSONLimited(s, depth, 0)
+}
+
+// DecodeJSONLimited is DecodeJSON that stops with ErrTooManyValues after
+// maxValues values (0: no bound), before their memory is spent.
+func DecodeJSONLimited(s string, depth, maxValues int) (any, error) {
+	d := jsonDecoder{s: s, maxDepth: depth, valuesLeft: maxValues, bounded: maxValues > 0}
 	d.space()
 	v, err := d.value(0)
 	if err != nil {
@@ -33,9 +43,11 @@ func DecodeJSON(s string, depth int) (any, error) {
 }
 
 type jsonDecoder struct {
-	s        string
-	i        int
-	maxDepth int
+	s          string
+	i          int
+	maxDepth   int
+	valuesLeft int
+	bounded    bool
 }
 
 func (d *jsonDecoder) space() {
@@ -52,6 +64,12 @@ func (d *jsonDecoder) space() {
 func (d *jsonDecoder) value(depth int) (any, error) {
 	if d.i >= len(d.s) {
 		return nil, errJSON
+	}
+	if d.bounded {
+		if d.valuesLeft == 0 {
+			return nil, ErrTooManyValues
+		}
+		d.valuesLeft--
 	}
 	switch c := d.s[d.i]; {
 	case c == '{' || c == '[':
