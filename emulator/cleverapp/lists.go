@@ -9,6 +9,7 @@ import (
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/laravel"
+	"github.com/fakebots/fakebots/emulator/php"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 )
@@ -69,10 +70,10 @@ func checkSlug(attr, slug string) error {
 
 // fieldFromInput reads a field object that passed the spec's rules.
 func fieldFromInput(slug string, v any) listField {
-	m, _ := v.(map[string]any)
+	m, _ := v.(*php.Array)
 	return listField{
-		Slug: slug, Name: platform.Text(m["name"]), Type: platform.Text(m["type"]),
-		IsRequired: platform.Truthy(m["is_required"]), IsHidden: platform.Truthy(m["is_hidden"]), IsEncryptable: platform.Truthy(m["is_encryptable"]),
+		Slug: slug, Name: platform.Text(m.Field("name")), Type: platform.Text(m.Field("type")),
+		IsRequired: platform.Truthy(m.Field("is_required")), IsHidden: platform.Truthy(m.Field("is_hidden")), IsEncryptable: platform.Truthy(m.Field("is_encryptable")),
 	}
 }
 
@@ -209,12 +210,13 @@ func (p *Platform) createListSchema(r *platform.Request) (any, error) {
 		}
 		s.BotID = sql.NullInt64{Int64: botID, Valid: true}
 	}
-	fields, _ := in["fields"].(map[string]any)
-	for _, slug := range orderedKeys(r, "fields") {
+	fields, _ := in["fields"].(*php.Array)
+	for i := 0; i < fields.Len(); i++ {
+		slug, _ := fields.Key(i)
 		if err := checkSlug("fields."+slug, slug); err != nil {
 			return nil, err
 		}
-		s.Fields = append(s.Fields, fieldFromInput(slug, fields[slug]))
+		s.Fields = append(s.Fields, fieldFromInput(slug, fields.Value(i)))
 	}
 	err := p.store().Write(r.Context(), func(tx *store.Tx) error {
 		var err error
@@ -234,8 +236,8 @@ func (p *Platform) addListSchemaField(r *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, _ := r.Input["field"].(map[string]any)
-	slug := platform.Text(raw["slug"])
+	raw, _ := r.Input["field"].(*php.Array)
+	slug := platform.Text(raw.Field("slug"))
 	if err := checkSlug("field.slug", slug); err != nil {
 		return nil, err
 	}

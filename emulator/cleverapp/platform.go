@@ -155,11 +155,11 @@ func (p *Platform) Handler(id string) platform.Handler { return p.handlers[id] }
 // Authenticate is Laravel's token guard plus the PRO-plan check: a missing
 // or unknown token is unauthenticated; a valid one on a lapsed plan is forbidden.
 func (p *Platform) Authenticate(r *platform.Request) (platform.Principal, error) {
-	in, err := p.Input(r)
+	in, err := laravel.ReadRequest(r)
 	if err != nil {
-		return platform.Principal{}, err
+		return platform.Principal{}, errTooLarge // ValidatePostSize runs before the guard
 	}
-	r.Input = in
+	r.Input = laravel.Params(in.All)
 	if r.Operation.Public() {
 		return platform.Principal{}, nil
 	}
@@ -210,25 +210,22 @@ func (p *Platform) tokenOwner(r *platform.Request, token string) (tokenOwner, er
 	return owner, nil
 }
 
-// Input merges query, form and JSON as Laravel's $request->input() does,
-// after its TrimStrings and ConvertEmptyStringsToNull middleware. A JSON
-// body that does not parse is ignored, as Laravel's json() bag is then empty.
+// Input is $request->all() as Laravel 8 reads it (see laravel.ReadInput),
+// read once by Authenticate.
 func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 	if r.Input != nil {
 		return r.Input, nil
 	}
-	in, _, err := platform.ParseInput(r, platform.InputOptions{})
-	if err != nil && !errors.Is(err, platform.ErrMalformedJSON) {
-		// An unreadable form is as good as no form to Laravel.
-		in = platform.Input{}
+	in, err := laravel.ReadRequest(r)
+	if err != nil {
+		return nil, errTooLarge
 	}
-	return laravel.Normalize(in), nil
+	return laravel.Params(in.All), nil
 }
 
-// Validate applies the operation's x-rules, wildcards ("fields.*.name")
-// expanded over the keys the client sent.
+// Validate applies the operation's x-rules as Laravel's Validator does.
 func (p *Platform) Validate(r *platform.Request) error {
-	if errs := laravel.Validate(expandWildcards(p.rules[r.Operation.ID], r), r.Input); errs != nil {
+	if errs := laravel.Validate(p.rules[r.Operation.ID], r.Input); errs != nil {
 		return &validationError{errs}
 	}
 	return nil
