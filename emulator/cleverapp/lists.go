@@ -13,8 +13,8 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// listField is one field of a list schema, keyed by its slug.
-type listField struct {
+// ListField is one field of a list schema, keyed by its slug.
+type ListField struct {
 	Slug          string `json:"slug"`
 	Name          string `json:"name"`
 	Type          string `json:"type"`
@@ -68,9 +68,9 @@ func checkSlug(attr, slug string) error {
 }
 
 // fieldFromInput reads a field object that passed the spec's rules.
-func fieldFromInput(slug string, v any) listField {
+func fieldFromInput(slug string, v any) ListField {
 	m, _ := v.(map[string]any)
-	return listField{
+	return ListField{
 		Slug: slug, Name: platform.Text(m["name"]), Type: platform.Text(m["type"]),
 		IsRequired: platform.Truthy(m["is_required"]), IsHidden: platform.Truthy(m["is_hidden"]), IsEncryptable: platform.Truthy(m["is_encryptable"]),
 	}
@@ -82,7 +82,7 @@ type listSchema struct {
 	BotID     sql.NullInt64
 	Name      string
 	IsMenu    bool
-	Fields    []listField
+	Fields    []ListField
 	CreatedAt int64
 	UpdatedAt int64
 }
@@ -98,13 +98,13 @@ func scanSchema(row interface{ Scan(...any) error }) (listSchema, error) {
 	return s, json.Unmarshal([]byte(fields), &s.Fields)
 }
 
-func (s listSchema) field(slug string) (listField, bool) {
+func (s listSchema) field(slug string) (ListField, bool) {
 	for _, f := range s.Fields {
 		if f.Slug == slug {
 			return f, true
 		}
 	}
-	return listField{}, false
+	return ListField{}, false
 }
 
 // JSON is the schema as getListSchemas documents it, fields keyed by slug.
