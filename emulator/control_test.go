@@ -18,6 +18,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 	"github.com/fakebots/fakebots/emulator/https"
 	"github.com/fakebots/fakebots/emulator/version"
+	"github.com/fakebots/fakebots/fixtures"
 	"github.com/fakebots/fakebots/specs"
 )
 
@@ -276,6 +277,11 @@ func TestSpecsAreServed(t *testing.T) {
 	require.NotContains(t, string(onebot.Body), "x-fidelity: documented", "Onebot documents no method")
 	r := s.Do(t, http.MethodGet, "/__fakebots/openapi.yaml", nil)
 	require.Equal(t, specs.Control, r.Body)
+
+	schema := s.Do(t, http.MethodGet, "/__fakebots/schemas/fixture.json", nil)
+	require.Equal(t, http.StatusOK, schema.Status)
+	require.Equal(t, "application/schema+json", schema.Header.Get("Content-Type"))
+	require.Equal(t, fixtures.Schema, schema.Body)
 }
 
 func TestCoverageEndpoint(t *testing.T) {
