@@ -51,8 +51,8 @@ func TestDeepInputIsBoundedOnEveryPlatform(t *testing.T) {
 
 	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
 	ca := f.Tenant.CleverApp
-	sb := f.Tenant.Salebot(t)
-	bhToken := f.BotHelpToken(t, f.Tenant)
+	sb := f.Salebot
+	bhToken := f.BotHelp.Token(t)
 	form, jsonType := "application/x-www-form-urlencoded", "application/json"
 
 	const millions, hundreds = 2_700_000, 300_000 // levels: ~8 MB and ~900 KB

@@ -18,7 +18,7 @@ import (
 // naming it, never an empty list that lets "expect nothing" pass.
 func TestControlFiltersNameWhatTheyDoNotKnow(t *testing.T) {
 	s := newServer(t)
-	tn := s.NewTenant(t, nil)
+	tn := s.NewTenant(t)
 	for _, tt := range []struct {
 		method, path string
 		status       int
@@ -129,7 +129,7 @@ func TestLongQueryStringsStayBounded(t *testing.T) {
 
 func TestTenantFaults(t *testing.T) {
 	s := newServer(t)
-	a, b := s.NewTenant(t, nil), s.NewTenant(t, nil)
+	a, b := s.NewTenant(t), s.NewTenant(t)
 	added := s.Do(t, http.MethodPost, "/__fakebots/tenants/"+a.ID+"/faults", `{"platform":"cleverapp","operation":"getMe","status":503}`)
 	require.Equal(t, http.StatusCreated, added.Status, string(added.Body))
 	var fault struct {

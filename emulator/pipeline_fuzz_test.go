@@ -24,15 +24,14 @@ const fuzzAnswerBound = 5 * time.Second
 // 5xx, except Laravel's own 500 for an error key that is not UTF-8.
 func FuzzPipeline(f *testing.F) {
 	srv := fakebotstest.NewServer(f, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false), emulator.WithMaxBodyBytes(1<<20)))
-	tn := srv.NewTenant(f, nil)
-	sb := tn.Salebot(f)
+	tn := srv.NewTenant(f)
 	bases := []string{
-		"/cleverapp/api/v1/", "/onebot/api/v1/", sb.BasePath + "/", "/bothelp/",
+		"/cleverapp/api/v1/", "/onebot/api/v1/", "/salebot/api/" + tn.Salebot.APIKey + "/", "/bothelp/",
 	}
 	credentials := []string{
 		"api_token=" + tn.CleverApp.APIToken, "api_token=" + tn.Onebot.APIToken, "", "",
 	}
-	bhToken := srv.BotHelpToken(f, tn)
+	bhToken := tn.BotHelp.Token(f)
 
 	const (
 		form = "application/x-www-form-urlencoded"

@@ -2,7 +2,6 @@ package cleverapp_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -116,8 +115,7 @@ func at(t *testing.T, f *fakebotstest.Fake, instant string) time.Time {
 	t.Helper()
 	now, err := time.Parse(time.RFC3339, instant)
 	require.NoError(t, err)
-	_, err = f.Control.SetClock(context.Background(), now, true)
-	require.NoError(t, err)
+	f.SetTime(t, now)
 	return now
 }
 

@@ -14,8 +14,8 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// listField is one field of a list schema, keyed by its slug.
-type listField struct {
+// ListField is one field of a list schema, keyed by its slug.
+type ListField struct {
 	Slug          string `json:"slug"`
 	Name          string `json:"name"`
 	Type          string `json:"type"`
@@ -69,9 +69,9 @@ func checkSlug(attr, slug string) error {
 }
 
 // fieldFromInput reads a field object that passed the spec's rules.
-func fieldFromInput(slug string, v any) listField {
+func fieldFromInput(slug string, v any) ListField {
 	m, _ := v.(*php.Array)
-	return listField{
+	return ListField{
 		Slug: slug, Name: platform.Text(m.Field("name")), Type: platform.Text(m.Field("type")),
 		IsRequired: platform.Truthy(m.Field("is_required")), IsHidden: platform.Truthy(m.Field("is_hidden")), IsEncryptable: platform.Truthy(m.Field("is_encryptable")),
 	}
@@ -83,7 +83,7 @@ type listSchema struct {
 	BotID     sql.NullInt64
 	Name      string
 	IsMenu    bool
-	Fields    []listField
+	Fields    []ListField
 	CreatedAt int64
 	UpdatedAt int64
 }
@@ -99,13 +99,13 @@ func scanSchema(row interface{ Scan(...any) error }) (listSchema, error) {
 	return s, json.Unmarshal([]byte(fields), &s.Fields)
 }
 
-func (s listSchema) field(slug string) (listField, bool) {
+func (s listSchema) field(slug string) (ListField, bool) {
 	for _, f := range s.Fields {
 		if f.Slug == slug {
 			return f, true
 		}
 	}
-	return listField{}, false
+	return ListField{}, false
 }
 
 // JSON is the schema as getListSchemas documents it, fields keyed by slug.

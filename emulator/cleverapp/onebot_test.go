@@ -1,7 +1,6 @@
 package cleverapp_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -98,7 +97,7 @@ func TestOnebotSpecIsServedAsInferred(t *testing.T) {
 
 func TestOnebotPlanSwitch(t *testing.T) {
 	f := newFake(t)
-	require.NoError(t, f.Control.Call(context.Background(), http.MethodPut, "/tenants/"+f.Tenant.ID+"/onebot/plan", map[string]string{"plan": "free"}, nil))
+	f.Onebot.SetPlan(t, "free")
 	r := callOnebot(t, f, http.MethodGet, "getMe", nil)
 	require.Equal(t, http.StatusForbidden, r.Status)
 	require.Equal(t, `{"message":"Forbidden"}`, string(r.Body))
@@ -106,6 +105,6 @@ func TestOnebotPlanSwitch(t *testing.T) {
 	// CleverApp's plan is its own.
 	ok(t, f, http.MethodGet, "getMe", nil, nil)
 
-	require.NoError(t, f.Control.Call(context.Background(), http.MethodPut, "/tenants/"+f.Tenant.ID+"/onebot/plan", map[string]string{"plan": "pro"}, nil))
+	f.Onebot.SetPlan(t, "pro")
 	require.Equal(t, http.StatusOK, callOnebot(t, f, http.MethodGet, "getMe", nil).Status)
 }

@@ -20,7 +20,7 @@ import (
 type env struct {
 	t  testing.TB
 	f  *fakebotstest.Fake
-	sb *fakebotstest.Salebot
+	sb *fakebotstest.SalebotProject
 }
 
 // newEnv starts an emulator with a tenant made from the fixture (nil for
@@ -32,7 +32,7 @@ func newEnv(t testing.TB, fixture any) *env {
 		opts = append(opts, fakebotstest.WithFixture(fixture))
 	}
 	f := fakebotstest.New(t, opts...)
-	return &env{t: t, f: f, sb: f.Tenant.Salebot(t)}
+	return &env{t: t, f: f, sb: &f.Tenant.Salebot}
 }
 
 // call invokes an action with the main key: params as a JSON body (POST)

@@ -111,7 +111,7 @@ func TestStuckReceiversDelayOnlyTheirOwnTenants(t *testing.T) {
 	srv := fakebotstest.NewServer(t)
 	stuck, _ := hanging(t)
 	for i := 0; i < 8; i++ {
-		sb := srv.NewTenant(t, hookFixture).Salebot(t)
+		sb := srv.NewTenant(t, fakebotstest.WithFixture(hookFixture)).Salebot
 		sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: stuck.URL, TimeoutMS: 30000})
 		for j := 0; j < 3; j++ {
 			r := srv.Do(t, "POST", sb.URL("message"), map[string]any{"client_id": 77, "message": "into the hang"})
@@ -121,8 +121,8 @@ func TestStuckReceiversDelayOnlyTheirOwnTenants(t *testing.T) {
 	stuck.await(t, 8, waitBound) // every stuck tenant has an attempt hanging
 
 	healthy := newArrivals(t, nil)
-	tn := srv.NewTenant(t, hookFixture)
-	sb := tn.Salebot(t)
+	tn := srv.NewTenant(t, fakebotstest.WithFixture(hookFixture))
+	sb := tn.Salebot
 	sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: healthy.URL})
 	for j := 0; j < 5; j++ {
 		r := srv.Do(t, "POST", sb.URL("message"), map[string]any{"client_id": 77, "message": "fine"})

@@ -94,7 +94,7 @@ func TestInboundCreatesTheClient(t *testing.T) {
 	}
 	w.Received()[0].JSON(t, &hook)
 	require.Equal(t, "{}", string(hook.Client.Variables), "a client without variables")
-	card := e.sb.Client(t, in.ClientID)
+	card := e.sb.ClientCard(t, in.ClientID)
 	require.Equal(t, "shop_bot", card.Group)
 	require.Equal(t, "Новый", *card.Name)
 }
@@ -157,6 +157,10 @@ func TestDeadAndFailingReceivers(t *testing.T) {
 	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "500"})
 	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: w.URL, Retries: 2, RetryBackoffMS: 1})
 	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "500 again"})
+	for retry := 0; retry < 2; retry++ { // each retry waits out its backoff on the tenant's clock
+		e.sb.Flush(t)
+		e.f.Advance(t, time.Second)
+	}
 	log = e.sb.Deliveries(t)
 	require.Equal(t, 500, log[1].Status)
 	require.Equal(t, 1, log[1].Attempts)

@@ -271,9 +271,9 @@ func TestCredentials(t *testing.T) {
 		}
 		return out
 	}
-	require.Equal(t, []string{"salebot/sb-1", "cleverapp/ca-0", "cleverapp/ca-1"}, list("t1", ""), "oldest first, then by secret")
-	require.Equal(t, []string{"cleverapp/ca-0", "cleverapp/ca-1"}, list("t1", "cleverapp"))
-	require.Equal(t, []string{"onebot/ca-1", "cleverapp/ca-2"}, list("t2", ""), "same instant: by secret")
+	require.Equal(t, []string{"salebot/sb-1", "cleverapp/ca-1", "cleverapp/ca-0"}, list("t1", ""), "oldest first, then in the order made (a frozen clock makes many at one instant)")
+	require.Equal(t, []string{"cleverapp/ca-1", "cleverapp/ca-0"}, list("t1", "cleverapp"))
+	require.Equal(t, []string{"cleverapp/ca-2", "onebot/ca-1"}, list("t2", ""), "same instant: in the order made")
 	require.Equal(t, []string{}, list("t2", "bothelp"))
 	require.Equal(t, []string{}, list("nobody", ""))
 
