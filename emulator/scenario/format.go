@@ -108,14 +108,14 @@ type UserAct struct {
 	Platform string `yaml:"platform"`
 	ID       string `yaml:"id"`
 	// Exactly one action.
-	Appears     Value    `yaml:"appears"` // {name, messenger, phone, email, platform_id}
-	Writes      string   `yaml:"writes"`
-	Attachments Value    `yaml:"attachments"`
-	Presses     string   `yaml:"presses"`
-	MessageID   Value    `yaml:"message_id"`
-	Subscribes   bool  `yaml:"subscribes"`
-	Unsubscribes bool  `yaml:"unsubscribes"`
-	At           Pos   `yaml:"-"`
+	Appears      Value  `yaml:"appears"` // {name, messenger, phone, email, platform_id}
+	Writes       string `yaml:"writes"`
+	Attachments  Value  `yaml:"attachments"`
+	Presses      string `yaml:"presses"`
+	MessageID    Value  `yaml:"message_id"`
+	Subscribes   bool   `yaml:"subscribes"`
+	Unsubscribes bool   `yaml:"unsubscribes"`
+	At           Pos    `yaml:"-"`
 }
 
 // Wait is how long an expectation may take to come true, and on which clock.
