@@ -84,9 +84,12 @@ func (run *Run) expectCalls(ctx context.Context, e *ExpectCalls) error {
 		}
 		return nil
 	}
-	what := e.Platform + " " + firstOf(e.Operation, "call")
+	what := "call to " + e.Platform
+	if e.Operation != "" {
+		what = "call of " + e.Platform + " " + e.Operation
+	}
 	f := &failure{
-		msg:      fmt.Sprintf("expected %s %s from the system under test, got %d", want, plural(what, 2), len(matched)),
+		msg:      fmt.Sprintf("expected %s matching %s from the system under test, got %d", want, what, len(matched)),
 		expected: e,
 	}
 	if len(matched) > 0 && len(matched) > countLimit(e.Count) {

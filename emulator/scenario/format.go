@@ -201,7 +201,7 @@ type FaultAct struct {
 
 // RateLimitsAct switches the tenant's rate limits on or off.
 type RateLimitsAct struct {
-	Enabled bool `yaml:"enabled"`
+	Enabled *bool `yaml:"enabled"`
 }
 
 // Exhaust repeats a call until the platform refuses it (429 by default), so

@@ -2,6 +2,7 @@ package scenario_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -50,4 +51,10 @@ func requirePassed(t testing.TB, res scenario.Result) {
 		require.Equal(t, scenario.StatusPassed, s.Status, "step %d %s: %s", s.Index+1, s.Name, s.Text())
 	}
 	require.Equal(t, scenario.StatusPassed, res.Status)
+}
+
+func httptestGet(h http.Handler, path string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec
 }

@@ -308,6 +308,10 @@ func (c *checker) step(path string, s *Step) {
 		}
 	case "exhaust":
 		c.call(kp+".call", &s.Exhaust.Call)
+	case "rate_limits":
+		if s.RateLimits.Enabled == nil {
+			c.failAt(kp, "rate_limits needs enabled: true or false")
+		}
 	case "webhook":
 		c.platform(kp, s.Webhook.Platform)
 		if s.Webhook.URL == "" {
@@ -355,9 +359,6 @@ func (c *checker) call(path string, call *Call) {
 	}
 	if call.Encoding != "" && call.Encoding != "json" && call.Encoding != "form" {
 		c.failAt(path+".encoding", "encoding is json or form")
-	}
-	if call.Body.Set && call.Params.Set && sendsBody(call.Method) {
-		c.failAt(path, "give params or body, not both")
 	}
 }
 

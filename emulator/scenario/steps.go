@@ -37,7 +37,7 @@ func (run *Run) exec(ctx context.Context, s *Step, res *StepResult) error {
 	case s.Fault != nil:
 		return run.fault(ctx, s.Fault)
 	case s.RateLimits != nil:
-		_, err := run.tenant.ctlOK(ctx, http.MethodPut, "rate-limits", map[string]bool{"enabled": s.RateLimits.Enabled})
+		_, err := run.tenant.ctlOK(ctx, http.MethodPut, "rate-limits", map[string]bool{"enabled": *s.RateLimits.Enabled})
 		return err
 	case s.Exhaust != nil:
 		return run.exhaust(ctx, s.Exhaust, res)
@@ -195,14 +195,17 @@ func (run *Run) callRequest(c *Call) (*http.Request, error) {
 	addValues(q, c.Query.V)
 	var body io.Reader
 	contentType := ""
+	if len(params) > 0 && c.Body.Set {
+		return nil, failf("params left after filling the path (%s) and a body: send one of them", strings.Join(sortedKeys(params), ", "))
+	}
 	switch {
-	case params != nil && !sendsBody(method):
+	case len(params) > 0 && !sendsBody(method):
 		addValues(q, params)
-	case params != nil && c.Encoding == "form":
+	case len(params) > 0 && c.Encoding == "form":
 		form := url.Values{}
 		addValues(form, params)
 		body, contentType = strings.NewReader(form.Encode()), "application/x-www-form-urlencoded"
-	case params != nil:
+	case len(params) > 0:
 		raw, err := json.Marshal(params)
 		if err != nil {
 			return nil, err
