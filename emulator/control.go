@@ -13,6 +13,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/journal"
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/platform"
+	"github.com/fakebots/fakebots/emulator/scenario"
 	"github.com/fakebots/fakebots/emulator/store"
 	"github.com/fakebots/fakebots/specs"
 )
@@ -59,6 +60,9 @@ func (e *Emulator) controlRoutes() http.Handler {
 			handle(route.Method, "/tenants/{tenant}/"+p.Name()+"/"+route.Path, e.platformControl(route))
 		}
 	}
+	scenarios := scenario.NewRunsHandler(&http.Client{Transport: scenario.HandlerTransport(e)}, "http://fakebots.internal")
+	m.PathPrefix(ControlPrefix + "/scenarios").Handler(scenarios)
+	m.Handle(ControlPrefix+"/schemas/scenario.json", scenarios).Methods("GET")
 	// Raw documents are not JSON: serve them directly.
 	m.Handle(ControlPrefix+"/openapi.yaml", yamlHandler(specs.Control)).Methods("GET")
 	m.HandleFunc(ControlPrefix+"/specs/{platform}.yaml", func(w http.ResponseWriter, r *http.Request) {

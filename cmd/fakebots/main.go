@@ -27,6 +27,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return health(args, stdout, stderr)
 	case "coverage":
 		return coverage(args, stdout, stderr)
+	case "scenario":
+		return scenarioCmd(args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -41,6 +43,7 @@ Usage:
   fakebots [serve] [flags]    run the emulator (default)
   fakebots health [--addr]    exit 0 when a running emulator answers
   fakebots coverage           print the per-operation fidelity table (Markdown)
+  fakebots scenario run|record|lint   run, record or check scripted flows
 
 Run "fakebots serve --help" for the flags; each has a FAKEBOTS_* variable.
 `

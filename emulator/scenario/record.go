@@ -65,10 +65,10 @@ type recExpect struct {
 }
 
 type recScenario struct {
-	Version     int       `yaml:"version"`
-	Name        string    `yaml:"name"`
-	Description string    `yaml:"description"`
-	Tenant      any       `yaml:"tenant"`
+	Version     int        `yaml:"version"`
+	Name        string     `yaml:"name"`
+	Description string     `yaml:"description"`
+	Tenant      any        `yaml:"tenant"`
 	Steps       []*recStep `yaml:"steps"`
 }
 

@@ -237,11 +237,7 @@ func (run *Run) end(ctx context.Context) {
 func (r *Runner) Run(ctx context.Context, sc *Scenario, observe func(StepResult)) Result {
 	run, err := r.Start(ctx, sc)
 	if err != nil {
-		res := Result{Name: sc.Name, File: sc.File, Status: StatusFailed, Error: err.Error(), StartedAt: time.Now()}
-		for i := range sc.Steps {
-			res.Steps = append(res.Steps, StepResult{Index: i, Name: sc.Steps[i].Title(), Kind: sc.Steps[i].Kind(), Status: StatusSkipped})
-		}
-		return res
+		return notStarted(sc, err)
 	}
 	for i := range sc.Steps {
 		res := run.Step(ctx, i)
@@ -250,6 +246,15 @@ func (r *Runner) Run(ctx context.Context, sc *Scenario, observe func(StepResult)
 		}
 	}
 	return run.Close(ctx)
+}
+
+// notStarted is the result of a run that could not start: every step skipped.
+func notStarted(sc *Scenario, err error) Result {
+	res := Result{Name: sc.Name, File: sc.File, Status: StatusFailed, Error: err.Error(), StartedAt: time.Now()}
+	for i := range sc.Steps {
+		res.Steps = append(res.Steps, StepResult{Index: i, Name: sc.Steps[i].Title(), Kind: sc.Steps[i].Kind(), Status: StatusSkipped})
+	}
+	return res
 }
 
 // Title is the step's name, or a summary of it.

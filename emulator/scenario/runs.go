@@ -1,0 +1,216 @@
+package scenario
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fakebots/fakebots/scenarios"
+)
+
+// Bounds of the runs endpoints.
+const (
+	maxStoredRuns   = 50
+	maxStoredBytes  = 8 << 20
+	maxRunningRuns  = 8
+	maxScenarioBody = 1 << 20
+	runTimeout      = 10 * time.Minute
+)
+
+// RunsHandler serves the control API's scenario endpoints:
+//
+//	GET  /__fakebots/scenarios            the shipped scenarios
+//	POST /__fakebots/scenarios/runs       run a scenario (YAML or JSON body; ?tenant= to use one)
+//	GET  /__fakebots/scenarios/runs       recent runs, newest first
+//	GET  /__fakebots/scenarios/runs/{id}  a run, live while it runs
+//	GET  /__fakebots/schemas/scenario.json the format's JSON Schema
+//
+// Runs go through client to the emulator at baseURL, with the caller's
+// bearer token; they may not start processes nor read the environment.
+type RunsHandler struct {
+	client  *http.Client
+	baseURL string
+
+	mu      sync.Mutex
+	runs    map[string]*storedRun
+	order   []string // oldest first
+	running int
+}
+
+type storedRun struct {
+	ID     string `json:"id"`
+	Result        // the live result
+	size   int    // the JSON size once finished
+}
+
+// NewRunsHandler serves runs against the emulator reached by client at baseURL.
+func NewRunsHandler(client *http.Client, baseURL string) *RunsHandler {
+	return &RunsHandler{client: client, baseURL: baseURL, runs: map[string]*storedRun{}}
+}
+
+func (h *RunsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	switch {
+	case path == "/__fakebots/schemas/scenario.json" && r.Method == http.MethodGet:
+		SchemaHandler().ServeHTTP(w, r)
+	case path == "/__fakebots/scenarios" && r.Method == http.MethodGet:
+		h.shipped(w)
+	case path == "/__fakebots/scenarios/runs" && r.Method == http.MethodPost:
+		h.start(w, r)
+	case path == "/__fakebots/scenarios/runs" && r.Method == http.MethodGet:
+		h.list(w)
+	case strings.HasPrefix(path, "/__fakebots/scenarios/runs/") && r.Method == http.MethodGet:
+		h.get(w, strings.TrimPrefix(path, "/__fakebots/scenarios/runs/"))
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": r.Method + " " + r.URL.Path + " is not a scenario endpoint"})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// shipped lists the scenarios of scenarios/ for the dashboard.
+func (h *RunsHandler) shipped(w http.ResponseWriter) {
+	type entry struct {
+		File        string `json:"file"`
+		Name        string `json:"name"`
+		Description string `json:"description"`
+		Steps       int    `json:"steps"`
+	}
+	out := []entry{}
+	for _, f := range scenarios.Files() {
+		raw, _ := scenarios.Read(f)
+		sc, err := Parse(f, raw)
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			return
+		}
+		out = append(out, entry{File: f, Name: sc.Name, Description: strings.TrimSpace(sc.Description), Steps: len(sc.Steps)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}
+
+func (h *RunsHandler) start(w http.ResponseWriter, r *http.Request) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxScenarioBody))
+	if err != nil {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "a scenario is at most 1 MiB"})
+		return
+	}
+	sc, err := Parse("scenario", raw)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	if sc.Exec != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "exec: the control API does not start processes; run it with fakebots scenario run"})
+		return
+	}
+	runner := &Runner{
+		Client: h.client, BaseURL: h.baseURL, NoExec: true, NoEnv: true,
+		ControlToken: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "),
+		Tenant:       r.URL.Query().Get("tenant"),
+	}
+	id, err := randomID()
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	id = "run_" + id
+	h.mu.Lock()
+	if h.running >= maxRunningRuns {
+		h.mu.Unlock()
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "too many scenario runs at once; wait for one to finish"})
+		return
+	}
+	h.running++
+	stored := &storedRun{ID: id, Result: Result{Name: sc.Name, Status: StatusRunning, StartedAt: time.Now(), Steps: []StepResult{}}}
+	h.runs[id] = stored
+	h.order = append(h.order, id)
+	h.mu.Unlock()
+	go h.execute(stored, runner, sc)
+	writeJSON(w, http.StatusAccepted, map[string]string{"id": id, "status": StatusRunning})
+}
+
+// execute runs the scenario step by step, publishing each step's result.
+func (h *RunsHandler) execute(stored *storedRun, runner *Runner, sc *Scenario) {
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	var final Result
+	if run, err := runner.Start(ctx, sc); err != nil {
+		final = notStarted(sc, err)
+	} else {
+		for i := range sc.Steps {
+			run.Step(ctx, i)
+			h.publish(stored, run.Result())
+		}
+		final = run.Close(ctx)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	stored.Result = final
+	raw, _ := json.Marshal(stored)
+	stored.size = len(raw)
+	h.running--
+	h.evict()
+}
+
+func (h *RunsHandler) publish(stored *storedRun, r Result) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	stored.Result = r
+}
+
+// evict drops the oldest finished runs beyond the bounds.
+func (h *RunsHandler) evict() {
+	total := 0
+	for _, id := range h.order {
+		total += h.runs[id].size
+	}
+	kept := h.order[:0]
+	for i, id := range h.order {
+		r := h.runs[id]
+		over := len(h.order)-i > maxStoredRuns || total > maxStoredBytes
+		if over && r.Status != StatusRunning {
+			total -= r.size
+			delete(h.runs, id)
+			continue
+		}
+		kept = append(kept, id)
+	}
+	h.order = kept
+}
+
+func (h *RunsHandler) list(w http.ResponseWriter) {
+	h.mu.Lock()
+	out := make([]map[string]any, 0, len(h.order))
+	for i := len(h.order) - 1; i >= 0; i-- {
+		r := h.runs[h.order[i]]
+		out = append(out, map[string]any{"id": r.ID, "name": r.Name, "status": r.Status, "tenant": r.Tenant, "started_at": r.StartedAt, "duration_ms": r.DurationMS})
+	}
+	h.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}
+
+func (h *RunsHandler) get(w http.ResponseWriter, id string) {
+	h.mu.Lock()
+	r, ok := h.runs[id]
+	var copied storedRun
+	if ok {
+		copied = *r
+	}
+	h.mu.Unlock()
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no scenario run " + id})
+		return
+	}
+	writeJSON(w, http.StatusOK, copied)
+}
