@@ -84,6 +84,28 @@ func checkMatcher(m map[string]any) error {
 	return nil
 }
 
+// checkPattern validates every matcher of a pattern built in Go.
+func checkPattern(v any) error {
+	switch x := v.(type) {
+	case map[string]any:
+		if err := checkMatcher(x); err != nil {
+			return err
+		}
+		for _, e := range x {
+			if err := checkPattern(e); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if err := checkPattern(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 var regexCache sync.Map // expression → *regexp.Regexp
 
 func compileRegex(expr string) (*regexp.Regexp, error) {
