@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,7 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/control"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/emulator/https"
 	"github.com/fakebots/fakebots/specs"
 )
 
@@ -223,14 +226,27 @@ func TestControlSpecMatchesRoutes(t *testing.T) {
 	e, err := emulator.New(emulator.WithTick(0))
 	require.NoError(t, err)
 	t.Cleanup(func() { e.Close() })
+	// As the command serves it: the HTTPS front answers the CA's path.
+	ca, err := https.NewCA()
+	require.NoError(t, err)
+	served := https.New(e, https.Config{Hosts: e.Hosts(), CA: ca})
+	t.Cleanup(func() { served.Close() })
 	for path, item := range doc.Paths.Map() {
 		for method := range item.Operations() {
 			concrete := strings.NewReplacer("{tenant}", "nobody", "{platform}", "cleverapp", "{fault}", "f0").Replace(path)
 			rec := httptest.NewRecorder()
-			e.ServeHTTP(rec, httptest.NewRequest(method, concrete, strings.NewReader(`{}`)))
+			served.ServeHTTP(rec, httptest.NewRequest(method, concrete, strings.NewReader(`{}`)))
 			require.NotEqual(t, http.StatusMethodNotAllowed, rec.Code, "%s %s", method, path)
 			require.NotContains(t, rec.Body.String(), "no control endpoint", "%s %s", method, path)
 		}
+	}
+	routes := e.ControlRoutes()
+	require.Greater(t, len(routes), 50)
+	for _, route := range routes {
+		method, path, _ := strings.Cut(route, " ")
+		item := doc.Paths.Value(path)
+		require.NotNil(t, item, "%s is not documented in specs/control.yaml", route)
+		require.NotNil(t, item.GetOperation(method), "%s is not documented in specs/control.yaml", route)
 	}
 }
 
@@ -254,7 +270,7 @@ func TestSpecsAreServed(t *testing.T) {
 func TestCoverageEndpoint(t *testing.T) {
 	s := newServer(t)
 	var cov struct {
-		Data []emulator.CoverageRow
+		Data []control.CoverageRow
 	}
 	s.Do(t, http.MethodGet, "/__fakebots/coverage", nil).JSON(t, &cov)
 	require.NotEmpty(t, cov.Data)
@@ -266,9 +282,13 @@ func TestCoverageEndpoint(t *testing.T) {
 	}
 	require.True(t, seen["cleverapp/sendMessage"])
 	require.True(t, seen["onebot/sendMessage"])
-	var md struct{ Markdown string }
-	s.Do(t, http.MethodGet, "/__fakebots/coverage?format=markdown", nil).JSON(t, &md)
-	require.Equal(t, emulator.CoverageMarkdown(cov.Data), md.Markdown)
+	md := s.Do(t, http.MethodGet, "/__fakebots/coverage?format=markdown", nil)
+	require.Equal(t, http.StatusOK, md.Status)
+	require.Equal(t, "text/markdown; charset=utf-8", md.Header.Get("Content-Type"))
+	require.Equal(t, control.CoverageMarkdown(cov.Data), string(md.Body))
+	bad := s.Do(t, http.MethodGet, "/__fakebots/coverage?format=html", nil)
+	require.Equal(t, http.StatusBadRequest, bad.Status)
+	require.JSONEq(t, `{"error":"format must be json or markdown, not \"html\""}`, string(bad.Body))
 }
 
 // TestTenantAnswerMatchesControlSpec keeps the creation answer and its
@@ -324,4 +344,30 @@ func TestSeedFromAFixtureFile(t *testing.T) {
 
 	_, err = emulator.New(emulator.WithSeed(t.TempDir()+"/missing.yaml"), emulator.WithTick(0))
 	require.ErrorContains(t, err, "seed:")
+}
+
+// TestConcurrentCreationsFromAFixtureWithAnID: the fixture's id goes to one
+// of them; the others get fresh ids instead of a conflict.
+func TestConcurrentCreationsFromAFixtureWithAnID(t *testing.T) {
+	s := newServer(t)
+	ids := make(chan string, 6)
+	t.Run("group", func(t *testing.T) {
+		for i := 0; i < 6; i++ {
+			t.Run(fmt.Sprint(i), func(t *testing.T) {
+				t.Parallel()
+				r := s.Do(t, http.MethodPost, "/__fakebots/tenants", `{"fixture":"demo"}`)
+				require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+				var info struct{ ID string }
+				r.JSON(t, &info)
+				ids <- info.ID
+			})
+		}
+	})
+	close(ids)
+	got := map[string]bool{}
+	for id := range ids {
+		got[id] = true
+	}
+	require.Len(t, got, 6)
+	require.True(t, got["demo"], "one of them is the fixture's own")
 }

@@ -4,6 +4,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,23 +17,29 @@ import (
 	"github.com/fakebots/fakebots/emulator/bothelp"
 	"github.com/fakebots/fakebots/emulator/cleverapp"
 	"github.com/fakebots/fakebots/emulator/clock"
+	"github.com/fakebots/fakebots/emulator/control"
 	"github.com/fakebots/fakebots/emulator/faults"
 	"github.com/fakebots/fakebots/emulator/journal"
+	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/limits"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/salebot"
+	"github.com/fakebots/fakebots/emulator/scenario"
 	"github.com/fakebots/fakebots/emulator/store"
+	"github.com/fakebots/fakebots/emulator/tenant"
 )
 
 // ControlPrefix is where the control API lives on every host.
-const ControlPrefix = "/__fakebots"
+const ControlPrefix = control.Prefix
 
 // Emulator serves the platforms and the control API. Create it with New and
 // release it with Close.
 type Emulator struct {
 	cfg       config
 	store     *store.Store
-	clock     *clock.Clock
+	clock     *clock.Clock // the global clock, every tenant's default
+	tenants   *tenant.Runtime
+	manager   *tenant.Manager
 	limiter   *limits.Limiter
 	journal   *journal.Journal
 	faults    *faults.Set
@@ -40,12 +47,16 @@ type Emulator struct {
 	platforms []platform.Platform
 	byName    map[string]platform.Platform
 	byHost    map[string]platform.Platform
-	control   http.Handler
-	seeded    string // id of the tenant created at start from the seed, if any
+	control   *control.API
 	dueMu     sync.Mutex
-	stop      chan struct{}
-	stopped   sync.WaitGroup
-	closeOnce sync.Once
+	// knownTenants caches tenants named in URLs: id → the store's auth
+	// version when it was seen to exist.
+	knownTenants sync.Map
+	stop         chan struct{}
+	stopped      sync.WaitGroup
+	closeOnce    sync.Once
+	// scenarioRuns are the scenario runs started through the control API.
+	scenarioRuns *scenario.RunsHandler
 }
 
 // New builds an emulator: it opens the store, loads the specs and creates
@@ -61,20 +72,23 @@ func New(opts ...Option) (*Emulator, error) {
 	var st *store.Store
 	go func() {
 		var err error
-		st, err = store.Open(cfg.dbPath)
+		st, err = store.Open(cfg.dbPath, migrations()...)
 		opened <- err
 	}()
 	e := &Emulator{
 		cfg:     cfg,
 		clock:   clock.New(cfg.wall),
-		limiter: limits.New(cfg.rateLimits),
-		journal: journal.New(cfg.journalSize),
+		limiter: limits.New(),
+		journal: journal.New(cfg.journal),
 		faults:  &faults.Set{},
 		byName:  map[string]platform.Platform{},
 		byHost:  map[string]platform.Platform{},
 		stop:    make(chan struct{}),
 	}
-	e.env = &platform.Env{Clock: e.clock, Limiter: e.limiter, Log: cfg.log}
+	e.tenants = tenant.NewRuntime(e.clock, cfg.rateLimits, func(id string, now time.Time) {
+		e.runDue(context.Background(), id, now)
+	})
+	e.env = &platform.Env{Tenants: e.tenants, Limiter: e.limiter, Log: cfg.log}
 	plats, err := buildPlatforms(e.env)
 	if openErr := <-opened; openErr != nil {
 		return nil, fmt.Errorf("open store: %w", openErr)
@@ -91,12 +105,21 @@ func New(opts ...Option) (*Emulator, error) {
 			e.byHost[h] = p
 		}
 	}
-	e.control = e.controlRoutes()
-	if err := e.seed(context.Background()); err != nil {
+	e.manager = &tenant.Manager{
+		Store: st, Runtime: e.tenants, Platforms: e.platforms, FakerSeed: cfg.fakerSeed,
+		Forget: e.forget,
+	}
+	e.control = control.New(control.Config{
+		Store: st, Tenants: e.manager, Runtime: e.tenants, Journal: e.journal, Faults: e.faults,
+		Limiter: e.limiter, Platforms: e.platforms, Env: e.env, Log: cfg.log,
+		MaxBodyBytes: cfg.maxBodyBytes, Token: cfg.controlToken,
+		RunDue: e.runDue, ResetAll: e.Reset, Mounts: e.scenarioMounts(),
+	})
+	if err := e.manager.Seed(context.Background(), cfg.seed); err != nil {
 		st.Close()
 		return nil, err
 	}
-	e.clock.OnChange(func(now time.Time) { e.runDue(context.Background(), now) })
+	e.clock.OnChange(func(time.Time) { e.runAllDue(context.Background()) })
 	if cfg.tick > 0 {
 		e.stopped.Add(1)
 		go e.tickLoop()
@@ -104,20 +127,37 @@ func New(opts ...Option) (*Emulator, error) {
 	return e, nil
 }
 
+// builtIn lists the emulated platforms, in the order they answer, with the
+// schema each needs (the two CleverApp brands share theirs).
+var builtIn = []struct {
+	build  func(*platform.Env) (platform.Platform, error)
+	schema store.Migrations
+}{
+	{cleverapp.NewCleverApp, cleverapp.Migrations},
+	{cleverapp.NewOnebot, cleverapp.Migrations},
+	{salebot.New, salebot.Migrations},
+	{bothelp.New, bothelp.Migrations},
+}
+
+func migrations() []store.Migrations {
+	out := make([]store.Migrations, len(builtIn))
+	for i, b := range builtIn {
+		out[i] = b.schema
+	}
+	return out
+}
+
 // buildPlatforms constructs the platforms concurrently: loading their specs
 // is most of the start-up time.
 func buildPlatforms(env *platform.Env) ([]platform.Platform, error) {
-	builders := []func(*platform.Env) (platform.Platform, error){
-		cleverapp.NewCleverApp, cleverapp.NewOnebot, salebot.New, bothelp.New,
-	}
-	out := make([]platform.Platform, len(builders))
-	errs := make([]error, len(builders))
+	out := make([]platform.Platform, len(builtIn))
+	errs := make([]error, len(builtIn))
 	var wg sync.WaitGroup
-	for i, build := range builders {
+	for i, b := range builtIn {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i], errs[i] = build(env)
+			out[i], errs[i] = b.build(env)
 		}()
 	}
 	wg.Wait()
@@ -128,6 +168,7 @@ func buildPlatforms(env *platform.Env) ([]platform.Platform, error) {
 func (e *Emulator) Close() error {
 	var err error
 	e.closeOnce.Do(func() {
+		e.scenarioRuns.Close() // runs talk to the emulator: they end first
 		close(e.stop)
 		e.stopped.Wait()
 		for _, p := range e.platforms {
@@ -140,11 +181,52 @@ func (e *Emulator) Close() error {
 	return err
 }
 
-// Clock is the emulator's clock, for Go tests that drive time directly.
+// Clock is the emulator's global clock, the default of every tenant, for Go
+// tests that drive time directly.
 func (e *Emulator) Clock() *clock.Clock { return e.clock }
 
+// TenantClock is a tenant's clock: it follows the global one until it is
+// changed itself. Changing it delivers what falls due for that tenant alone.
+func (e *Emulator) TenantClock(id string) *clock.Clock { return e.tenants.For(id) }
+
 // SeedTenantID is the id of the tenant created from the start-up seed ("" with none).
-func (e *Emulator) SeedTenantID() string { return e.seeded }
+func (e *Emulator) SeedTenantID() string { return e.manager.Seeded() }
+
+// TenantRequest is the body of POST /__fakebots/tenants.
+type TenantRequest = tenant.Request
+
+// ErrTenantNotFound is returned for an unknown tenant id.
+var ErrTenantNotFound = tenant.ErrNotFound
+
+// CreateTenant creates an isolated tenant and returns its creation answer
+// ({"id": …, "cleverapp": {…}, …, "control_token": …}).
+func (e *Emulator) CreateTenant(ctx context.Context, req TenantRequest) (jsonx.Object, error) {
+	return e.manager.Create(ctx, req)
+}
+
+// TenantInfo returns a tenant's creation answer.
+func (e *Emulator) TenantInfo(ctx context.Context, id string) (json.RawMessage, error) {
+	return e.manager.Info(ctx, id)
+}
+
+// Reset returns the whole emulator to its start: every tenant deleted, the
+// seed tenant created again; journal, faults, counters, clocks and the
+// rate-limit switch back to their defaults.
+func (e *Emulator) Reset(ctx context.Context) error {
+	return e.manager.ResetAll(ctx, e.cfg.seed, e.cfg.rateLimits)
+}
+
+// forget drops what the emulator keeps in memory of a tenant ("" for all):
+// its journal, faults and limit counters.
+func (e *Emulator) forget(id string) {
+	e.journal.Clear(journal.Filter{TenantID: id})
+	e.faults.Remove("", id)
+	if id == "" {
+		e.limiter.Reset("")
+	} else {
+		e.limiter.Reset(platform.LimitKey(id, "", ""))
+	}
+}
 
 // Platform is the emulated platform with that name, nil when there is none.
 func (e *Emulator) Platform(name string) platform.Platform { return e.byName[name] }
@@ -158,20 +240,32 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.control.ServeHTTP(w, r)
 		return
 	}
-	p, path, base := e.route(r)
-	if p == nil {
-		writeJSON(w, http.StatusNotFound, map[string]any{
+	rt, ok := e.route(r)
+	switch {
+	case !ok:
+		control.WriteJSON(w, http.StatusNotFound, map[string]any{
 			"error":     "no emulated platform at this path",
 			"path":      r.URL.Path,
 			"platforms": e.platformNames(),
 		})
-		return
+	case rt.scope != "" && !e.tenantExists(r.Context(), rt.scope):
+		control.WriteJSON(w, http.StatusNotFound, map[string]any{"error": "no tenant " + rt.scope, "path": r.URL.Path})
+	default:
+		e.serveAPI(w, r, rt)
 	}
-	e.serveAPI(w, r, p, path, base)
 }
 
-// route picks the platform by Host header (real paths) or by path prefix.
-func (e *Emulator) route(r *http.Request) (p platform.Platform, path, base string) {
+// route is where a request goes: the platform, the platform's own path, the
+// base URL the client used, and the tenant the URL names, if any.
+type route struct {
+	platform   platform.Platform
+	path, base string
+	scope      string
+}
+
+// route picks the platform by Host header (real paths), by path prefix
+// (/{platform}/…) or by a tenant's own prefix (/t/{tenant}/{platform}/…).
+func (e *Emulator) route(r *http.Request) (route, bool) {
 	scheme := "http"
 	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
 		scheme = "https"
@@ -181,14 +275,33 @@ func (e *Emulator) route(r *http.Request) (p platform.Platform, path, base strin
 		host = h
 	}
 	if p := e.byHost[host]; p != nil {
-		return p, r.URL.Path, scheme + "://" + r.Host
+		return route{platform: p, path: r.URL.Path, base: scheme + "://" + r.Host}, true
 	}
-	rest := strings.TrimPrefix(r.URL.Path, "/")
+	prefix, rest := "", strings.TrimPrefix(r.URL.Path, "/")
+	scope := ""
+	if tail, ok := strings.CutPrefix(r.URL.Path, tenant.PathPrefix); ok {
+		scope, rest, _ = strings.Cut(tail, "/")
+		prefix = tenant.PathPrefix + scope
+	}
 	name, tail, _ := strings.Cut(rest, "/")
 	if p := e.byName[name]; p != nil {
-		return p, "/" + tail, scheme + "://" + r.Host + "/" + name
+		return route{platform: p, path: "/" + tail, base: scheme + "://" + r.Host + prefix + "/" + name, scope: scope}, true
 	}
-	return nil, "", ""
+	return route{}, false
+}
+
+// tenantExists answers for a tenant named in a URL, from a cache that holds
+// while no tenant is created or deleted (the store's auth version).
+func (e *Emulator) tenantExists(ctx context.Context, id string) bool {
+	version := e.store.AuthVersion()
+	if v, ok := e.knownTenants.Load(id); ok && v.(uint64) == version {
+		return true
+	}
+	if _, err := e.store.Tenant(ctx, id); err != nil {
+		return false
+	}
+	e.knownTenants.Store(id, version)
+	return true
 }
 
 func (e *Emulator) platformNames() []string {
@@ -208,9 +321,10 @@ func (e *Emulator) tickLoop() {
 		case <-e.stop:
 			return
 		case <-t.C:
-			if !e.clock.Frozen() {
-				e.runDue(context.Background(), e.clock.Now())
-			}
+			e.runAllDue(context.Background())
 		}
 	}
 }
+
+// ControlRoutes lists the control API's endpoints as "METHOD /path/{template}".
+func (e *Emulator) ControlRoutes() []string { return e.control.Routes() }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fakebots/fakebots/emulator/clock"
+	"github.com/fakebots/fakebots/emulator/journal"
 )
 
 // Option configures an Emulator.
@@ -17,7 +18,8 @@ type config struct {
 	seed         string // "none", "demo", a fixture name, or a path to a fixture file
 	fakerSeed    int64
 	rateLimits   bool
-	journalSize  int
+	journal      journal.Bounds
+	controlToken string
 	maxBodyBytes int64
 	log          *slog.Logger
 	wall         func() time.Time
@@ -30,7 +32,7 @@ func defaults() config {
 		seed:         "none",
 		fakerSeed:    1,
 		rateLimits:   true,
-		journalSize:  1000,
+		journal:      journal.Bounds{Entries: journal.DefaultEntries},
 		maxBodyBytes: 8 << 20,
 		log:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		wall:         time.Now,
@@ -56,7 +58,20 @@ func WithRateLimits(on bool) Option { return func(c *config) { c.rateLimits = on
 
 // WithJournalSize sets how many exchanges the journal keeps per tenant
 // (default 1000; 0 keeps none).
-func WithJournalSize(n int) Option { return func(c *config) { c.journalSize = n } }
+func WithJournalSize(n int) Option { return func(c *config) { c.journal.Entries = n } }
+
+// WithJournalBytes bounds what the journal holds in bytes, per tenant and
+// over all tenants (defaults 8 MiB and 32 MiB; 0 keeps a default). Past a
+// bound the oldest exchanges go first.
+func WithJournalBytes(perTenant, total int) Option {
+	return func(c *config) { c.journal.TenantBytes, c.journal.TotalBytes = perTenant, total }
+}
+
+// WithControlToken guards the control API: every call but health then needs
+// "Authorization: Bearer <token>" (or a tenant's own control token, for that
+// tenant's endpoints). Empty (the default) leaves it open, which suits an
+// emulator only its own machine can reach.
+func WithControlToken(token string) Option { return func(c *config) { c.controlToken = token } }
 
 // WithMaxBodyBytes caps request bodies (default 8 MiB); larger ones get the
 // platform's 413.

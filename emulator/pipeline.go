@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fakebots/fakebots/emulator/faults"
@@ -17,9 +18,10 @@ import (
 // serveAPI is the request pipeline every platform shares. It reads top to
 // bottom: body → route → identify → fault → auth → rate limits → parameters
 // → validation → handler → render, then writes and journals the exchange.
-func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, p platform.Platform, path, base string) {
+func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, rt route) {
 	started := time.Now()
-	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: path, BaseURL: base, Now: e.clock.Now(), Env: e.env}
+	p := rt.platform
+	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: rt.path, BaseURL: rt.base, Scope: rt.scope, Now: e.tenants.For(rt.scope).Now(), Env: e.env}
 	resp, fault := e.handle(req, p)
 	if fault != nil && fault.Drop {
 		e.record(req, p, started, fault, platform.Response{})
@@ -52,9 +54,16 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 	req.Operation, req.PathParams = op, params
 
 	principal, authErr := p.Authenticate(req)
+	if req.Scope != "" && principal.TenantID != "" && principal.TenantID != req.Scope {
+		// Another tenant's credential through this tenant's URL.
+		principal, authErr = platform.Principal{}, platform.ErrUnknownCredential
+	}
 	req.Principal = principal
+	if principal.TenantID != "" {
+		req.Now = e.tenants.For(principal.TenantID).Now() // from here on, the tenant's time
+	}
 
-	if f, ok := e.faults.Take(principal.TenantID, p.Name(), op.ID); ok {
+	if f, ok := e.faults.Take(req.Tenant(), p.Name(), op.ID); ok {
 		fault = &f
 		if f.DelayMS > 0 {
 			e.cfg.sleep(req.Context(), f.Delay())
@@ -71,7 +80,7 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 	}
 
 	rules := slices.Concat(p.Spec().RateLimits, op.RateLimits)
-	if len(rules) > 0 && principal.TenantID != "" && e.limiter.Enabled() {
+	if len(rules) > 0 && principal.TenantID != "" && e.tenants.LimitsEnabled(principal.TenantID) {
 		verdicts, refused := req.HitLimit(principal.LimitKey, rules...)
 		req.Limits = verdicts
 		if refused != nil {
@@ -170,15 +179,15 @@ func (e *Emulator) record(req *platform.Request, p platform.Platform, started ti
 	}
 	entry := journal.Entry{
 		Time:      req.Now,
-		TenantID:  req.Principal.TenantID,
+		TenantID:  req.Tenant(),
 		Platform:  p.Name(),
 		Operation: op,
+		// Clones: these may be slices of the whole request line, which a
+		// long query string makes large.
 		Request: journal.Request{
-			Method:  req.HTTP.Method,
-			Host:    req.HTTP.Host,
-			Path:    req.HTTP.URL.Path,
-			Query:   req.HTTP.URL.RawQuery,
-			Headers: req.HTTP.Header, // the request's own map: nothing writes to it after this
+			Method: strings.Clone(req.HTTP.Method),
+			Host:   strings.Clone(req.HTTP.Host),
+			Path:   strings.Clone(req.HTTP.URL.Path),
 		},
 		Response: journal.Response{
 			Status:  resp.Status,
@@ -186,6 +195,9 @@ func (e *Emulator) record(req *platform.Request, p platform.Platform, started ti
 		},
 		DurationMS: float64(time.Since(started).Microseconds()) / 1000,
 	}
+	entry.Request.Query, entry.Request.QueryTruncated = journal.Body([]byte(req.HTTP.URL.RawQuery))
+	// The request's own header map, unless it must be cut: nothing writes to it after this.
+	entry.Request.Headers, entry.Request.HeadersTruncated = journal.Headers(req.HTTP.Header)
 	entry.Request.Body, entry.Request.BodyTruncated = journal.Body(req.Body)
 	entry.Response.Body, entry.Response.BodyTruncated = journal.Body(resp.Body)
 	if fault != nil {

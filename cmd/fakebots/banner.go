@@ -11,11 +11,16 @@ import (
 	"github.com/fakebots/fakebots/emulator/platform"
 )
 
-// printBanner tells a person where everything is and, with a seed tenant,
-// its credentials and a curl line per platform that works when pasted.
-func printBanner(ctx context.Context, w io.Writer, e *emulator.Emulator, base string) error {
+// printBanner tells a person where everything is (notes follow the first
+// line) and, with a seed tenant, its credentials and a curl line per
+// platform that works when pasted.
+func printBanner(ctx context.Context, w io.Writer, e *emulator.Emulator, base string, notes ...string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "fakebots is listening on %s\n\n", base)
+	fmt.Fprintf(&b, "fakebots is listening on %s\n", base)
+	for _, note := range notes {
+		fmt.Fprintf(&b, "%s\n", note)
+	}
+	b.WriteString("\n")
 	for _, p := range e.Platforms() {
 		fmt.Fprintf(&b, "  %-10s %s/%s/...   (or Host: %s with the real paths)\n", p.Name(), base, p.Name(), strings.Join(p.Hosts(), ", "))
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/control"
 )
 
 // coverage prints the coverage table generated from the specs, as the
@@ -20,6 +21,6 @@ func coverage(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer e.Close()
-	fmt.Fprint(stdout, emulator.CoverageMarkdown(emulator.Coverage(e.Platforms())))
+	fmt.Fprint(stdout, control.CoverageMarkdown(control.Coverage(e.Platforms())))
 	return 0
 }

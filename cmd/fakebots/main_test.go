@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/control"
 )
 
 var update = flag.Bool("update", false, "rewrite the README's coverage table")
@@ -24,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the README's coverage table")
 func TestFlagsAndEnvironment(t *testing.T) {
 	c, err := parseServeFlags(nil, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, config{addr: "127.0.0.1:8080", seed: "demo", fakerSeed: 1, rateLimits: "on", journalSize: 1000, logLevel: "info"}, c)
+	require.Equal(t, config{addr: "127.0.0.1:8080", seed: "demo", fakerSeed: 1, rateLimits: "on", journalSize: 1000, logLevel: "info", tls: tlsSettings{addr: "127.0.0.1:8443"}}, c)
 
 	t.Setenv("FAKEBOTS_ADDR", "0.0.0.0:9000")
 	t.Setenv("FAKEBOTS_RATE_LIMITS", "off")
@@ -130,7 +131,7 @@ func TestReadmeCoverageTable(t *testing.T) {
 	e, err := emulator.New(emulator.WithTick(0))
 	require.NoError(t, err)
 	defer e.Close()
-	want := emulator.CoverageMarkdown(emulator.Coverage(e.Platforms()))
+	want := control.CoverageMarkdown(control.Coverage(e.Platforms()))
 	const start, end = "<!-- coverage:start -->\n", "<!-- coverage:end -->"
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)

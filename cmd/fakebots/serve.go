@@ -29,6 +29,7 @@ type config struct {
 	rateLimits  string
 	journalSize int
 	logLevel    string
+	tls         tlsSettings
 }
 
 // defaultMemoryLimit is the Go runtime's soft limit unless GOMEMLIMIT says
@@ -40,6 +41,7 @@ const defaultMemoryLimit = 40 << 20
 var envNames = map[string]string{
 	"addr": "FAKEBOTS_ADDR", "db": "FAKEBOTS_DB", "seed": "FAKEBOTS_SEED", "faker-seed": "FAKEBOTS_FAKER_SEED",
 	"rate-limits": "FAKEBOTS_RATE_LIMITS", "journal-size": "FAKEBOTS_JOURNAL_SIZE", "log-level": "FAKEBOTS_LOG_LEVEL",
+	"tls": "FAKEBOTS_TLS", "tls-addr": "FAKEBOTS_TLS_ADDR", "tls-dir": "FAKEBOTS_TLS_DIR", "tls-cert": "FAKEBOTS_TLS_CERT", "tls-key": "FAKEBOTS_TLS_KEY",
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (config, error) {
@@ -53,6 +55,7 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.rateLimits, "rate-limits", "on", "on or off: enforce the platforms' rate limits")
 	fs.IntVar(&c.journalSize, "journal-size", 1000, "exchanges kept in the journal per tenant")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	c.tls.register(fs)
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (" + envNames[f.Name] + ")" })
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -77,6 +80,9 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if _, err := c.level(); err != nil {
 		return c, fmt.Errorf("log level: %w", err)
+	}
+	if err := c.tls.validate(); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -125,14 +131,20 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 		return err
 	}
 	defer e.Close()
+	front, err := startHTTPS(c, e, log)
+	if err != nil {
+		return err
+	}
+	defer front.Close()
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	if err := printBanner(ctx, stdout, e, "http://"+displayAddr(ln.Addr().String())); err != nil {
+	base := "http://" + displayAddr(ln.Addr().String())
+	if err := printBanner(ctx, stdout, e, base, front.bannerLines(base)...); err != nil {
 		log.Warn("banner", "err", err)
 	}
 	select {
@@ -143,7 +155,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 	log.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdown)
+	return errors.Join(srv.Shutdown(shutdown), front.Shutdown(shutdown))
 }
 
 // displayAddr turns a wildcard listen address into one a browser can open.

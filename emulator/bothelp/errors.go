@@ -89,6 +89,12 @@ func (p *Platform) Render(r *platform.Request, result any, err error) platform.R
 	if err == nil {
 		return jsonResponse(http.StatusOK, result, nil)
 	}
+	if errors.Is(err, platform.ErrUnknownCredential) {
+		err = errTokenInvalid
+		if r.Operation.ID == opToken {
+			err = errInvalidClient
+		}
+	}
 	var (
 		api     *apiError
 		oauth   *oauthError

@@ -119,12 +119,13 @@ func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 			return nil, fmt.Errorf("subscriber %d: %w", i+1, err)
 		}
 	}
-	return tenantInfo(client, acc, bots, funnels, len(subs)), nil
+	return tenantInfo(s.BasePath, client, acc, bots, funnels, len(subs)), nil
 }
 
 // tenantInfo is the tenant creation answer's "bothelp" object: the client
-// credentials and the ids a user needs next.
-func tenantInfo(c clientCredentials, acc account, bots []botView, funnels []item, subscribers int) jsonx.Object {
+// credentials, the tenant's own API and token URLs, and the ids a user needs
+// next.
+func tenantInfo(basePath string, c clientCredentials, acc account, bots []botView, funnels []item, subscribers int) jsonx.Object {
 	step := ""
 	if len(bots[0].Steps) > 0 {
 		step = bots[0].Steps[0].Referral
@@ -132,6 +133,8 @@ func tenantInfo(c clientCredentials, acc account, bots []botView, funnels []item
 	return jsonx.Object{
 		{Key: "client_id", Value: c.ID},
 		{Key: "client_secret", Value: c.Secret},
+		{Key: "base_url", Value: basePath},
+		{Key: "token_url", Value: basePath + "/oauth2/token"},
 		{Key: "account_id", Value: acc.ID},
 		{Key: "cuid_prefix", Value: acc.Prefix},
 		{Key: "bot_referral", Value: bots[0].Referral},

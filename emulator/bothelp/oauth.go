@@ -99,7 +99,8 @@ func (p *Platform) authenticateBearer(r *platform.Request) (platform.Principal, 
 	if err := json.Unmarshal(cred.Data, &data); err != nil {
 		return principal, err
 	}
-	if !r.Now.Before(store.FromMicros(data.ExpiresAt)) {
+	// The request's time is not yet the tenant's: the tenant is known only now.
+	if !r.Env.Tenants.For(cred.TenantID).Now().Before(store.FromMicros(data.ExpiresAt)) {
 		return principal, errTokenExpired
 	}
 	return principal, nil

@@ -81,6 +81,9 @@ func (p *Platform) Render(r *platform.Request, result any, err error) platform.R
 type htmlPage string
 
 func (p *Platform) render(r *platform.Request, result any, err error) platform.Response {
+	if errors.Is(err, platform.ErrUnknownCredential) {
+		err = errUnauthenticated
+	}
 	if page, ok := result.(htmlPage); ok && err == nil {
 		return platform.Response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/html; charset=UTF-8"}}, Body: []byte(page)}
 	}

@@ -132,6 +132,7 @@ func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 	}
 	return jsonx.Object{
 		{Key: "api_token", Value: token},
+		{Key: "base_url", Value: s.BasePath + "/api/v1"},
 		{Key: "plan", Value: f.Plan},
 		{Key: "bot_id", Value: bots[0].(jsonx.Object)[0].Value},
 		{Key: "bots", Value: bots},

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/fakebots/fakebots/emulator/laravel"
@@ -201,7 +202,7 @@ func (p *Platform) tokenOwner(r *platform.Request, token string) (tokenOwner, er
 		return owner, err
 	}
 	owner.plan = plan.String
-	p.owners.Store(token, owner)
+	p.owners.Store(strings.Clone(token), owner) // not a slice of the request line, which may be large
 	return owner, nil
 }
 

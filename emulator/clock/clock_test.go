@@ -316,5 +316,148 @@ func TestWaitEndsWithItsContext(t *testing.T) {
 		clock.Wait(ctx, time.Hour)
 		close(done)
 	}()
-	<-done // a cancelled context ends an hour's wait at once
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a cancelled context did not end an hour's wait")
+	}
+}
+
+func TestChildFollowsItsParentUntilChanged(t *testing.T) {
+	global, w := newClock()
+	a, b := global.Child(), global.Child()
+	require.True(t, a.Follows())
+	require.True(t, a.Now().Equal(baseUS))
+
+	global.Advance(time.Hour)
+	require.True(t, a.Now().Equal(baseUS.Add(time.Hour)), "a follower sees its parent's advance")
+
+	a.Freeze()
+	require.False(t, a.Follows())
+	a.Advance(24 * time.Hour)
+	w.add(time.Minute)
+	require.True(t, a.Now().Equal(baseUS.Add(25*time.Hour)), "frozen at its own time")
+	require.True(t, a.Frozen())
+	require.True(t, b.Now().Equal(baseUS.Add(time.Hour+time.Minute)), "a sibling never moves with it")
+	require.False(t, b.Frozen())
+	require.True(t, global.Now().Equal(baseUS.Add(time.Hour+time.Minute)), "nor does the parent")
+
+	global.Freeze()
+	require.True(t, b.Frozen(), "a follower freezes with its parent")
+	require.True(t, a.Now().Equal(baseUS.Add(25*time.Hour)))
+
+	a.Reset()
+	require.True(t, a.Follows())
+	require.True(t, a.Frozen())
+	require.True(t, a.Now().Equal(global.Now()), "reset: back to the parent's time")
+}
+
+func TestChildTakesItsParentsStateWhenFirstChanged(t *testing.T) {
+	global, w := newClock()
+	global.Advance(time.Hour)
+	child := global.Child()
+	child.Advance(time.Minute) // running, from the parent's offset
+	w.add(time.Second)
+	require.True(t, child.Now().Equal(baseUS.Add(time.Hour+time.Minute+time.Second)))
+	require.False(t, child.Frozen())
+
+	global.Freeze()
+	frozenChild := global.Child()
+	frozenChild.Advance(time.Minute) // frozen, as the parent was
+	w.add(time.Second)
+	require.True(t, frozenChild.Frozen())
+	require.True(t, frozenChild.Now().Equal(global.Now().Add(time.Minute)))
+}
+
+func TestChildWatchersSeeTheParentOnlyWhileFollowing(t *testing.T) {
+	global, _ := newClock()
+	child := global.Child()
+	var seen []time.Time
+	child.OnChange(func(now time.Time) { seen = append(seen, now) })
+
+	global.Advance(time.Minute)
+	child.Advance(time.Hour)
+	global.Advance(time.Minute) // not followed any more
+	child.Reset()
+	global.Advance(time.Minute)
+
+	require.Equal(t, []time.Time{
+		baseUS.Add(time.Minute),
+		baseUS.Add(time.Hour + time.Minute),
+		baseUS.Add(2 * time.Minute),
+		baseUS.Add(3 * time.Minute),
+	}, seen)
+}
+
+func TestReleasedChildIsNoLongerTold(t *testing.T) {
+	global, _ := newClock()
+	child := global.Child()
+	calls := 0
+	child.OnChange(func(time.Time) { calls++ })
+	global.Advance(time.Second)
+	child.Release()
+	global.Advance(time.Second)
+	require.Equal(t, 1, calls)
+	require.True(t, child.Now().Equal(baseUS.Add(2*time.Second)), "it still shows its parent's time")
+}
+
+func TestOnChangeCancel(t *testing.T) {
+	c, _ := newClock()
+	calls := 0
+	cancel := c.OnChange(func(time.Time) { calls++ })
+	c.Advance(time.Second)
+	cancel()
+	c.Advance(time.Second)
+	require.Equal(t, 1, calls)
+}
+
+// waitUntil runs WaitUntil in the background and returns its outcome.
+func waitUntil(ctx context.Context, c *clock.Clock, at time.Time) <-chan error {
+	done := make(chan error, 1)
+	go func() { done <- c.WaitUntil(ctx, at) }()
+	return done
+}
+
+func TestWaitUntilOnAFrozenClockEndsWhenTimeIsAdvanced(t *testing.T) {
+	c, _ := newClock()
+	c.Freeze()
+	done := waitUntil(context.Background(), c.Child(), baseUS.Add(2*time.Hour))
+	c.Advance(time.Hour)
+	select {
+	case err := <-done:
+		t.Fatalf("ended an hour early: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	c.Advance(time.Hour)
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("advancing to the instant did not end the wait")
+	}
+}
+
+func TestWaitUntilThePastReturnsAtOnce(t *testing.T) {
+	c, _ := newClock()
+	require.NoError(t, c.WaitUntil(context.Background(), baseUS))
+}
+
+func TestWaitUntilEndsWithItsContext(t *testing.T) {
+	c, _ := newClock()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := waitUntil(ctx, c, baseUS.Add(time.Hour)) // a running clock: an hour of wall time
+	cancel()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelling did not end the wait")
+	}
+}
+
+func TestWaitUntilOnARunningClockWaitsTheWallTimeLeft(t *testing.T) {
+	c := clock.New(nil)
+	start := time.Now()
+	require.NoError(t, c.WaitUntil(context.Background(), c.Now().Add(30*time.Millisecond)))
+	require.GreaterOrEqual(t, time.Since(start), 29*time.Millisecond)
 }

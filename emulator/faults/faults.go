@@ -136,14 +136,15 @@ func (s *Set) List(tenantID string) []Fault {
 	return out
 }
 
-// Remove deletes the fault with id; "" removes all faults of tenantID ("" for all).
+// Remove deletes the fault with id ("" for any) of tenantID ("" for any
+// tenant, and the faults of every tenant) and returns how many it deleted.
 func (s *Set) Remove(id, tenantID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	kept := s.faults[:0]
 	removed := 0
 	for _, f := range s.faults {
-		if (id != "" && f.ID == id) || (id == "" && (tenantID == "" || f.TenantID == tenantID)) {
+		if (id == "" || f.ID == id) && (tenantID == "" || f.TenantID == tenantID) {
 			removed++
 			continue
 		}

@@ -29,6 +29,7 @@ func TestValidate(t *testing.T) {
 		{"longest delay", faults.Fault{Platform: "cleverapp", DelayMS: 600000}, "", 1},
 		{"JSON object body", faults.Fault{Platform: "cleverapp", Status: 500, Body: json.RawMessage(`{"a":1}`)}, "", 1},
 		{"JSON string body", faults.Fault{Platform: "cleverapp", Status: 500, Body: json.RawMessage(`"oops"`)}, "", 1},
+		{"scoped and with headers", faults.Fault{TenantID: "t1", Platform: "salebot", Operation: "message", Status: 502, Headers: map[string]string{"X": "y"}, Body: json.RawMessage(`"bad gateway"`)}, "", 1},
 
 		{"no platform", faults.Fault{Status: 500}, "platform is required", 0},
 		{"negative count", faults.Fault{Platform: "cleverapp", Status: 500, Count: -1}, "count must not be negative", 0},
@@ -54,7 +55,9 @@ func TestValidate(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			require.Equal(t, tt.wantCount, f.Count)
+			want := tt.fault
+			want.Count = tt.wantCount
+			require.Equal(t, want, f, "only a zero count changes: the body and the rest are kept")
 		})
 	}
 }
@@ -278,6 +281,9 @@ func TestListAndRemove(t *testing.T) {
 		{"by id", "f3", "", 1, []string{"f1", "f2", "f4"}},
 		{"unknown id", "f99", "", 0, []string{"f1", "f2", "f3", "f4"}},
 		{"by tenant", "", "t1", 2, []string{"f2", "f3"}},
+		{"by id of its tenant", "f4", "t1", 1, []string{"f1", "f2", "f3"}},
+		{"by id of another tenant", "f3", "t1", 0, []string{"f1", "f2", "f3", "f4"}},
+		{"an every-tenant fault is no tenant's", "f2", "t1", 0, []string{"f1", "f2", "f3", "f4"}},
 		{"tenant without faults", "", "nobody", 0, []string{"f1", "f2", "f3", "f4"}},
 		{"all", "", "", 4, []string{}},
 	}

@@ -1,10 +1,11 @@
-// Package journal records request/response pairs in memory, bounded per
-// tenant, newest first.
+// Package journal records request/response pairs in memory, newest first,
+// bounded per tenant (in entries and bytes) and in total (in bytes): past a
+// bound the oldest entries go first, so neither one busy tenant nor a
+// thousand quiet ones can make it hold more than it was given.
 package journal
 
 import (
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 )
@@ -17,8 +18,11 @@ type Request struct {
 	Query   string      `json:"query"`
 	Headers http.Header `json:"headers"`
 	Body    string      `json:"body"`
-	// BodyTruncated is set when Body holds only the first MaxBody bytes.
-	BodyTruncated bool `json:"body_truncated,omitempty"`
+	// QueryTruncated, HeadersTruncated and BodyTruncated are set when only
+	// the first part (MaxBody bytes, MaxHeaders bytes of headers) is kept.
+	QueryTruncated   bool `json:"query_truncated,omitempty"`
+	HeadersTruncated bool `json:"headers_truncated,omitempty"`
+	BodyTruncated    bool `json:"body_truncated,omitempty"`
 }
 
 // Response is the recorded response.
@@ -29,17 +33,50 @@ type Response struct {
 	BodyTruncated bool        `json:"body_truncated,omitempty"`
 }
 
-// MaxBody is how much of a body an entry keeps: the journal is bounded in
-// entries, and this bounds each entry, so a tenant paging through large
-// lists cannot make it hold tens of megabytes.
-const MaxBody = 64 << 10
+// Limits of what one entry keeps: a tenant paging through large lists, or a
+// client sending a huge query string, cannot make one entry weigh megabytes.
+const (
+	MaxBody    = 64 << 10
+	MaxHeaders = 16 << 10
+)
 
-// Body is the part of a body an entry keeps, and whether it was cut.
+// Body is the part of a body (or query string) an entry keeps, and whether
+// it was cut.
 func Body(b []byte) (string, bool) {
 	if len(b) > MaxBody {
 		return string(b[:MaxBody]), true
 	}
 	return string(b), false
+}
+
+// Headers is what an entry keeps of a header map: h itself when it is
+// small, else a copy of the first MaxHeaders bytes of it, and whether it
+// was cut.
+func Headers(h http.Header) (http.Header, bool) {
+	if headerSize(h) <= MaxHeaders {
+		return h, false
+	}
+	kept, n := http.Header{}, 0
+	for k, vs := range h {
+		for _, v := range vs {
+			if n+len(k)+len(v) > MaxHeaders {
+				return kept, true
+			}
+			n += len(k) + len(v)
+			kept[k] = append(kept[k], v)
+		}
+	}
+	return kept, true
+}
+
+func headerSize(h http.Header) int {
+	n := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(v) + 32 // a slice element and map overhead, roughly
+		}
+	}
+	return n
 }
 
 // Entry is one exchange.
@@ -55,65 +92,114 @@ type Entry struct {
 	DurationMS float64   `json:"duration_ms"`
 }
 
+// entryOverhead is what an entry costs besides its strings and headers:
+// the struct, its slot in a queue, its place in the global order.
+const entryOverhead = 512
+
+// Size is what e weighs against the journal's bounds, in bytes.
+func (e *Entry) Size() int {
+	return entryOverhead + len(e.TenantID) + len(e.Platform) + len(e.Operation) + len(e.Fault) +
+		len(e.Request.Method) + len(e.Request.Host) + len(e.Request.Path) + len(e.Request.Query) +
+		len(e.Request.Body) + headerSize(e.Request.Headers) + len(e.Response.Body) + headerSize(e.Response.Headers)
+}
+
 // Filter narrows List and Clear; zero fields match everything.
 type Filter struct {
 	TenantID  string
 	Platform  string
 	Operation string
-	Limit     int
+	Match     func(*Entry) bool // any other condition (status, text)
+	// Before keeps entries older than this id (a page's cursor); 0 for none.
+	Before int64
+	Limit  int
 }
 
 func (f Filter) match(e *Entry) bool {
 	return (f.TenantID == "" || f.TenantID == e.TenantID) &&
 		(f.Platform == "" || f.Platform == e.Platform) &&
-		(f.Operation == "" || f.Operation == e.Operation)
+		(f.Operation == "" || f.Operation == e.Operation) &&
+		(f.Before <= 0 || e.ID < f.Before) &&
+		(f.Match == nil || f.Match(e))
 }
 
-// MaxTenantBytes bounds the bodies one tenant's entries hold together: past
-// it the oldest entries go first, so a burst of large answers cannot make
-// the journal grow to hundreds of megabytes.
-const MaxTenantBytes = 16 << 20
+// Bounds of a journal. Zero Entries keeps nothing; zero byte bounds mean
+// the defaults.
+type Bounds struct {
+	Entries     int // per tenant
+	TenantBytes int // per tenant
+	TotalBytes  int // over all tenants
+}
+
+// Default bounds: a tenant's last 1,000 exchanges within 8 MiB, all
+// tenants' within 32 MiB.
+const (
+	DefaultEntries     = 1000
+	DefaultTenantBytes = 8 << 20
+	DefaultTotalBytes  = 32 << 20
+)
 
 // queue holds one tenant's entries, oldest first.
 type queue struct {
 	entries []Entry
-	bytes   int // bodies held
+	bytes   int
 }
 
-func size(e *Entry) int { return len(e.Request.Body) + len(e.Response.Body) }
+func (q *queue) dropOldest() int {
+	n := q.entries[0].Size()
+	q.entries[0] = Entry{} // release its strings now
+	q.entries = q.entries[1:]
+	q.bytes -= n
+	return n
+}
 
-// push appends e, then drops the oldest entries while there are more than
-// max or their bodies weigh more than MaxTenantBytes (the newest stays).
-func (q *queue) push(e Entry, max int) {
-	q.entries = append(q.entries, e)
-	q.bytes += size(&e)
-	for len(q.entries) > max || (q.bytes > MaxTenantBytes && len(q.entries) > 1) {
-		q.bytes -= size(&q.entries[0])
-		q.entries[0] = Entry{} // release its bodies now
-		q.entries = q.entries[1:]
-	}
+// ref is an entry's place in the global order, oldest first.
+type ref struct {
+	tenant string
+	id     int64
 }
 
 // Journal is safe for concurrent use.
 type Journal struct {
 	mu     sync.Mutex
-	size   int
+	bounds Bounds
 	seq    int64
+	bytes  int               // held by all queues
 	queues map[string]*queue // by tenant id; "" holds requests no tenant was found for
+	// order lists entries by age over all tenants, so the total bound drops
+	// the oldest of any tenant. Entries dropped another way stay listed
+	// until they reach the front, or until stale refs outnumber live ones.
+	order []ref
+	live  int
+	added func(Entry)
 }
 
-// New returns a journal keeping size entries per tenant (0 keeps none).
-func New(size int) *Journal {
-	return &Journal{size: size, queues: map[string]*queue{}}
+// New returns a journal with the given bounds.
+func New(b Bounds) *Journal {
+	if b.TenantBytes <= 0 {
+		b.TenantBytes = DefaultTenantBytes
+	}
+	if b.TotalBytes <= 0 {
+		b.TotalBytes = DefaultTotalBytes
+	}
+	return &Journal{bounds: b, queues: map[string]*queue{}}
 }
 
-// Add records e, assigning its id.
+// OnAdd registers fn to run, outside the journal's lock, with every entry
+// recorded from now on (live views of the journal use it). One function at
+// a time: a later call replaces it.
+func (j *Journal) OnAdd(fn func(Entry)) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.added = fn
+}
+
+// Add records e, assigning its id, and drops the oldest entries past the
+// bounds (the newest of a tenant always stays).
 func (j *Journal) Add(e Entry) {
-	if j.size <= 0 {
+	if j.bounds.Entries <= 0 {
 		return
 	}
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	j.seq++
 	e.ID = j.seq
 	q := j.queues[e.TenantID]
@@ -121,30 +207,110 @@ func (j *Journal) Add(e Entry) {
 		q = &queue{}
 		j.queues[e.TenantID] = q
 	}
-	q.push(e, j.size)
+	size := e.Size()
+	q.entries = append(q.entries, e)
+	q.bytes += size
+	j.bytes += size
+	j.order = append(j.order, ref{e.TenantID, e.ID})
+	j.live++
+	for len(q.entries) > j.bounds.Entries || (q.bytes > j.bounds.TenantBytes && len(q.entries) > 1) {
+		j.bytes -= q.dropOldest()
+		j.live--
+	}
+	j.trimTotal()
+	j.compact()
+	added := j.added
+	j.mu.Unlock()
+	if added != nil {
+		added(e)
+	}
 }
 
-// List returns matching entries, newest first.
-func (j *Journal) List(f Filter) []Entry {
+// trimTotal drops the oldest entries of any tenant while all of them
+// together weigh more than the total bound.
+func (j *Journal) trimTotal() {
+	for j.bytes > j.bounds.TotalBytes && len(j.order) > 1 {
+		r := j.order[0]
+		j.order = j.order[1:]
+		q := j.queues[r.tenant]
+		if q == nil || len(q.entries) == 0 || q.entries[0].ID != r.id {
+			continue // already gone
+		}
+		j.bytes -= q.dropOldest()
+		j.live--
+		if len(q.entries) == 0 {
+			delete(j.queues, r.tenant)
+		}
+	}
+}
+
+// compact rebuilds the global order when most of it points at entries
+// dropped by a tenant's own bound or by Clear.
+func (j *Journal) compact() {
+	if len(j.order) < 1024 || len(j.order) < 2*j.live {
+		return
+	}
+	kept := make([]ref, 0, j.live)
+	for _, r := range j.order {
+		if q := j.queues[r.tenant]; q != nil && q.index(r.id) >= 0 {
+			kept = append(kept, r)
+		}
+	}
+	j.order = kept
+}
+
+// index finds id in the queue (ids ascend: a binary search); -1 when gone.
+func (q *queue) index(id int64) int {
+	lo, hi := 0, len(q.entries)
+	for lo < hi {
+		m := (lo + hi) / 2
+		switch {
+		case q.entries[m].ID == id:
+			return m
+		case q.entries[m].ID < id:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return -1
+}
+
+// List returns up to f.Limit matching entries (all with 0), newest first,
+// and whether older matching ones remain.
+func (j *Journal) List(f Filter) (out []Entry, more bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := []Entry{}
-	for tenant, q := range j.queues {
-		if f.TenantID != "" && tenant != f.TenantID {
-			continue
+	out = []Entry{}
+	take := func(e *Entry) bool { // false once the page is full and one more matched
+		if !f.match(e) {
+			return true
 		}
-		for i := range q.entries {
-			if f.match(&q.entries[i]) {
-				out = append(out, q.entries[i])
+		if f.Limit > 0 && len(out) == f.Limit {
+			more = true
+			return false
+		}
+		out = append(out, *e)
+		return true
+	}
+	if f.TenantID != "" {
+		if q := j.queues[f.TenantID]; q != nil {
+			for i := len(q.entries) - 1; i >= 0 && take(&q.entries[i]); i-- {
 			}
 		}
+		return out, more
 	}
-	// Ids grow with time, so sorting by id descending is newest first.
-	slices.SortFunc(out, func(a, b Entry) int { return int(b.ID - a.ID) })
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
+	for i := len(j.order) - 1; i >= 0; i-- {
+		r := j.order[i]
+		q := j.queues[r.tenant]
+		if q == nil {
+			continue
+		}
+		if at := q.index(r.id); at >= 0 && !take(&q.entries[at]) {
+			break
+		}
 	}
-	return out
+	return out, more
 }
 
 // Clear removes matching entries and returns how many.
@@ -157,15 +323,30 @@ func (j *Journal) Clear(f Filter) int {
 			continue
 		}
 		kept := &queue{entries: make([]Entry, 0, len(q.entries))}
-		for _, e := range q.entries {
-			if f.match(&e) {
+		for i := range q.entries {
+			e := &q.entries[i]
+			if f.match(e) {
 				removed++
-			} else {
-				kept.entries = append(kept.entries, e)
-				kept.bytes += size(&e)
+				continue
 			}
+			kept.entries = append(kept.entries, *e)
+			kept.bytes += e.Size()
 		}
-		j.queues[tenant] = kept
+		j.bytes -= q.bytes - kept.bytes
+		if len(kept.entries) == 0 {
+			delete(j.queues, tenant)
+		} else {
+			j.queues[tenant] = kept
+		}
 	}
+	j.live -= removed
+	j.compact()
 	return removed
+}
+
+// Bytes is what the journal holds, as its bounds count it.
+func (j *Journal) Bytes() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.bytes
 }

@@ -43,30 +43,27 @@ type window struct {
 }
 
 // Limiter keeps the counters. The zero value is not usable; call New.
+// Whether limits apply at all is the caller's choice (per tenant): a request
+// they do not apply to gets Allowed verdicts and is not counted.
 type Limiter struct {
 	mu      sync.Mutex
-	enabled bool
 	windows map[string]*window
 	sweeps  int
 }
 
-// New returns a limiter; a disabled one allows everything.
-func New(enabled bool) *Limiter {
-	return &Limiter{enabled: enabled, windows: map[string]*window{}}
+// New returns a limiter with no counts.
+func New() *Limiter {
+	return &Limiter{windows: map[string]*window{}}
 }
 
-// Enabled reports whether limits are enforced.
-func (l *Limiter) Enabled() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.enabled
-}
-
-// SetEnabled switches enforcement on or off.
-func (l *Limiter) SetEnabled(on bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.enabled = on
+// Allowed is what every rule answers when limits do not apply: allowed,
+// nothing used, the window starting now.
+func Allowed(now time.Time, rules ...Rule) []Verdict {
+	verdicts := make([]Verdict, len(rules))
+	for i, r := range rules {
+		verdicts[i] = Verdict{Rule: r, Allowed: true, Remaining: r.Limit, ResetAt: now.Add(r.Window)}
+	}
+	return verdicts
 }
 
 // Hit counts one request under key against every rule, all or nothing: when
@@ -76,12 +73,6 @@ func (l *Limiter) Hit(now time.Time, key string, rules ...Rule) ([]Verdict, *Ver
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	verdicts := make([]Verdict, len(rules))
-	if !l.enabled {
-		for i, r := range rules {
-			verdicts[i] = Verdict{Rule: r, Allowed: true, Remaining: r.Limit, ResetAt: now.Add(r.Window)}
-		}
-		return verdicts, nil
-	}
 	var refused *Verdict
 	for i, r := range rules {
 		w := l.current(now, key, r)

@@ -19,7 +19,7 @@ var (
 func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 
 func TestFixedWindow(t *testing.T) {
-	l := limits.New(true)
+	l := limits.New()
 	steps := []struct {
 		at        time.Duration // after t0
 		allowed   bool
@@ -56,7 +56,7 @@ func TestFixedWindow(t *testing.T) {
 }
 
 func TestLongerWindowRetryAfter(t *testing.T) {
-	l := limits.New(true)
+	l := limits.New()
 	rule := limits.Rule{Name: "per-minute", Limit: 1, Window: time.Minute}
 	_, refused := l.Hit(t0, "k", rule)
 	require.Nil(t, refused)
@@ -91,7 +91,7 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestSeveralRulesAllOrNothing(t *testing.T) {
-	l := limits.New(true)
+	l := limits.New()
 	hit := func(at time.Duration) ([]limits.Verdict, *limits.Verdict) {
 		return l.Hit(t0.Add(at), "tok", perSecond, perMinute)
 	}
@@ -139,7 +139,7 @@ func TestSeveralRulesAllOrNothing(t *testing.T) {
 }
 
 func TestFirstRefusalIsReported(t *testing.T) {
-	l := limits.New(true)
+	l := limits.New()
 	a := limits.Rule{Name: "a", Limit: 1, Window: time.Minute}
 	b := limits.Rule{Name: "b", Limit: 1, Window: time.Hour}
 	_, refused := l.Hit(t0, "k", a, b)
@@ -154,45 +154,22 @@ func TestFirstRefusalIsReported(t *testing.T) {
 }
 
 func TestNoRules(t *testing.T) {
-	l := limits.New(true)
+	l := limits.New()
 	v, refused := l.Hit(t0, "k")
 	require.Empty(t, v)
 	require.Nil(t, refused)
 }
 
-func TestDisabledAllowsEverything(t *testing.T) {
-	l := limits.New(false)
-	require.False(t, l.Enabled())
-	for i := 0; i < 50; i++ {
-		v, refused := l.Hit(t0, "k", perSecond, perMinute)
-		require.Nil(t, refused)
-		require.Len(t, v, 2)
-		for j, rule := range []limits.Rule{perSecond, perMinute} {
-			require.True(t, v[j].Allowed)
-			require.Equal(t, rule.Limit, v[j].Remaining)
-			require.Equal(t, rule, v[j].Rule)
-		}
-	}
-
-	// Hits while disabled were not counted.
-	l.SetEnabled(true)
-	require.True(t, l.Enabled())
-	v, refused := l.Hit(t0, "k", perSecond)
-	require.Nil(t, refused)
-	require.Equal(t, 1, v[0].Remaining)
-	_, refused = l.Hit(t0, "k", perSecond)
-	require.Nil(t, refused)
-	_, refused = l.Hit(t0, "k", perSecond)
-	require.NotNil(t, refused)
-
-	// Switching off lifts a refusal at once.
-	l.SetEnabled(false)
-	_, refused = l.Hit(t0, "k", perSecond)
-	require.Nil(t, refused)
+func TestAllowedUsesNothing(t *testing.T) {
+	v := limits.Allowed(t0, perSecond, perMinute)
+	require.Equal(t, []limits.Verdict{
+		{Rule: perSecond, Allowed: true, Remaining: perSecond.Limit, ResetAt: t0.Add(perSecond.Window)},
+		{Rule: perMinute, Allowed: true, Remaining: perMinute.Limit, ResetAt: t0.Add(perMinute.Window)},
+	}, v)
 }
 
 func TestKeysAndRulesIndependent(t *testing.T) {
-	l := limits.New(true)
+	l := limits.New()
 	one := limits.Rule{Name: "one", Limit: 1, Window: time.Minute}
 	other := limits.Rule{Name: "other", Limit: 1, Window: time.Minute}
 
@@ -221,7 +198,7 @@ func TestKeysAndRulesIndependent(t *testing.T) {
 }
 
 func TestClockGoingBackStartsANewWindow(t *testing.T) {
-	l := limits.New(true)
+	l := limits.New()
 	rule := limits.Rule{Name: "r", Limit: 1, Window: time.Minute}
 	_, refused := l.Hit(t0, "k", rule)
 	require.Nil(t, refused)
@@ -245,7 +222,7 @@ func TestResetByPrefix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.prefix, func(t *testing.T) {
-			l := limits.New(true)
+			l := limits.New()
 			for _, k := range keys {
 				_, refused := l.Hit(t0, k, rule)
 				require.Nil(t, refused)
@@ -260,7 +237,7 @@ func TestResetByPrefix(t *testing.T) {
 }
 
 func TestConcurrentHits(t *testing.T) {
-	l := limits.New(true)
+	l := limits.New()
 	rule := limits.Rule{Name: "r", Limit: 100, Window: time.Minute}
 	const workers, each = 8, 40
 	var mu sync.Mutex
@@ -280,7 +257,6 @@ func TestConcurrentHits(t *testing.T) {
 				}
 				mu.Unlock()
 				if i%10 == 0 {
-					l.Enabled()
 					l.Reset("other")
 				}
 			}

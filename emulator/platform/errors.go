@@ -12,6 +12,11 @@ import (
 // ErrBodyTooLarge is passed to Render when the body exceeds the emulator's cap.
 var ErrBodyTooLarge = errors.New("request body too large")
 
+// ErrUnknownCredential is passed to Render when the caller's credential
+// belongs to another tenant than the one its URL names (/t/{tenant}/…): the
+// platform answers as it does for a credential it does not know.
+var ErrUnknownCredential = errors.New("credential unknown to this tenant")
+
 // RateLimited is passed to Render when a limit refused the request.
 type RateLimited struct {
 	Verdict limits.Verdict

@@ -11,11 +11,12 @@ import (
 )
 
 // Scheduler is implemented by platforms whose state changes on the clock by
-// itself. The engine calls RunDue after every clock change and, while the
-// clock runs, about once a second; delivered holds this platform's outbox
-// messages that just became due.
+// itself. The engine calls RunDue for a tenant after its clock changes and,
+// while the clock runs, about once a second when something of the tenant's
+// is due; now is the tenant's time and delivered holds this platform's
+// outbox messages of the tenant that just became due.
 type Scheduler interface {
-	RunDue(ctx context.Context, now time.Time, delivered []store.Message) error
+	RunDue(ctx context.Context, tenantID string, now time.Time, delivered []store.Message) error
 }
 
 // Controller is implemented by platforms with control-API endpoints of their

@@ -56,10 +56,23 @@ type Handler func(r *Request) (any, error)
 
 // Env is what handlers may use besides the request.
 type Env struct {
-	Store   *store.Store
-	Clock   *clock.Clock
+	Store *store.Store
+	// Tenants holds each tenant's clock and rate-limit switch. A request's
+	// Now already comes from its tenant's clock; background work (scheduled
+	// sends, retries) reads Tenants.For(tenantID).
+	Tenants TenantState
 	Limiter *limits.Limiter
 	Log     *slog.Logger
+}
+
+// TenantState is what each tenant has of its own besides its data: a clock
+// (following the global one until changed) and a rate-limit switch. The
+// engine's emulator/tenant.Runtime implements it.
+type TenantState interface {
+	// For returns the tenant's clock; "" gives the global clock.
+	For(tenantID string) *clock.Clock
+	// LimitsEnabled reports whether rate limits apply to the tenant.
+	LimitsEnabled(tenantID string) bool
 }
 
 // Principal is who is calling.
@@ -72,12 +85,15 @@ type Principal struct {
 
 // Request is one API call as it moves through the pipeline.
 type Request struct {
-	HTTP       *http.Request
-	Platform   string
-	Body       []byte
-	Path       string // the platform's real path, without the emulator's prefix
-	BaseURL    string // scheme://host[/prefix] the client used, for links in responses
-	Now        time.Time
+	HTTP     *http.Request
+	Platform string
+	Body     []byte
+	Path     string // the platform's real path, without the emulator's prefix
+	BaseURL  string // scheme://host[/prefix] the client used, for links in responses
+	// Scope is the tenant the URL names (/t/{tenant}/{platform}/…), "" for
+	// the shared prefix and host forms: only that tenant's credentials work.
+	Scope      string
+	Now        time.Time // on the tenant's clock once the caller is known, the global clock before
 	Operation  *spec.Operation
 	PathParams map[string]string
 	Principal  Principal
@@ -91,6 +107,15 @@ func (r *Request) Context() context.Context { return r.HTTP.Context() }
 
 // TenantID is the caller's tenant.
 func (r *Request) TenantID() string { return r.Principal.TenantID }
+
+// Tenant is the tenant the request belongs to: its caller's, or else the one
+// its URL names; "" when neither is known.
+func (r *Request) Tenant() string {
+	if r.Principal.TenantID != "" {
+		return r.Principal.TenantID
+	}
+	return r.Scope
+}
 
 // Response is what goes back to the client.
 type Response struct {
@@ -108,6 +133,11 @@ type Setup struct {
 	// Fixture is the platform's section of the tenant's fixture as JSON,
 	// nil when the tenant was created without one.
 	Fixture json.RawMessage
+	// BasePath is the tenant's own prefix for the platform
+	// (/t/{tenant}/{platform}): the platform answers with its base URL(s)
+	// under it (its API root, a token URL), so a client configured with them
+	// is always the tenant's, whatever credential it sends.
+	BasePath string
 }
 
 // ValidateSchema checks r.Input against the operation's input schema and
@@ -120,9 +150,13 @@ func ValidateSchema(r *Request) error {
 }
 
 // HitLimit counts this request against rules under key, in the caller's
-// tenant and platform, on the emulator's clock. Handlers use it for limits
-// that depend on the request's content (per messenger, per recipient).
+// tenant and platform, on the tenant's clock, unless the tenant's limits are
+// off. Handlers use it for limits that depend on the request's content (per
+// messenger, per recipient).
 func (r *Request) HitLimit(key string, rules ...limits.Rule) ([]limits.Verdict, *limits.Verdict) {
+	if !r.Env.Tenants.LimitsEnabled(r.Principal.TenantID) {
+		return limits.Allowed(r.Now, rules...), nil
+	}
 	return r.Env.Limiter.Hit(r.Now, LimitKey(r.Principal.TenantID, r.Platform, key), rules...)
 }
 

@@ -121,7 +121,7 @@ func (c *keyCache) lookup(ctx context.Context, s *store.Store, key string) (know
 	}
 	c.mu.Lock()
 	if c.version == version {
-		c.keys[key] = k
+		c.keys[strings.Clone(key)] = k // not a slice of the request line, which may be large
 	}
 	c.mu.Unlock()
 	return k, nil

@@ -99,16 +99,3 @@ func TestContentTypeIsConfigurable(t *testing.T) {
 	unknown := e.callKey("nope", "GET", "get_clients", nil)
 	require.Equal(t, "text/html; charset=utf-8", unknown.Header.Get("Content-Type"), "an unknown key gets the defaults")
 }
-
-func TestRealHostsServeRealPaths(t *testing.T) {
-	e := newEnv(t, nil)
-	for _, host := range []string{"chatter.salebot.pro", "chatter.salebot.ai"} {
-		req, err := http.NewRequest("GET", e.f.URL+"/api/"+e.sb.APIKey+"/get_clients", nil)
-		require.NoError(t, err)
-		req.Host = host
-		resp, err := e.f.Client().Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		require.Equal(t, http.StatusOK, resp.StatusCode, host)
-	}
-}

@@ -90,6 +90,9 @@ func errExclusive(names []string) *apiError {
 // project's content type.
 func (p *Platform) Render(r *platform.Request, result any, err error) platform.Response {
 	pr := projectOf(r)
+	if errors.Is(err, platform.ErrUnknownCredential) {
+		err, pr = errUnknownKey, defaultProject // the key's own project is another tenant's
+	}
 	status, body := p.answer(r, pr, result, err)
 	var out []byte
 	switch b := body.(type) {

@@ -147,6 +147,7 @@ func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 	groupID, _ := first.Get("group_id")
 	return jsonx.Object{
 		{Key: "api_key", Value: apiKey},
+		{Key: "base_url", Value: s.BasePath + "/api/" + apiKey.(string)},
 		{Key: "project_id", Value: pr.ID},
 		{Key: "base_path", Value: "/salebot/api/" + apiKey.(string)},
 		{Key: "channel_id", Value: channelID},

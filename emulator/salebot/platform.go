@@ -18,6 +18,9 @@ import (
 // Name is the platform's id.
 const Name = "salebot"
 
+// Messages scheduled with time_shift or send_time are recorded when due.
+var _ platform.Scheduler = (*Platform)(nil)
+
 // Platform is the emulated Salebot.
 type Platform struct {
 	spec     *spec.Spec
@@ -110,8 +113,12 @@ func (p *Platform) routes() map[string]platform.Handler {
 func (p *Platform) Name() string     { return Name }
 func (p *Platform) Spec() *spec.Spec { return p.spec }
 
-// Hosts are the real API hosts; their paths are the real ones.
-func (p *Platform) Hosts() []string { return []string{"chatter.salebot.pro", "chatter.salebot.ai"} }
+// Hosts are the real API hosts; their paths are the real ones. The docs
+// call the API on chatter.salebot.pro, on chatter.salebot.ai (the English
+// docs) and, in one example, on chatter.zmservice.ru.
+func (p *Platform) Hosts() []string {
+	return []string{"chatter.salebot.pro", "chatter.salebot.ai", "chatter.zmservice.ru"}
+}
 
 // Handler returns the handler of an operation.
 func (p *Platform) Handler(id string) platform.Handler {

@@ -136,47 +136,44 @@ func (p *Platform) record(tx *store.Tx, pr *project, c client, text string, o ou
 	return hookFor(tx, pr, c, id, e)
 }
 
-// RunDue records the Salebot messages that just fell due, per tenant, and
+// RunDue records the tenant's Salebot messages that just fell due and
 // sends their webhooks.
-func (p *Platform) RunDue(ctx context.Context, now time.Time, delivered []store.Message) error {
-	byTenant := map[string][]store.Message{}
-	for _, m := range delivered {
-		byTenant[m.TenantID] = append(byTenant[m.TenantID], m)
+func (p *Platform) RunDue(ctx context.Context, tenantID string, now time.Time, delivered []store.Message) error {
+	if len(delivered) == 0 {
+		return nil
 	}
-	for _, tenant := range sortedKeys(byTenant) {
-		var hooks []*pendingHook
-		err := p.env.Store.Write(ctx, func(tx *store.Tx) error {
-			pr, err := loadProject(tx, tenant)
-			var gone *platform.ControlError
-			if errors.As(err, &gone) {
-				return nil // the tenant was deleted
+	var hooks []*pendingHook
+	err := p.env.Store.Write(ctx, func(tx *store.Tx) error {
+		pr, err := loadProject(tx, tenantID)
+		var gone *platform.ControlError
+		if errors.As(err, &gone) {
+			return nil // the tenant was deleted
+		} else if err != nil {
+			return err
+		}
+		for _, m := range delivered {
+			var o outgoing
+			if err := json.Unmarshal(m.Payload, &o); err != nil {
+				return err
+			}
+			c, err := clientByID(tx, tenantID, o.ClientID)
+			if errors.Is(err, errClientNotFound) {
+				continue // deleted while the message waited
 			} else if err != nil {
 				return err
 			}
-			for _, m := range byTenant[tenant] {
-				var o outgoing
-				if err := json.Unmarshal(m.Payload, &o); err != nil {
-					return err
-				}
-				c, err := clientByID(tx, tenant, o.ClientID)
-				if errors.Is(err, errClientNotFound) {
-					continue // deleted while the message waited
-				} else if err != nil {
-					return err
-				}
-				h, err := p.record(tx, pr, c, m.Text, o, m.DueAt)
-				if err != nil {
-					return err
-				}
-				hooks = appendHook(hooks, h)
+			h, err := p.record(tx, pr, c, m.Text, o, m.DueAt)
+			if err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
-			return err
+			hooks = appendHook(hooks, h)
 		}
-		p.dispatch(hooks)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
+	p.dispatch(hooks)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -21,21 +22,19 @@ const (
 	runTimeout      = 10 * time.Minute
 )
 
-// RunsHandler serves the control API's scenario endpoints:
-//
-//	GET  /__fakebots/scenarios            the shipped scenarios
-//	POST /__fakebots/scenarios/runs       run a scenario (YAML or JSON body; ?tenant= to use one)
-//	GET  /__fakebots/scenarios/runs       recent runs, newest first
-//	GET  /__fakebots/scenarios/runs/{id}  a run, live while it runs
-//	GET  /__fakebots/schemas/scenario.json the format's JSON Schema
-//
-// Runs go through client to the emulator at baseURL, with the caller's
-// bearer token; they may not start processes nor read the environment.
+// RunsHandler serves the control API's scenario endpoints (Endpoints).
+// Runs go through client to the emulator at baseURL with the bearer token
+// of the call that started them, so a run may do what its starter may and
+// no more; they may not start processes nor read the environment.
 type RunsHandler struct {
 	client  *http.Client
 	baseURL string
+	ctx     context.Context // cancelled by Close
+	cancel  context.CancelFunc
+	active  sync.WaitGroup
 
 	mu      sync.Mutex
+	closed  bool
 	runs    map[string]*storedRun
 	order   []string // oldest first
 	running int
@@ -49,25 +48,35 @@ type storedRun struct {
 
 // NewRunsHandler serves runs against the emulator reached by client at baseURL.
 func NewRunsHandler(client *http.Client, baseURL string) *RunsHandler {
-	return &RunsHandler{client: client, baseURL: baseURL, runs: map[string]*storedRun{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &RunsHandler{client: client, baseURL: baseURL, ctx: ctx, cancel: cancel, runs: map[string]*storedRun{}}
 }
 
-func (h *RunsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	path := strings.TrimSuffix(r.URL.Path, "/")
-	switch {
-	case path == "/__fakebots/schemas/scenario.json" && r.Method == http.MethodGet:
-		SchemaHandler().ServeHTTP(w, r)
-	case path == "/__fakebots/scenarios" && r.Method == http.MethodGet:
-		h.shipped(w)
-	case path == "/__fakebots/scenarios/runs" && r.Method == http.MethodPost:
-		h.start(w, r)
-	case path == "/__fakebots/scenarios/runs" && r.Method == http.MethodGet:
-		h.list(w)
-	case strings.HasPrefix(path, "/__fakebots/scenarios/runs/") && r.Method == http.MethodGet:
-		h.get(w, strings.TrimPrefix(path, "/__fakebots/scenarios/runs/"))
-	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": r.Method + " " + r.URL.Path + " is not a scenario endpoint"})
+// Endpoint is one of the scenario endpoints, at a path below /__fakebots.
+type Endpoint struct {
+	Method, Path string
+	Handler      http.Handler
+}
+
+// Endpoints lists the scenario endpoints of the control API.
+func (h *RunsHandler) Endpoints() []Endpoint {
+	return []Endpoint{
+		{http.MethodGet, "/scenarios", http.HandlerFunc(h.shipped)},
+		{http.MethodPost, "/scenarios/runs", http.HandlerFunc(h.start)},
+		{http.MethodGet, "/scenarios/runs", http.HandlerFunc(h.list)},
+		{http.MethodGet, "/scenarios/runs/{id}", http.HandlerFunc(h.get)},
+		{http.MethodGet, "/schemas/scenario.json", SchemaHandler()},
 	}
+}
+
+// Close cancels the runs in progress and waits until they have ended
+// (their tenants removed); later runs are refused.
+func (h *RunsHandler) Close() {
+	h.mu.Lock()
+	h.closed = true
+	h.mu.Unlock()
+	h.cancel()
+	h.active.Wait()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -79,7 +88,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // shipped lists the scenarios of scenarios/ for the dashboard.
-func (h *RunsHandler) shipped(w http.ResponseWriter) {
+func (h *RunsHandler) shipped(w http.ResponseWriter, _ *http.Request) {
 	type entry struct {
 		File        string `json:"file"`
 		Name        string `json:"name"`
@@ -116,7 +125,7 @@ func (h *RunsHandler) start(w http.ResponseWriter, r *http.Request) {
 	}
 	runner := &Runner{
 		Client: h.client, BaseURL: h.baseURL, NoExec: true, NoEnv: true,
-		ControlToken: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "),
+		ControlToken: bearer(r),
 		Tenant:       r.URL.Query().Get("tenant"),
 	}
 	id, err := randomID()
@@ -126,12 +135,18 @@ func (h *RunsHandler) start(w http.ResponseWriter, r *http.Request) {
 	}
 	id = "run_" + id
 	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "the emulator is shutting down"})
+		return
+	}
 	if h.running >= maxRunningRuns {
 		h.mu.Unlock()
 		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "too many scenario runs at once; wait for one to finish"})
 		return
 	}
 	h.running++
+	h.active.Add(1)
 	stored := &storedRun{ID: id, Result: Result{Name: sc.Name, Status: StatusRunning, StartedAt: time.Now(), Steps: []StepResult{}}}
 	h.runs[id] = stored
 	h.order = append(h.order, id)
@@ -142,7 +157,8 @@ func (h *RunsHandler) start(w http.ResponseWriter, r *http.Request) {
 
 // execute runs the scenario step by step, publishing each step's result.
 func (h *RunsHandler) execute(stored *storedRun, runner *Runner, sc *Scenario) {
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer h.active.Done()
+	ctx, cancel := context.WithTimeout(h.ctx, runTimeout)
 	defer cancel()
 	var final Result
 	if run, err := runner.Start(ctx, sc); err != nil {
@@ -189,7 +205,7 @@ func (h *RunsHandler) evict() {
 	h.order = kept
 }
 
-func (h *RunsHandler) list(w http.ResponseWriter) {
+func (h *RunsHandler) list(w http.ResponseWriter, _ *http.Request) {
 	h.mu.Lock()
 	out := make([]map[string]any, 0, len(h.order))
 	for i := len(h.order) - 1; i >= 0; i-- {
@@ -200,12 +216,13 @@ func (h *RunsHandler) list(w http.ResponseWriter) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 
-func (h *RunsHandler) get(w http.ResponseWriter, id string) {
+func (h *RunsHandler) get(w http.ResponseWriter, r *http.Request) {
+	id := path.Base(r.URL.Path)
 	h.mu.Lock()
-	r, ok := h.runs[id]
+	run, ok := h.runs[id]
 	var copied storedRun
 	if ok {
-		copied = *r
+		copied = *run
 	}
 	h.mu.Unlock()
 	if !ok {
@@ -213,4 +230,13 @@ func (h *RunsHandler) get(w http.ResponseWriter, id string) {
 		return
 	}
 	writeJSON(w, http.StatusOK, copied)
+}
+
+// bearer is the token of an Authorization: Bearer header ("" without one).
+func bearer(r *http.Request) string {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
 }

@@ -11,31 +11,36 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
-	"github.com/fakebots/fakebots/emulator/scenario"
 )
 
-func newRunsHandler(t *testing.T) http.Handler {
+// newRunsHandler is an emulator whose control API serves the runs.
+func newRunsHandler(t *testing.T, opts ...emulator.Option) http.Handler {
 	t.Helper()
-	e, err := emulator.New(emulator.WithSeed("none"), emulator.WithTick(0))
+	e, err := emulator.New(append([]emulator.Option{emulator.WithSeed("none"), emulator.WithTick(0)}, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() { e.Close() })
-	return scenario.NewRunsHandler(&http.Client{Transport: scenario.HandlerTransport(tenantEndpoints(e))}, "http://fakebots.internal")
+	return e
 }
 
-func serve(h http.Handler, method, path, body string) (int, map[string]any) {
+// serve sends a control call; headers come in name, value pairs.
+func serve(h http.Handler, method, path, body string, headers ...string) (int, map[string]any) {
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(method, path, strings.NewReader(body)))
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	h.ServeHTTP(rec, req)
 	var out map[string]any
 	json.Unmarshal(rec.Body.Bytes(), &out)
 	return rec.Code, out
 }
 
 // finished polls a run until it leaves "running", for at most 20 seconds.
-func finished(t *testing.T, h http.Handler, id string) map[string]any {
+func finished(t *testing.T, h http.Handler, id string, headers ...string) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		code, run := serve(h, http.MethodGet, "/__fakebots/scenarios/runs/"+id, "")
+		code, run := serve(h, http.MethodGet, "/__fakebots/scenarios/runs/"+id, "", headers...)
 		require.Equal(t, http.StatusOK, code)
 		if run["status"] != "running" {
 			return run
@@ -105,4 +110,74 @@ func TestShippedScenariosListed(t *testing.T) {
 	}
 	require.Contains(t, names, "salebot-lead-funnel.yaml")
 	require.Len(t, names, 5)
+}
+
+// A run started with the control token acts with it: it creates its tenant,
+// calls the platforms and uses the tenant's control endpoints; without the
+// token nothing starts.
+func TestRunsBehindTheControlToken(t *testing.T) {
+	h := newRunsHandler(t, emulator.WithControlToken("s3cret"))
+	src := `
+version: 1
+name: behind the token
+tenant: demo
+steps:
+  - clock: {freeze: true}
+  - call: {platform: cleverapp, operation: getMe, params: {api_token: "{{tenant.cleverapp.api_token}}"}}
+    expect: {status: 200}
+  - expect_state: {control: "journal?platform=cleverapp", body: {data: [{operation: getMe}]}}
+`
+	code, body := serve(h, http.MethodPost, "/__fakebots/scenarios/runs", src)
+	require.Equal(t, http.StatusUnauthorized, code)
+	require.Equal(t, "this emulator's control API needs Authorization: Bearer <token>", body["error"])
+	code, _ = serve(h, http.MethodGet, "/__fakebots/scenarios", "")
+	require.Equal(t, http.StatusUnauthorized, code)
+
+	code, body = serve(h, http.MethodPost, "/__fakebots/scenarios/runs", src, "Authorization", "Bearer s3cret")
+	require.Equal(t, http.StatusAccepted, code)
+	run := finished(t, h, body["id"].(string), "Authorization", "bearer s3cret")
+	require.Equal(t, "passed", run["status"], "%v", run)
+	require.Empty(t, run["error"], "the tenant was removed at the end")
+
+	code, _ = serve(h, http.MethodGet, "/__fakebots/tenants/"+run["tenant"].(string), "", "Authorization", "Bearer s3cret")
+	require.Equal(t, http.StatusNotFound, code, "the run's tenant is gone")
+}
+
+// Closing the emulator ends the runs in progress: they stop waiting, remove
+// their tenants, and no new run starts.
+func TestRunsEndWithTheEmulator(t *testing.T) {
+	e, err := emulator.New(emulator.WithSeed("none"), emulator.WithTick(0))
+	require.NoError(t, err)
+	code, body := serve(e, http.MethodPost, "/__fakebots/scenarios/runs", `
+version: 1
+name: waits for a call that never comes
+steps:
+  - expect_calls: {platform: salebot, operation: message, within: 4m}
+`)
+	require.Equal(t, http.StatusAccepted, code)
+	id := body["id"].(string)
+	deadline := time.Now().Add(10 * time.Second)
+	for { // the run has created its tenant and is waiting
+		_, tenants := serve(e, http.MethodGet, "/__fakebots/tenants", "")
+		if len(tenants["data"].([]any)) == 1 {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the run did not create its tenant")
+		time.Sleep(5 * time.Millisecond)
+	}
+	closed := make(chan struct{})
+	go func() {
+		e.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for a run of four minutes")
+	}
+	code, run := serve(e, http.MethodGet, "/__fakebots/scenarios/runs/"+id, "")
+	require.Equal(t, http.StatusOK, code)
+	require.Equal(t, "failed", run["status"])
+	require.Equal(t, "context canceled", run["steps"].([]any)[0].(map[string]any)["message"])
+	require.Empty(t, run["error"], "the tenant was removed before the store closed")
 }

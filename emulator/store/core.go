@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNotFound is returned when a looked-up row does not exist.
@@ -24,13 +27,15 @@ type Tenant struct {
 	FakerSeed int64     `json:"faker_seed"`
 	Fixture   string    `json:"fixture,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// ControlToken opens the tenant's own control endpoints (never listed).
+	ControlToken string `json:"-"`
 }
 
 // InsertTenant creates the tenant row.
 func (t *Tx) InsertTenant(tn Tenant) error {
 	t.AuthChanged()
-	_, err := t.Exec(`INSERT INTO tenants (id, seed, faker_seed, fixture, created_at) VALUES (?, ?, ?, ?, ?)`,
-		tn.ID, tn.Seed, tn.FakerSeed, tn.Fixture, Micros(tn.CreatedAt))
+	_, err := t.Exec(`INSERT INTO tenants (id, seed, faker_seed, fixture, created_at, control_token) VALUES (?, ?, ?, ?, ?, ?)`,
+		tn.ID, tn.Seed, tn.FakerSeed, tn.Fixture, Micros(tn.CreatedAt), tn.ControlToken)
 	return err
 }
 
@@ -65,13 +70,23 @@ func (t *Tx) DeleteTenant(id string) (bool, error) {
 func (s *Store) Tenant(ctx context.Context, id string) (Tenant, error) {
 	var tn Tenant
 	var created int64
-	err := s.QueryRow(ctx, `SELECT id, seed, faker_seed, fixture, created_at FROM tenants WHERE id = ?`, id).
-		Scan(&tn.ID, &tn.Seed, &tn.FakerSeed, &tn.Fixture, &created)
+	err := s.QueryRow(ctx, `SELECT id, seed, faker_seed, fixture, created_at, control_token FROM tenants WHERE id = ?`, id).
+		Scan(&tn.ID, &tn.Seed, &tn.FakerSeed, &tn.Fixture, &created, &tn.ControlToken)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tn, ErrNotFound
 	}
 	tn.CreatedAt = FromMicros(created)
 	return tn, err
+}
+
+// TenantByControlToken finds the tenant a control token belongs to.
+func (s *Store) TenantByControlToken(ctx context.Context, token string) (string, error) {
+	var id string
+	err := s.QueryRow(ctx, `SELECT id FROM tenants WHERE control_token = ? AND control_token != ''`, token).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return id, err
 }
 
 // Tenants lists every tenant, oldest first.
@@ -163,4 +178,18 @@ func (s *Store) Credentials(ctx context.Context, tenantID, platform string) ([]C
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// IsConstraint reports whether err is SQLite refusing a row for a constraint
+// (unique, foreign key, not null, check): the data was wrong, not the store.
+func IsConstraint(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}
+
+// IsStoreError reports whether err came from the database rather than from
+// the data handed to it being refused by a platform's own checks.
+func IsStoreError(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, sql.ErrTxDone)
 }

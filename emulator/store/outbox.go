@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"math"
 	"time"
 )
 
@@ -61,10 +62,11 @@ func (t *Tx) Enqueue(m Message) (Message, error) {
 	return m, err
 }
 
-// DeliverDue marks every scheduled message due at or before now as delivered
-// and returns them in due order.
-func (t *Tx) DeliverDue(now time.Time) ([]Message, error) {
-	msgs, err := scanMessages(t.Query(outboxSelect+` WHERE status = ? AND due_at <= ? ORDER BY due_at, id`, StatusScheduled, Micros(now)))
+// DeliverDue marks every scheduled message of the tenant due at or before now
+// (the tenant's time) as delivered and returns them in due order.
+func (t *Tx) DeliverDue(tenantID string, now time.Time) ([]Message, error) {
+	msgs, err := scanMessages(t.Query(outboxSelect+` WHERE status = ? AND tenant_id = ? AND due_at <= ? ORDER BY due_at, id`,
+		StatusScheduled, tenantID, Micros(now)))
 	if err != nil || len(msgs) == 0 {
 		return msgs, err
 	}
@@ -79,24 +81,53 @@ func (t *Tx) DeliverDue(now time.Time) ([]Message, error) {
 	return msgs, nil
 }
 
+// NextDue returns, for every tenant with scheduled messages, when its
+// earliest one is due: each tenant compares it with its own clock.
+func (s *Store) NextDue(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := s.Query(ctx, `SELECT tenant_id, MIN(due_at) FROM outbox WHERE status = ? GROUP BY tenant_id`, StatusScheduled)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var tenant string
+		var due int64
+		if err := rows.Scan(&tenant, &due); err != nil {
+			return nil, err
+		}
+		out[tenant] = FromMicros(due)
+	}
+	return out, rows.Err()
+}
+
 // OutboxFilter narrows Outbox; zero fields match everything.
 type OutboxFilter struct {
 	TenantID  string
 	Platform  string
 	Recipient string
 	Status    string
-	Limit     int
+	Before    int64 // only messages with a smaller id (a page's cursor)
+	Limit     int   // at most this many (default 1000)
 }
 
-// Outbox lists messages, newest first.
-func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]Message, error) {
+// Outbox lists messages, newest first, and whether older matching ones remain.
+func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]Message, bool, error) {
 	if f.Limit <= 0 {
 		f.Limit = 1000
 	}
-	return scanMessages(s.Query(ctx, outboxSelect+`
-		WHERE (? = '' OR tenant_id = ?) AND (? = '' OR platform = ?) AND (? = '' OR recipient = ?) AND (? = '' OR status = ?)
+	before := f.Before
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	msgs, err := scanMessages(s.Query(ctx, outboxSelect+`
+		WHERE (? = '' OR tenant_id = ?) AND (? = '' OR platform = ?) AND (? = '' OR recipient = ?) AND (? = '' OR status = ?) AND id < ?
 		ORDER BY id DESC LIMIT ?`,
-		f.TenantID, f.TenantID, f.Platform, f.Platform, f.Recipient, f.Recipient, f.Status, f.Status, f.Limit))
+		f.TenantID, f.TenantID, f.Platform, f.Platform, f.Recipient, f.Recipient, f.Status, f.Status, before, f.Limit+1))
+	if err != nil || len(msgs) <= f.Limit {
+		return msgs, false, err
+	}
+	return msgs[:f.Limit], true, nil
 }
 
 const outboxSelect = `SELECT id, tenant_id, platform, operation, bot_id, recipient, messenger, kind, text, payload, status, created_at, due_at, delivered_at FROM outbox`

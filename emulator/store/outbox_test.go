@@ -22,12 +22,12 @@ func enqueue(t *testing.T, s *store.Store, m store.Message) store.Message {
 	return out
 }
 
-func deliverDue(t *testing.T, s *store.Store, now time.Time) []store.Message {
+func deliverDue(t *testing.T, s *store.Store, tenant string, now time.Time) []store.Message {
 	t.Helper()
 	var out []store.Message
 	write(t, s, func(tx *store.Tx) error {
 		var err error
-		out, err = tx.DeliverDue(now)
+		out, err = tx.DeliverDue(tenant, now)
 		return err
 	})
 	return out
@@ -35,7 +35,7 @@ func deliverDue(t *testing.T, s *store.Store, now time.Time) []store.Message {
 
 func outbox(t *testing.T, s *store.Store, f store.OutboxFilter) []store.Message {
 	t.Helper()
-	msgs, err := s.Outbox(context.Background(), f)
+	msgs, _, err := s.Outbox(context.Background(), f)
 	require.NoError(t, err)
 	require.NotNil(t, msgs)
 	return msgs
@@ -115,20 +115,26 @@ func TestDeliverDue(t *testing.T) {
 	msg("t2", "twenty", 20*time.Second)
 	msg("t2", "five-b", 5*time.Second) // same due instant as five-a, enqueued later
 
+	next, err := s.NextDue(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, map[string]time.Time{"t1": t0.Add(5 * time.Second), "t2": t0.Add(5 * time.Second)}, next)
+
+	// Each tenant on its own clock: t2's is an hour ahead of t1's.
 	steps := []struct {
-		at   time.Duration
-		want []string
+		tenant string
+		at     time.Duration
+		want   []string
 	}{
-		{0, nil},
-		{5*time.Second - time.Microsecond, nil},
-		{10 * time.Second, []string{"five-a", "five-b", "ten"}}, // due order, then enqueue order
-		{10 * time.Second, nil},                                 // nothing twice
-		{15 * time.Second, nil},
-		{time.Hour, []string{"twenty"}},
-		{2 * time.Hour, nil},
+		{"t1", 0, nil},
+		{"t1", 5*time.Second - time.Microsecond, nil},
+		{"t1", 10 * time.Second, []string{"five-a", "ten"}}, // due order; t2's five-b is not t1's
+		{"t1", 10 * time.Second, nil},                       // nothing twice
+		{"t2", time.Hour, []string{"five-b", "twenty"}},
+		{"t2", 2 * time.Hour, nil},
+		{"t1", 2 * time.Hour, nil},
 	}
 	for i, st := range steps {
-		got := deliverDue(t, s, t0.Add(st.at))
+		got := deliverDue(t, s, st.tenant, t0.Add(st.at))
 		require.NotNil(t, got, "step %d", i)
 		var texts []string
 		for _, m := range got {
@@ -154,10 +160,13 @@ func TestDeliverDueExactlyAtDueTime(t *testing.T) {
 	s := open(t, "")
 	addTenant(t, s, "t1", t0)
 	enqueue(t, s, store.Message{TenantID: "t1", Platform: "cleverapp", Operation: "x", CreatedAt: t0, DueAt: t0.Add(time.Minute)})
-	require.Empty(t, deliverDue(t, s, t0.Add(time.Minute-time.Microsecond)))
+	require.Empty(t, deliverDue(t, s, "t1", t0.Add(time.Minute-time.Microsecond)))
 	require.Len(t, outbox(t, s, store.OutboxFilter{Status: store.StatusScheduled}), 1)
-	require.Len(t, deliverDue(t, s, t0.Add(time.Minute)), 1, "due at or before now")
+	require.Len(t, deliverDue(t, s, "t1", t0.Add(time.Minute)), 1, "due at or before now")
 	require.Empty(t, outbox(t, s, store.OutboxFilter{Status: store.StatusScheduled}))
+	next, err := s.NextDue(context.Background())
+	require.NoError(t, err)
+	require.Empty(t, next, "nothing is scheduled any more")
 }
 
 func TestOutboxFilters(t *testing.T) {
@@ -204,6 +213,24 @@ func TestOutboxFilters(t *testing.T) {
 			require.Equal(t, tt.want, texts)
 		})
 	}
+
+	t.Run("pages", func(t *testing.T) {
+		var texts []string
+		var before int64
+		for pages := 0; ; pages++ {
+			require.Less(t, pages, 4)
+			msgs, more, err := s.Outbox(context.Background(), store.OutboxFilter{Limit: 2, Before: before})
+			require.NoError(t, err)
+			for _, m := range msgs {
+				texts = append(texts, m.Text)
+			}
+			if !more {
+				break
+			}
+			before = msgs[len(msgs)-1].ID
+		}
+		require.Equal(t, []string{"6", "5", "4", "3", "2", "1"}, texts)
+	})
 }
 
 func TestOutboxDefaultLimit(t *testing.T) {
@@ -238,7 +265,7 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 			})
 		}()
 		go func() {
-			_, err := s.Outbox(context.Background(), store.OutboxFilter{TenantID: "t1"})
+			_, _, err := s.Outbox(context.Background(), store.OutboxFilter{TenantID: "t1"})
 			errs <- err
 		}()
 	}

@@ -27,7 +27,19 @@ import (
 )
 
 //go:embed migrations/*.sql
-var migrationFiles embed.FS
+var coreMigrations embed.FS
+
+// Core is the engine's own schema: tenants, credentials and the outbox. It is
+// always applied first.
+var Core = Migrations{Owner: "core", Files: coreMigrations}
+
+// Migrations is one owner's numbered schema changes: files named
+// migrations/NNNN_name.sql in Files, applied in number order, each once.
+// Every platform package owns its tables and hands its set to Open.
+type Migrations struct {
+	Owner string
+	Files fs.FS
+}
 
 // Store is the emulator's database.
 type Store struct {
@@ -51,9 +63,11 @@ func (s *Store) DataVersion() uint64 { return s.dataVersion.Load() }
 // authentication is valid while it has not changed.
 func (s *Store) AuthVersion() uint64 { return s.authVersion.Load() }
 
-// Open opens the database at path, or a private in-memory database when path
-// is empty, and applies pending migrations.
-func Open(path string) (*Store, error) {
+// Open opens the database at path, or a private throwaway database when path
+// is empty, and applies the pending migrations of Core and then of sets, in
+// the order given (an owner given twice is applied once).
+func Open(path string, sets ...Migrations) (*Store, error) {
+	sets = withCore(sets)
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)"
 	var tempDir string
 	if path == "" {
@@ -68,7 +82,7 @@ func Open(path string) (*Store, error) {
 		tempDir, path = dir, filepath.Join(dir, "state.db")
 		// Start from an already migrated database: migrating is most of the
 		// cost of a fresh store, which every Go test pays.
-		migrated, err := migratedImage()
+		migrated, err := migratedImage(sets)
 		if err == nil {
 			err = os.WriteFile(path, migrated, 0o600)
 		}
@@ -94,16 +108,40 @@ func Open(path string) (*Store, error) {
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
 	s := &Store{db: db, tempDir: tempDir}
-	if err := s.migrate(); err != nil {
+	if err := s.migrate(sets); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// migratedImage is the file of an empty, fully migrated database, made once
-// per process.
-var migratedImage = sync.OnceValues(func() ([]byte, error) {
+// withCore puts Core first and drops repeated owners.
+func withCore(sets []Migrations) []Migrations {
+	out := []Migrations{Core}
+	seen := map[string]bool{Core.Owner: true}
+	for _, m := range sets {
+		if !seen[m.Owner] {
+			seen[m.Owner] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// images holds, per list of owners, the file of an empty, fully migrated
+// database, made once per process.
+var images sync.Map // owners joined by "," → func() ([]byte, error)
+
+func migratedImage(sets []Migrations) ([]byte, error) {
+	owners := make([]string, len(sets))
+	for i, m := range sets {
+		owners[i] = m.Owner
+	}
+	build, _ := images.LoadOrStore(strings.Join(owners, ","), sync.OnceValues(func() ([]byte, error) { return buildImage(sets) }))
+	return build.(func() ([]byte, error))()
+}
+
+func buildImage(sets []Migrations) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "fakebots-image-")
 	if err != nil {
 		return nil, err
@@ -115,7 +153,7 @@ var migratedImage = sync.OnceValues(func() ([]byte, error) {
 		return nil, err
 	}
 	s := &Store{db: db}
-	err = s.migrate()
+	err = s.migrate(sets)
 	if cerr := s.Close(); err == nil {
 		err = cerr
 	}
@@ -123,7 +161,7 @@ var migratedImage = sync.OnceValues(func() ([]byte, error) {
 		return nil, err
 	}
 	return os.ReadFile(path)
-})
+}
 
 // Close closes the database.
 func (s *Store) Close() error {
@@ -249,56 +287,125 @@ func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
 	return st.QueryRowContext(t.ctx, args...)
 }
 
-// migrate applies, in number order, every migrations/NNNN_name.sql file not
-// yet recorded, each in its own transaction.
-func (s *Store) migrate() error {
-	if _, err := s.db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+// migrate applies, owner by owner and in number order, every migration not
+// yet recorded in schema_versions, each in its own transaction.
+func (s *Store) migrate(sets []Migrations) error {
+	if err := s.prepareVersions(); err != nil {
 		return err
 	}
-	applied := map[int]bool{}
-	rows, err := s.db.Query(`SELECT version FROM schema_migrations`)
+	applied := map[string]bool{}
+	rows, err := s.db.Query(`SELECT owner, version FROM schema_versions`)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
+		var owner string
 		var v int
-		if err := rows.Scan(&v); err != nil {
+		if err := rows.Scan(&owner, &v); err != nil {
 			rows.Close()
 			return err
 		}
-		applied[v] = true
+		applied[owner+"/"+strconv.Itoa(v)] = true
 	}
 	rows.Close()
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with its number", base)
-		}
-		if applied[version] {
-			continue
-		}
-		body, err := migrationFiles.ReadFile(name)
+	for _, set := range sets {
+		files, err := migrationFiles(set)
 		if err != nil {
 			return err
 		}
-		err = s.Write(context.Background(), func(tx *Tx) error {
-			if _, err := tx.tx.Exec(string(body)); err != nil {
-				return fmt.Errorf("migration %s: %w", base, err)
+		for _, f := range files {
+			if applied[set.Owner+"/"+strconv.Itoa(f.version)] {
+				continue
 			}
-			_, err := tx.tx.Exec(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, base)
-			return err
-		})
-		if err != nil {
-			return err
+			err = s.Write(context.Background(), func(tx *Tx) error {
+				if _, err := tx.tx.Exec(f.body); err != nil {
+					return fmt.Errorf("migration %s/%s: %w", set.Owner, f.name, err)
+				}
+				_, err := tx.tx.Exec(`INSERT INTO schema_versions (owner, version, name) VALUES (?, ?, ?)`, set.Owner, f.version, f.name)
+				return err
+			})
+			if err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// legacyVersions maps the versions of the single, engine-wide numbering that
+// databases written before platforms owned their migrations recorded.
+var legacyVersions = map[int]string{1: "core", 2: "cleverapp", 3: "salebot", 4: "bothelp"}
+
+// prepareVersions creates schema_versions, carrying over what an older
+// database recorded in schema_migrations.
+func (s *Store) prepareVersions() error {
+	if _, err := s.db.Exec(`CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (owner, version))`); err != nil {
+		return err
+	}
+	var legacy int
+	if err := s.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&legacy); err != nil || legacy == 0 {
+		return err
+	}
+	return s.Write(context.Background(), func(tx *Tx) error {
+		rows, err := tx.tx.Query(`SELECT version, name FROM schema_migrations`)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			version int
+			name    string
+		}
+		var old []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.version, &r.name); err != nil {
+				rows.Close()
+				return err
+			}
+			old = append(old, r)
+		}
+		rows.Close()
+		for _, r := range old {
+			owner, ok := legacyVersions[r.version]
+			if !ok {
+				return fmt.Errorf("schema_migrations: unknown version %d (%s)", r.version, r.name)
+			}
+			if _, err := tx.tx.Exec(`INSERT OR IGNORE INTO schema_versions (owner, version, name) VALUES (?, 1, ?)`, owner, r.name); err != nil {
+				return err
+			}
+		}
+		_, err = tx.tx.Exec(`DROP TABLE schema_migrations`)
+		return err
+	})
+}
+
+type migrationFile struct {
+	version int
+	name    string
+	body    string
+}
+
+// migrationFiles reads a set's files in number order.
+func migrationFiles(set Migrations) ([]migrationFile, error) {
+	names, err := fs.Glob(set.Files, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	out := make([]migrationFile, 0, len(names))
+	for _, path := range names {
+		name := strings.TrimPrefix(path, "migrations/")
+		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s/%s: name must start with its number", set.Owner, name)
+		}
+		body, err := fs.ReadFile(set.Files, path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migrationFile{version: version, name: name, body: string(body)})
+	}
+	return out, nil
 }
 
 func randomHex(n int) string {

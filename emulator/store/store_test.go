@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path"
 	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -17,9 +21,9 @@ import (
 
 var t0 = time.Date(2024, 5, 17, 12, 0, 0, 123456000, time.UTC)
 
-func open(t *testing.T, path string) *store.Store {
+func open(t *testing.T, path string, sets ...store.Migrations) *store.Store {
 	t.Helper()
-	s, err := store.Open(path)
+	s, err := store.Open(path, sets...)
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
@@ -67,52 +71,68 @@ func TestInMemoryDatabasesAreIndependent(t *testing.T) {
 	require.Equal(t, "only-in-b", tb[0].ID)
 }
 
-// migrationVersions lists the embedded migration files' versions.
-func migrationFiles(t *testing.T) []string {
-	t.Helper()
-	entries, err := os.ReadDir("migrations")
-	require.NoError(t, err)
-	var names []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".sql") {
-			names = append(names, e.Name())
-		}
-	}
-	require.NotEmpty(t, names)
-	return names
-}
+// extra is a platform's schema as a test writes one: two numbered files.
+var extra = store.Migrations{Owner: "extra", Files: fstest.MapFS{
+	"migrations/0002_more.sql":  {Data: []byte(`ALTER TABLE things ADD COLUMN size INTEGER NOT NULL DEFAULT 0;`)},
+	"migrations/0001_first.sql": {Data: []byte(`CREATE TABLE things (id INTEGER PRIMARY KEY);`)},
+	"migrations/README":         {Data: []byte(`not a migration`)},
+}}
 
 func appliedMigrations(t *testing.T, s *store.Store) []string {
 	t.Helper()
-	rows, err := s.Query(context.Background(), `SELECT version, name FROM schema_migrations ORDER BY version`)
+	rows, err := s.Query(context.Background(), `SELECT owner || '/' || version || ' ' || name FROM schema_versions ORDER BY rowid`)
 	require.NoError(t, err)
 	defer rows.Close()
 	var names []string
-	version := 0
 	for rows.Next() {
-		var v int
 		var name string
-		require.NoError(t, rows.Scan(&v, &name))
-		require.Greater(t, v, version, "versions ascend")
-		version = v
+		require.NoError(t, rows.Scan(&name))
 		names = append(names, name)
 	}
 	require.NoError(t, rows.Err())
 	return names
 }
 
-func TestMigrationsAppliedOnce(t *testing.T) {
-	files := migrationFiles(t)
-	mem := open(t, "")
-	require.Equal(t, files, appliedMigrations(t, mem), "every migration recorded, once")
+// coreApplied is what Core records: each of its files, in order.
+func coreApplied(t *testing.T) []string {
+	t.Helper()
+	files, err := fs.Glob(store.Core.Files, "migrations/*.sql")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	var out []string
+	for i, f := range files {
+		out = append(out, fmt.Sprintf("core/%d %s", i+1, path.Base(f)))
+	}
+	return out
+}
+
+func TestMigrationsAppliedOnceInOrder(t *testing.T) {
+	want := append(coreApplied(t), "extra/1 0001_first.sql", "extra/2 0002_more.sql")
+	mem := open(t, "", extra, extra)
+	require.Equal(t, want, appliedMigrations(t, mem), "core first, every file once, in number order")
 
 	path := filepath.Join(t.TempDir(), "fakebots.db")
 	for i := 0; i < 3; i++ {
-		s, err := store.Open(path)
+		s, err := store.Open(path, extra)
 		require.NoError(t, err, "open #%d", i+1)
-		require.Equal(t, files, appliedMigrations(t, s), "open #%d", i+1)
+		require.Equal(t, want, appliedMigrations(t, s), "open #%d", i+1)
 		require.NoError(t, s.Close())
 	}
+}
+
+func TestMigrationWithoutNumberIsRefused(t *testing.T) {
+	bad := store.Migrations{Owner: "bad", Files: fstest.MapFS{"migrations/first.sql": {Data: []byte(`SELECT 1;`)}}}
+	_, err := store.Open(filepath.Join(t.TempDir(), "x.db"), bad)
+	require.EqualError(t, err, "migration bad/first.sql: name must start with its number")
+}
+
+func TestFailingMigrationIsNamedAndNotRecorded(t *testing.T) {
+	broken := store.Migrations{Owner: "broken", Files: fstest.MapFS{"migrations/0001_x.sql": {Data: []byte(`CREATE TABLE tenants (id TEXT);`)}}}
+	path := filepath.Join(t.TempDir(), "x.db")
+	_, err := store.Open(path, broken)
+	require.ErrorContains(t, err, "migration broken/0001_x.sql: ")
+	s := open(t, path)
+	require.Equal(t, coreApplied(t), appliedMigrations(t, s))
 }
 
 func TestFileDatabaseSurvivesReopen(t *testing.T) {
@@ -330,25 +350,20 @@ func TestDeleteTenantCascades(t *testing.T) {
 
 	_, err := s.Credential(ctx, "cleverapp", "tok-gone")
 	require.ErrorIs(t, err, store.ErrNotFound)
-	msgs, err := s.Outbox(ctx, store.OutboxFilter{TenantID: "gone"})
+	msgs, _, err := s.Outbox(ctx, store.OutboxFilter{TenantID: "gone"})
 	require.NoError(t, err)
 	require.Empty(t, msgs)
 
 	_, err = s.Credential(ctx, "cleverapp", "tok-stays")
 	require.NoError(t, err)
-	msgs, err = s.Outbox(ctx, store.OutboxFilter{TenantID: "stays"})
+	msgs, _, err = s.Outbox(ctx, store.OutboxFilter{TenantID: "stays"})
 	require.NoError(t, err)
 	require.Len(t, msgs, 2)
 
 	// The deleted tenant's scheduled message is not delivered later.
-	var delivered []store.Message
-	write(t, s, func(tx *store.Tx) error {
-		var err error
-		delivered, err = tx.DeliverDue(t0.Add(2 * time.Hour))
-		return err
-	})
-	require.Len(t, delivered, 1)
-	require.Equal(t, "stays", delivered[0].TenantID)
+	next, err := s.NextDue(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{"stays"}, slices.Collect(maps.Keys(next)))
 }
 
 func TestTenantInfo(t *testing.T) {

@@ -1,4 +1,4 @@
-package emulator
+package control
 
 import (
 	"fmt"
@@ -53,10 +53,16 @@ func CoverageMarkdown(rows []CoverageRow) string {
 	return b.String()
 }
 
-func (e *Emulator) ctlCoverage(r *http.Request) (int, any, error) {
-	rows := Coverage(e.platforms)
-	if r.URL.Query().Get("format") == "markdown" {
-		return http.StatusOK, map[string]string{"markdown": CoverageMarkdown(rows)}, nil
+// coverage answers the table as JSON rows, or with ?format=markdown as the
+// Markdown document itself.
+func (a *API) coverage(r *http.Request) (int, any, error) {
+	rows := Coverage(a.cfg.Platforms)
+	switch format := r.URL.Query().Get("format"); format {
+	case "", "json":
+		return http.StatusOK, map[string]any{"data": rows}, nil
+	case "markdown":
+		return http.StatusOK, document{contentType: "text/markdown; charset=utf-8", body: []byte(CoverageMarkdown(rows))}, nil
+	default:
+		return 0, nil, platform.BadControlRequest("format must be json or markdown, not %q", format)
 	}
-	return http.StatusOK, map[string]any{"data": rows}, nil
 }

@@ -1,0 +1,158 @@
+package emulator_test
+
+import (
+	"fmt"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/emulator/journal"
+)
+
+// TestControlFiltersNameWhatTheyDoNotKnow: a typo in a filter is an error
+// naming it, never an empty list that lets "expect nothing" pass.
+func TestControlFiltersNameWhatTheyDoNotKnow(t *testing.T) {
+	s := newServer(t)
+	tn := s.NewTenant(t, nil)
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		body         string
+	}{
+		{"GET", "/__fakebots/journal?platform=salebt", 400, `{"error":"unknown platform \"salebt\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
+		{"GET", "/__fakebots/journal?platform=cleverapp&operation=sendMesage", 400, `{"error":"platform cleverapp has no operation \"sendMesage\""}`},
+		{"GET", "/__fakebots/journal?operation=sendMesage", 400, `{"error":"no platform has an operation \"sendMesage\""}`},
+		{"GET", "/__fakebots/journal?tenant=nope", 404, `{"error":"no tenant \"nope\""}`},
+		{"GET", "/__fakebots/journal?status=999", 400, `{"error":"status must be an HTTP status (429) or a class (4xx), not \"999\""}`},
+		{"GET", "/__fakebots/journal?limit=0", 400, `{"error":"limit must be an integer from 1 to 1000"}`},
+		{"GET", "/__fakebots/journal?before=x", 400, `{"error":"before must be a positive id (a page's next_before)"}`},
+		{"DELETE", "/__fakebots/journal?platform=salebt", 400, `{"error":"unknown platform \"salebt\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
+		{"GET", "/__fakebots/outbox?status=bogus", 400, `{"error":"status must be one of scheduled, delivered, failed, not \"bogus\""}`},
+		{"GET", "/__fakebots/outbox?tenant=nope", 404, `{"error":"no tenant \"nope\""}`},
+		{"GET", "/__fakebots/outbox?platform=telegram", 400, `{"error":"unknown platform \"telegram\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
+		{"GET", "/__fakebots/tenants/" + tn.ID + "/journal?platform=salebt", 400, `{"error":"unknown platform \"salebt\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
+		{"GET", "/__fakebots/faults?tenant=nope", 404, `{"error":"no tenant \"nope\""}`},
+		{"POST", "/__fakebots/faults", 404, `{"error":"no tenant \"nope\""}`},
+		{"GET", "/__fakebots/specs/telegram.yaml", 404, `{"error":"unknown platform \"telegram\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
+	} {
+		body := ""
+		if tt.method == "POST" {
+			body = `{"tenant_id":"nope","platform":"cleverapp","status":500}`
+		}
+		r := s.Do(t, tt.method, tt.path, body)
+		require.Equal(t, tt.status, r.Status, tt.path)
+		require.JSONEq(t, tt.body, string(r.Body), tt.path)
+	}
+}
+
+func TestJournalPagesWithACursor(t *testing.T) {
+	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
+	for i := 0; i < 5; i++ {
+		f.Do(t, http.MethodGet, fmt.Sprintf("/cleverapp/api/v1/getMe?api_token=%s&n=%d", f.Tenant.CleverApp.APIToken, i), nil, "X-Requested-With", xhr)
+	}
+	var queries []string
+	next := ""
+	for pages := 0; pages < 5; pages++ {
+		var page struct {
+			Data []struct {
+				Request struct{ Query string } `json:"request"`
+			} `json:"data"`
+			NextBefore *int64 `json:"next_before"`
+		}
+		f.Do(t, http.MethodGet, "/__fakebots/tenants/"+f.Tenant.ID+"/journal?limit=2"+next, nil).JSON(t, &page)
+		for _, e := range page.Data {
+			queries = append(queries, e.Request.Query[strings.LastIndex(e.Request.Query, "&")+1:])
+		}
+		if page.NextBefore == nil {
+			break
+		}
+		next = fmt.Sprintf("&before=%d", *page.NextBefore)
+	}
+	require.Equal(t, []string{"n=4", "n=3", "n=2", "n=1", "n=0"}, queries)
+
+	r := f.Do(t, http.MethodGet, "/__fakebots/journal", nil)
+	require.Contains(t, string(r.Body), `"next_before":null`, "one page holds them all")
+}
+
+func TestJournalFiltersByStatusAndText(t *testing.T) {
+	f := fakebotstest.New(t)
+	f.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token="+f.Tenant.CleverApp.APIToken, nil, "X-Requested-With", xhr)
+	f.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token=wrong-token", nil, "X-Requested-With", xhr)
+	count := func(query string) int {
+		var page struct{ Data []any }
+		f.Do(t, http.MethodGet, "/__fakebots/journal?"+query, nil).JSON(t, &page)
+		return len(page.Data)
+	}
+	require.Equal(t, 1, count("status=401"))
+	require.Equal(t, 1, count("status=4xx"))
+	require.Equal(t, 1, count("status=2XX"))
+	require.Equal(t, 1, count("q=wrong-token"))
+	require.Equal(t, 2, count("q=getMe"))
+	require.Equal(t, 0, count("status=5xx"))
+}
+
+// TestLongQueryStringsStayBounded: hundreds of requests with near-megabyte
+// query strings cost the journal a bounded amount, not their size.
+func TestLongQueryStringsStayBounded(t *testing.T) {
+	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
+	query := "x=" + strings.Repeat("q", 900<<10)
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := 0; i < 100; i++ {
+		r := f.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token="+f.Tenant.CleverApp.APIToken+"&"+query, nil, "X-Requested-With", xhr)
+		require.Equal(t, http.StatusOK, r.Status)
+	}
+	var after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	require.Less(t, grown, int64(40<<20), "90 MB of query strings sent; the journal keeps at most its bound")
+
+	var page struct {
+		Data []struct {
+			Request struct {
+				Query          string `json:"query"`
+				QueryTruncated bool   `json:"query_truncated"`
+			} `json:"request"`
+		} `json:"data"`
+	}
+	f.Do(t, http.MethodGet, "/__fakebots/journal?limit=1", nil).JSON(t, &page)
+	require.True(t, page.Data[0].Request.QueryTruncated)
+	require.Len(t, page.Data[0].Request.Query, journal.MaxBody)
+}
+
+func TestTenantFaults(t *testing.T) {
+	s := newServer(t)
+	a, b := s.NewTenant(t, nil), s.NewTenant(t, nil)
+	added := s.Do(t, http.MethodPost, "/__fakebots/tenants/"+a.ID+"/faults", `{"platform":"cleverapp","operation":"getMe","status":503}`)
+	require.Equal(t, http.StatusCreated, added.Status, string(added.Body))
+	var fault struct {
+		ID       string `json:"id"`
+		TenantID string `json:"tenant_id"`
+	}
+	added.JSON(t, &fault)
+	require.Equal(t, a.ID, fault.TenantID, "a tenant's fault is the tenant's")
+
+	getMe := func(tn *fakebotstest.Tenant) int {
+		return s.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token="+tn.CleverApp.APIToken, nil, "X-Requested-With", xhr).Status
+	}
+	require.Equal(t, http.StatusOK, getMe(b))
+	require.Contains(t, string(s.Do(t, http.MethodGet, "/__fakebots/tenants/"+a.ID+"/faults", nil).Body), fault.ID)
+	require.JSONEq(t, `{"data":[]}`, string(s.Do(t, http.MethodGet, "/__fakebots/tenants/"+b.ID+"/faults", nil).Body))
+	require.Equal(t, http.StatusNotFound, s.Do(t, http.MethodDelete, "/__fakebots/tenants/"+b.ID+"/faults/"+fault.ID, nil).Status,
+		"another tenant cannot remove it")
+	require.Equal(t, http.StatusServiceUnavailable, getMe(a))
+
+	mismatch := s.Do(t, http.MethodPost, "/__fakebots/tenants/"+a.ID+"/faults", `{"tenant_id":"`+b.ID+`","platform":"cleverapp","status":500}`)
+	require.Equal(t, http.StatusBadRequest, mismatch.Status)
+	require.JSONEq(t, `{"error":"tenant_id \"`+b.ID+`\" is not this route's tenant \"`+a.ID+`\""}`, string(mismatch.Body))
+
+	s.Do(t, http.MethodPost, "/__fakebots/tenants/"+a.ID+"/faults", `{"platform":"salebot","status":500,"count":3}`)
+	require.JSONEq(t, `{"removed":1}`, string(s.Do(t, http.MethodDelete, "/__fakebots/tenants/"+a.ID+"/faults", nil).Body))
+}
