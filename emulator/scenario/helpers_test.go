@@ -19,7 +19,7 @@ func newEmulator(t testing.TB, opts ...emulator.Option) (*scenario.Runner, *emul
 	t.Helper()
 	e, err := emulator.New(append([]emulator.Option{emulator.WithSeed("none"), emulator.WithTick(0)}, opts...)...)
 	require.NoError(t, err)
-	srv := httptest.NewServer(tenantEndpoints(e))
+	srv := httptest.NewServer(e)
 	t.Cleanup(func() {
 		srv.Close()
 		e.Close()
