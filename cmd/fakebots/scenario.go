@@ -112,7 +112,9 @@ func scenarioRun(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	printer := &scenario.Printer{W: stdout, Terminal: isTerminal(stdout), Durations: true}
+	terminal := isTerminal(stdout)
+	printer := &scenario.Printer{W: stdout, Terminal: terminal, Interleaved: *parallel > 1, Durations: true,
+		Color: terminal && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"}
 	results := make([]scenario.Result, len(loaded))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -122,9 +124,10 @@ func scenarioRun(args []string, stdout, stderr io.Writer) int {
 			defer wg.Done()
 			for i := range work {
 				runCtx, cancel := context.WithTimeout(ctx, *timeout)
-				results[i] = runner.Run(runCtx, loaded[i], nil)
+				printer.Begin(loaded[i].Name, loaded[i].File)
+				results[i] = runner.Run(runCtx, loaded[i], printer)
 				cancel()
-				printer.Scenario(results[i])
+				printer.End(results[i])
 			}
 		}()
 	}
@@ -231,8 +234,8 @@ func flagExit(err error) int {
 }
 
 // isTerminal reports whether w is a character device (a terminal), where
-// progress gets marks and colours' worth of structure; files and pipes get
-// plain lines.
+// progress gets marks, colours and the step in progress; files and pipes
+// get plain lines.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {

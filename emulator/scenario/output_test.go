@@ -67,6 +67,33 @@ func TestFailureShowsNearMiss(t *testing.T) {
 	golden.Assert(t, "failing.txt", stable)
 }
 
+// The progress a person watches: on a terminal the step in progress shows
+// and is replaced by its line as it ends; with scenarios at once each line
+// names its scenario; elsewhere plain lines.
+func TestProgressAsStepsEnd(t *testing.T) {
+	res := failingRun(t)
+	for name, p := range map[string]*scenario.Printer{
+		"progress-terminal.txt":    {Terminal: true},
+		"progress-interleaved.txt": {Terminal: true, Interleaved: true},
+		"progress-plain.txt":       {Interleaved: true},
+		"progress-color.txt":       {Terminal: true, Color: true},
+	} {
+		var out bytes.Buffer
+		p.W = &out
+		p.Begin(res.Name, res.File)
+		for i, s := range res.Steps {
+			if s.Status != scenario.StatusSkipped {
+				p.StepStarted(res, i)
+				p.StepEnded(res, i)
+			}
+		}
+		p.End(res)
+		stable := regexp.MustCompile(`#\d+ `).ReplaceAll(out.Bytes(), []byte("#N "))
+		stable = regexp.MustCompile(`/t/[^/]+/`).ReplaceAll(stable, []byte("/t/TENANT/"))
+		golden.Assert(t, name, stable)
+	}
+}
+
 func TestJUnitFollowsTheSchema(t *testing.T) {
 	res := failingRun(t)
 	var b bytes.Buffer

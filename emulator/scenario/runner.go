@@ -15,8 +15,10 @@ import (
 	"github.com/fakebots/fakebots/emulator/journal"
 )
 
-// Statuses of runs and steps.
+// Statuses of runs and steps. A step is pending until it starts; once a
+// run is over every step has passed, failed or been skipped.
 const (
+	StatusPending = "pending"
 	StatusRunning = "running"
 	StatusPassed  = "passed"
 	StatusFailed  = "failed"
@@ -86,6 +88,7 @@ type Run struct {
 	receiver *receiver
 	sut      *process
 	result   *Result
+	progress Progress
 	failed   bool
 	// The journal as the run has read it, and the SUT calls expectations
 	// have accounted for.
@@ -109,7 +112,7 @@ func (r *Runner) Start(ctx context.Context, sc *Scenario) (*Run, error) {
 		Name: sc.Name, File: sc.File, Status: StatusRunning, StartedAt: time.Now(), Steps: make([]StepResult, len(sc.Steps)),
 	}}
 	for i := range sc.Steps {
-		run.result.Steps[i] = StepResult{Index: i, Name: sc.Steps[i].Title(), Kind: sc.Steps[i].Kind(), Status: StatusSkipped}
+		run.result.Steps[i] = StepResult{Index: i, Name: sc.Steps[i].Title(), Kind: sc.Steps[i].Kind(), Status: StatusPending}
 	}
 	if r.Tenant != "" {
 		run.tenant, err = c.openTenant(ctx, r.Tenant)
@@ -173,8 +176,18 @@ func (run *Run) Result() Result {
 func (run *Run) Step(ctx context.Context, i int) StepResult {
 	res := &run.result.Steps[i]
 	if run.failed {
+		res.Status = StatusSkipped
 		return *res
 	}
+	res.Status = StatusRunning
+	if run.progress != nil {
+		run.progress.StepStarted(run.Result(), i)
+	}
+	defer func() {
+		if run.progress != nil {
+			run.progress.StepEnded(run.Result(), i)
+		}
+	}()
 	started := time.Now()
 	s := cloneStep(&run.sc.Steps[i])
 	err := run.scope.fillStruct(reflect.ValueOf(s))
@@ -202,6 +215,11 @@ func (run *Run) Close(ctx context.Context) Result {
 	run.end(ctx)
 	r := run.result
 	r.DurationMS = millis(time.Since(r.StartedAt))
+	for i := range r.Steps {
+		if r.Steps[i].Status == StatusPending {
+			r.Steps[i].Status = StatusSkipped
+		}
+	}
 	if r.Status == StatusRunning {
 		r.Status = StatusPassed
 		if run.failed || r.Error != "" {
@@ -233,17 +251,23 @@ func (run *Run) end(ctx context.Context) {
 	}
 }
 
-// Run runs a whole scenario; observe (optional) hears each step as it ends.
-func (r *Runner) Run(ctx context.Context, sc *Scenario, observe func(StepResult)) Result {
+// Progress hears a run as it goes, from the run's goroutine: run is the
+// result so far, i the step that starts or has ended.
+type Progress interface {
+	StepStarted(run Result, i int)
+	StepEnded(run Result, i int)
+}
+
+// Run runs a whole scenario; progress (optional) hears each step start and
+// end.
+func (r *Runner) Run(ctx context.Context, sc *Scenario, progress Progress) Result {
 	run, err := r.Start(ctx, sc)
 	if err != nil {
 		return notStarted(sc, err)
 	}
+	run.progress = progress
 	for i := range sc.Steps {
-		res := run.Step(ctx, i)
-		if observe != nil {
-			observe(res)
-		}
+		run.Step(ctx, i)
 	}
 	return run.Close(ctx)
 }

@@ -155,21 +155,13 @@ func (h *RunsHandler) start(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, map[string]string{"id": id, "status": StatusRunning})
 }
 
-// execute runs the scenario step by step, publishing each step's result.
+// execute runs the scenario, publishing its result as each step starts
+// and ends.
 func (h *RunsHandler) execute(stored *storedRun, runner *Runner, sc *Scenario) {
 	defer h.active.Done()
 	ctx, cancel := context.WithTimeout(h.ctx, runTimeout)
 	defer cancel()
-	var final Result
-	if run, err := runner.Start(ctx, sc); err != nil {
-		final = notStarted(sc, err)
-	} else {
-		for i := range sc.Steps {
-			run.Step(ctx, i)
-			h.publish(stored, run.Result())
-		}
-		final = run.Close(ctx)
-	}
+	final := runner.Run(ctx, sc, publisher{h, stored})
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	stored.Result = final
@@ -179,10 +171,19 @@ func (h *RunsHandler) execute(stored *storedRun, runner *Runner, sc *Scenario) {
 	h.evict()
 }
 
-func (h *RunsHandler) publish(stored *storedRun, r Result) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	stored.Result = r
+// publisher makes a run's progress visible to GET …/runs/{id}.
+type publisher struct {
+	h      *RunsHandler
+	stored *storedRun
+}
+
+func (p publisher) StepStarted(r Result, _ int) { p.publish(r) }
+func (p publisher) StepEnded(r Result, _ int)   { p.publish(r) }
+
+func (p publisher) publish(r Result) {
+	p.h.mu.Lock()
+	defer p.h.mu.Unlock()
+	p.stored.Result = r
 }
 
 // evict drops the oldest finished runs beyond the bounds.
