@@ -30,6 +30,8 @@ type config struct {
 	journalSize int
 	logLevel    string
 	tls         tlsSettings
+	// controlToken guards the control API (emulator.WithControlToken).
+	controlToken string
 }
 
 // defaultMemoryLimit is the Go runtime's soft limit unless GOMEMLIMIT says
@@ -40,7 +42,7 @@ const defaultMemoryLimit = 40 << 20
 // line does not.
 var envNames = map[string]string{
 	"addr": "FAKEBOTS_ADDR", "db": "FAKEBOTS_DB", "seed": "FAKEBOTS_SEED", "faker-seed": "FAKEBOTS_FAKER_SEED",
-	"rate-limits": "FAKEBOTS_RATE_LIMITS", "journal-size": "FAKEBOTS_JOURNAL_SIZE", "log-level": "FAKEBOTS_LOG_LEVEL",
+	"rate-limits": "FAKEBOTS_RATE_LIMITS", "journal-size": "FAKEBOTS_JOURNAL_SIZE", "log-level": "FAKEBOTS_LOG_LEVEL", "control-token": "FAKEBOTS_CONTROL_TOKEN",
 	"tls": "FAKEBOTS_TLS", "tls-addr": "FAKEBOTS_TLS_ADDR", "tls-dir": "FAKEBOTS_TLS_DIR", "tls-cert": "FAKEBOTS_TLS_CERT", "tls-key": "FAKEBOTS_TLS_KEY",
 }
 
@@ -55,6 +57,7 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.rateLimits, "rate-limits", "on", "on or off: enforce the platforms' rate limits")
 	fs.IntVar(&c.journalSize, "journal-size", 1000, "exchanges kept in the journal per tenant")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.controlToken, "control-token", "", "require Authorization: Bearer <token> on the control API (a tenant's own control token opens its endpoints); empty leaves it open")
 	c.tls.register(fs)
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (" + envNames[f.Name] + ")" })
 	if err := fs.Parse(args); err != nil {
@@ -126,6 +129,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 		emulator.WithRateLimits(c.rateLimits == "on"),
 		emulator.WithJournalSize(c.journalSize),
 		emulator.WithLogger(log),
+		emulator.WithControlToken(c.controlToken),
 	)
 	if err != nil {
 		return err
