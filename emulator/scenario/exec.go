@@ -27,14 +27,15 @@ const outputLimit = 64 << 10
 // process is a system under test started for a run.
 type process struct {
 	cmd  *exec.Cmd
-	url  string // http://127.0.0.1:PORT, where it should listen for webhooks
+	url  string // http://127.0.0.1:PORT, where it listens for webhooks
 	out  *tail
 	done chan struct{}
 	err  error // how it ended, once done is closed
 }
 
 // sutEnv is what the system under test finds in its environment: the
-// tenant's base URLs and credentials, and the port to listen on.
+// tenant's base URLs and credentials, and the port to listen on (the
+// receiver's URL is added once it listens).
 func (run *Run) sutEnv() (map[string]string, error) {
 	t := run.tenant
 	env := map[string]string{
@@ -71,9 +72,11 @@ func (run *Run) sutEnv() (map[string]string, error) {
 	}
 	env["FAKEBOTS_RECEIVER_PORT"] = strconv.Itoa(port)
 	env["PORT"] = strconv.Itoa(port)
-	env["FAKEBOTS_RECEIVER_URL"] = "http://127.0.0.1:" + strconv.Itoa(port)
 	return env, nil
 }
+
+// listenURL is where the system under test listens: PORT on loopback.
+func listenURL(env map[string]string) string { return "http://127.0.0.1:" + env["PORT"] }
 
 func freePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -94,7 +97,7 @@ func startProcess(ctx context.Context, spec *Exec, dir string, env map[string]st
 		cmd.Env = append(cmd.Env, k+"="+env[k])
 	}
 	setProcessGroup(cmd)
-	p := &process{cmd: cmd, url: env["FAKEBOTS_RECEIVER_URL"], out: &tail{limit: outputLimit}, done: make(chan struct{})}
+	p := &process{cmd: cmd, url: listenURL(env), out: &tail{limit: outputLimit}, done: make(chan struct{})}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

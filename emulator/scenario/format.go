@@ -62,6 +62,7 @@ type Step struct {
 	ExpectOutbox       *ExpectOutbox   `yaml:"expect_outbox"`
 	ExpectState        *ExpectState    `yaml:"expect_state"`
 	ExpectWebhooks     *ExpectWebhooks `yaml:"expect_webhooks"`
+	ExpectReceived     *ExpectReceived `yaml:"expect_received"`
 	Clock              *ClockAct       `yaml:"clock"`
 	Fault              *FaultAct       `yaml:"fault"`
 	RateLimits         *RateLimitsAct  `yaml:"rate_limits"`
@@ -175,6 +176,18 @@ type ExpectWebhooks struct {
 	Platform string  `yaml:"platform"`
 	Delivery Pattern `yaml:"delivery"` // {url, status, payload, attempts, error}
 	Count    `yaml:",inline"`
+}
+
+// ExpectReceived checks the requests the run's built-in receiver
+// ({{receiver.url}}) got, from any platform: with a system under test, the
+// ones passed on to it, with its answers.
+type ExpectReceived struct {
+	// Request is matched against each request: method, path, query,
+	// headers, body, params (query, form and JSON merged), status (the
+	// answer it got), at.
+	Request Pattern `yaml:"request"`
+	Count   `yaml:",inline"`
+	Wait    `yaml:",inline"`
 }
 
 // ClockAct moves, freezes or sets the tenant's clock: one of its fields.

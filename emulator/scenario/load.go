@@ -295,6 +295,9 @@ func (c *checker) step(path string, s *Step) {
 	case "expect_webhooks":
 		c.platform(kp, s.ExpectWebhooks.Platform)
 		c.count(kp, s.ExpectWebhooks.Count)
+	case "expect_received":
+		c.count(kp, s.ExpectReceived.Count)
+		c.wait(kp, s.ExpectReceived.Wait)
 	case "clock":
 		c.clock(kp, s.Clock)
 	case "fault":

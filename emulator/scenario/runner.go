@@ -134,34 +134,41 @@ func (r *Runner) Start(ctx context.Context, sc *Scenario) (*Run, error) {
 	return run, nil
 }
 
+// startSUT starts the run's receiver and, when there is one, its system
+// under test, which gets what the receiver receives.
 func (run *Run) startSUT(ctx context.Context) error {
 	exec := run.sc.Exec
 	dir := run.sc.Dir
 	if run.runner.Exec != nil {
 		exec, dir = run.runner.Exec, ""
 	}
-	if exec == nil {
-		rc, err := startReceiver()
-		if err != nil {
-			return err
-		}
-		run.receiver = rc
-		run.scope.receiver = rc.url
-		return nil
-	}
-	if run.runner.NoExec {
+	if exec != nil && run.runner.NoExec {
 		return errors.New("this run may not start processes (exec)")
 	}
-	env, err := run.sutEnv()
+	var env map[string]string
+	forward := ""
+	if exec != nil {
+		var err error
+		if env, err = run.sutEnv(); err != nil {
+			return err
+		}
+		forward = listenURL(env)
+	}
+	rc, err := startReceiver(forward)
 	if err != nil {
 		return err
 	}
+	run.receiver = rc
+	run.scope.receiver = rc.url
+	if exec == nil {
+		return nil
+	}
+	env["FAKEBOTS_RECEIVER_URL"] = rc.url
 	p, err := startProcess(ctx, exec, dir, env)
 	if err != nil {
 		return err
 	}
 	run.sut = p
-	run.scope.receiver = p.url
 	return nil
 }
 

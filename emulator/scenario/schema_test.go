@@ -98,6 +98,9 @@ func TestSchemaAndLoaderAgreeOnMistakes(t *testing.T) {
 		"exhaust without call":  "  - exhaust: {max: 3}\n",
 		"encoding other":        "  - call: {platform: salebot, method: GET, path: /x, encoding: xml}\n",
 		"rate limits no switch": "  - rate_limits: {}\n",
+		"received misspelt":     "  - expect_received: {reqest: {path: /x}}\n",
+		"received two counts":   "  - expect_received: {times: 1, at_least: 1}\n",
+		"calls two counts":      "  - expect_calls: {platform: salebot, at_least: 1, at_most: 2}\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			raw := []byte(base + steps)

@@ -32,6 +32,8 @@ func (run *Run) exec(ctx context.Context, s *Step, res *StepResult) error {
 		return run.expectState(ctx, s.ExpectState)
 	case s.ExpectWebhooks != nil:
 		return run.expectWebhooks(ctx, s.ExpectWebhooks)
+	case s.ExpectReceived != nil:
+		return run.expectReceived(ctx, s.ExpectReceived)
 	case s.Clock != nil:
 		return run.clock(ctx, s.Clock)
 	case s.Fault != nil:
