@@ -21,17 +21,21 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Timestamp  string          `xml:"timestamp,attr"`
-	File       string          `xml:"file,attr,omitempty"`
-	Properties []junitProperty `xml:"properties>property"`
-	Cases      []junitCase     `xml:"testcase"`
-	SystemOut  string          `xml:"system-out,omitempty"`
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Errors     int              `xml:"errors,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Time       string           `xml:"time,attr"`
+	Timestamp  string           `xml:"timestamp,attr"`
+	File       string           `xml:"file,attr,omitempty"`
+	Properties *junitProperties `xml:"properties"`
+	Cases      []junitCase      `xml:"testcase"`
+	SystemOut  string           `xml:"system-out,omitempty"`
+}
+
+type junitProperties struct {
+	Property []junitProperty `xml:"property"`
 }
 
 type junitProperty struct {
@@ -63,14 +67,20 @@ func WriteJUnit(w io.Writer, results []Result) error {
 	for _, r := range results {
 		s := junitSuite{
 			Name: r.Name, File: r.File, Time: seconds(r.DurationMS),
-			Timestamp:  r.StartedAt.UTC().Format(time.RFC3339),
-			Properties: []junitProperty{{Name: "tenant", Value: r.Tenant}},
-			SystemOut:  r.Output,
+			Timestamp: r.StartedAt.UTC().Format(time.RFC3339),
+			SystemOut: r.Output,
 		}
+		if r.Tenant != "" {
+			s.Properties = &junitProperties{[]junitProperty{{Name: "tenant", Value: r.Tenant}}}
+		}
+		notRun := "not run: an earlier step failed"
 		if r.Error != "" {
 			s.Cases = append(s.Cases, junitCase{Name: "run", Classname: r.Name, Time: "0.000",
 				Error: &junitProblem{Message: r.Error, Type: "run"}})
 			s.Errors++
+			if r.Tenant == "" {
+				notRun = "not run: the run could not start"
+			}
 		}
 		for _, st := range r.Steps {
 			c := junitCase{Name: fmt.Sprintf("%02d %s", st.Index+1, st.Name), Classname: r.Name, Time: seconds(st.DurationMS)}
@@ -79,7 +89,7 @@ func WriteJUnit(w io.Writer, results []Result) error {
 				c.Failure = &junitProblem{Message: st.Message, Type: st.Kind, Text: st.Text()}
 				s.Failures++
 			case StatusSkipped:
-				c.Skipped = &junitProblem{Message: "not run: an earlier step failed"}
+				c.Skipped = &junitProblem{Message: notRun}
 				s.Skipped++
 			}
 			s.Cases = append(s.Cases, c)

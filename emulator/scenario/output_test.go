@@ -122,14 +122,39 @@ func TestJUnitFollowsTheSchema(t *testing.T) {
 	require.Equal(t, "02 the thank-you message", s.Cases[1].Name)
 	require.Contains(t, s.Cases[1].Failure.Text, "closest of 1 calls the system under test made")
 	require.NotNil(t, s.Cases[2].Skipped)
+	validateJUnit(t, b.Bytes())
+}
 
+// One testsuite per scenario file, one testcase per step; a run that could
+// not start is an error, so CI does not read its skipped steps as a pass.
+func TestJUnitSuitePerFileCasePerStep(t *testing.T) {
+	started := time.Date(2026, 3, 1, 7, 0, 0, 0, time.UTC)
+	results := []scenario.Result{
+		{Name: "first", File: "flows/a.yaml", Tenant: "t_1", Status: scenario.StatusPassed, StartedAt: started, DurationMS: 1500, Steps: []scenario.StepResult{
+			{Index: 0, Name: "clock", Kind: "clock", Status: scenario.StatusPassed, DurationMS: 1},
+			{Index: 1, Name: "call <getMe> & co", Kind: "call", Status: scenario.StatusPassed, DurationMS: 2.5},
+		}},
+		{Name: "second", File: "flows/b.yaml", Status: scenario.StatusFailed, Error: "create the tenant: 401", StartedAt: started, Steps: []scenario.StepResult{
+			{Index: 0, Name: "clock", Kind: "clock", Status: scenario.StatusSkipped},
+		}},
+	}
+	var b bytes.Buffer
+	require.NoError(t, scenario.WriteJUnit(&b, results))
+	golden.Assert(t, "junit.xml", b.Bytes())
+	validateJUnit(t, b.Bytes())
+}
+
+// validateJUnit checks a document against the JUnit XSD when xmllint is
+// installed.
+func validateJUnit(t *testing.T, doc []byte) {
+	t.Helper()
 	xmllint, err := exec.LookPath("xmllint")
 	if err != nil {
 		t.Log("xmllint is not installed (apt-get install libxml2-utils): checked the structure only")
 		return
 	}
 	file := filepath.Join(t.TempDir(), "junit.xml")
-	require.NoError(t, os.WriteFile(file, b.Bytes(), 0o644))
+	require.NoError(t, os.WriteFile(file, doc, 0o644))
 	out, err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", file).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 }
