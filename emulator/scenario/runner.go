@@ -108,12 +108,8 @@ func (r *Runner) Start(ctx context.Context, sc *Scenario) (*Run, error) {
 	if c.http == nil {
 		c.http = http.DefaultClient
 	}
-	run := &Run{runner: r, sc: sc, claimed: map[int64]bool{}, result: &Result{
-		Name: sc.Name, File: sc.File, Status: StatusRunning, StartedAt: time.Now(), Steps: make([]StepResult, len(sc.Steps)),
-	}}
-	for i := range sc.Steps {
-		run.result.Steps[i] = StepResult{Index: i, Name: sc.Steps[i].Title(), Kind: sc.Steps[i].Kind(), Status: StatusPending}
-	}
+	result := newResult(sc, StatusPending)
+	run := &Run{runner: r, sc: sc, claimed: map[int64]bool{}, result: &result}
 	if r.Tenant != "" {
 		run.tenant, err = c.openTenant(ctx, r.Tenant)
 	} else {
@@ -279,12 +275,19 @@ func (r *Runner) Run(ctx context.Context, sc *Scenario, progress Progress) Resul
 	return run.Close(ctx)
 }
 
+// newResult is the result of a run starting now, each step with status.
+func newResult(sc *Scenario, status string) Result {
+	res := Result{Name: sc.Name, File: sc.File, Status: StatusRunning, StartedAt: time.Now(), Steps: make([]StepResult, len(sc.Steps))}
+	for i := range sc.Steps {
+		res.Steps[i] = StepResult{Index: i, Name: sc.Steps[i].Title(), Kind: sc.Steps[i].Kind(), Status: status}
+	}
+	return res
+}
+
 // notStarted is the result of a run that could not start: every step skipped.
 func notStarted(sc *Scenario, err error) Result {
-	res := Result{Name: sc.Name, File: sc.File, Status: StatusFailed, Error: err.Error(), StartedAt: time.Now()}
-	for i := range sc.Steps {
-		res.Steps = append(res.Steps, StepResult{Index: i, Name: sc.Steps[i].Title(), Kind: sc.Steps[i].Kind(), Status: StatusSkipped})
-	}
+	res := newResult(sc, StatusSkipped)
+	res.Status, res.Error = StatusFailed, err.Error()
 	return res
 }
 

@@ -147,7 +147,7 @@ func (h *RunsHandler) start(w http.ResponseWriter, r *http.Request) {
 	}
 	h.running++
 	h.active.Add(1)
-	stored := &storedRun{ID: id, Result: Result{Name: sc.Name, Status: StatusRunning, StartedAt: time.Now(), Steps: []StepResult{}}}
+	stored := &storedRun{ID: id, Result: newResult(sc, StatusPending)}
 	h.runs[id] = stored
 	h.order = append(h.order, id)
 	h.mu.Unlock()

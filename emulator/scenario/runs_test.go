@@ -181,3 +181,37 @@ steps:
 	require.Equal(t, "context canceled", run["steps"].([]any)[0].(map[string]any)["message"])
 	require.Empty(t, run["error"], "the tenant was removed before the store closed")
 }
+
+// GET …/runs/{id} is live: the step in progress is running, the later ones
+// pending, until the system under test (here, the test) does its part.
+func TestRunsShowTheStepInProgress(t *testing.T) {
+	h := newRunsHandler(t)
+	code, body := serve(h, http.MethodPost, "/__fakebots/scenarios/runs", `
+version: 1
+name: live
+tenant: demo
+steps:
+  - clock: {freeze: true}
+  - expect_calls: {platform: salebot, operation: message, within: 20s}
+  - clock: {resume: true}
+`)
+	require.Equal(t, http.StatusAccepted, code)
+	id := body["id"].(string)
+	var run map[string]any
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, run = serve(h, http.MethodGet, "/__fakebots/scenarios/runs/"+id, "")
+		if steps := run["steps"].([]any); steps[1].(map[string]any)["status"] == "running" {
+			require.Equal(t, "passed", steps[0].(map[string]any)["status"])
+			require.Equal(t, "pending", steps[2].(map[string]any)["status"])
+			require.Equal(t, "running", run["status"])
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the second step never showed as running: %v", run)
+		time.Sleep(5 * time.Millisecond)
+	}
+	code, _ = serve(h, http.MethodPost, "/t/"+run["tenant"].(string)+"/salebot/api/d3f31dabef80ddeb73d43938b4ef8bb0/message", `{"client_id": 21087377, "message": "hi"}`)
+	require.Equal(t, http.StatusOK, code)
+	run = finished(t, h, id)
+	require.Equal(t, "passed", run["status"], "%v", run)
+}
