@@ -198,6 +198,9 @@ func (run *Run) Step(ctx context.Context, i int) StepResult {
 		err = run.exec(ctx, s, res)
 	}
 	res.DurationMS = millis(time.Since(started))
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err() // what the step saw (a cut request, a 500) was the cancellation
+	}
 	if err != nil {
 		var f *failure
 		if !errors.As(err, &f) {
