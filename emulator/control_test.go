@@ -17,6 +17,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/control"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 	"github.com/fakebots/fakebots/emulator/https"
+	"github.com/fakebots/fakebots/emulator/version"
 	"github.com/fakebots/fakebots/specs"
 )
 
@@ -34,12 +35,14 @@ func TestHealth(t *testing.T) {
 		Status    string
 		Platforms []string
 		Now       time.Time
+		Version   string
 	}
 	r.JSON(t, &body)
 	require.Equal(t, "ok", body.Status)
 	require.Contains(t, body.Platforms, "cleverapp")
 	require.Contains(t, body.Platforms, "onebot")
 	require.WithinDuration(t, time.Now(), body.Now, time.Minute)
+	require.Equal(t, version.Devel, body.Version, "a test binary records no version of fakebots")
 }
 
 func TestTenantLifecycle(t *testing.T) {
@@ -240,11 +243,19 @@ func TestControlSpecMatchesRoutes(t *testing.T) {
 			require.NotContains(t, rec.Body.String(), "no control endpoint", "%s %s", method, path)
 		}
 	}
+	// And every route is documented: under its own path, or once for every
+	// platform under /tenants/{tenant}/{platform}/….
 	routes := e.ControlRoutes()
 	require.Greater(t, len(routes), 50)
 	for _, route := range routes {
 		method, path, _ := strings.Cut(route, " ")
 		item := doc.Paths.Value(path)
+		for _, p := range e.Platforms() {
+			own := "/__fakebots/tenants/{tenant}/" + p.Name() + "/"
+			if generic, ok := strings.CutPrefix(path, own); item == nil && ok {
+				item = doc.Paths.Value("/__fakebots/tenants/{tenant}/{platform}/" + generic)
+			}
+		}
 		require.NotNil(t, item, "%s is not documented in specs/control.yaml", route)
 		require.NotNil(t, item.GetOperation(method), "%s is not documented in specs/control.yaml", route)
 	}

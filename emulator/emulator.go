@@ -48,6 +48,7 @@ type Emulator struct {
 	byName    map[string]platform.Platform
 	byHost    map[string]platform.Platform
 	control   *control.API
+	self      selfAddrs
 	dueMu     sync.Mutex
 	// knownTenants caches tenants named in URLs: id → the store's auth
 	// version when it was seen to exist.
@@ -88,7 +89,7 @@ func New(opts ...Option) (*Emulator, error) {
 	e.tenants = tenant.NewRuntime(e.clock, cfg.rateLimits, func(id string, now time.Time) {
 		e.runDue(context.Background(), id, now)
 	})
-	e.env = &platform.Env{Tenants: e.tenants, Limiter: e.limiter, Log: cfg.log}
+	e.env = &platform.Env{Tenants: e.tenants, Limiter: e.limiter, Log: cfg.log, ReachesSelf: e.reachesSelf}
 	plats, err := buildPlatforms(e.env)
 	if openErr := <-opened; openErr != nil {
 		return nil, fmt.Errorf("open store: %w", openErr)
@@ -236,20 +237,26 @@ func (e *Emulator) Platforms() []platform.Platform { return e.platforms }
 
 // ServeHTTP routes a request to the control API or a platform.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == ControlPrefix || strings.HasPrefix(r.URL.Path, ControlPrefix+"/") {
+	if strings.HasPrefix(r.URL.Path, ControlPrefix+"/") {
 		e.control.ServeHTTP(w, r)
+		return
+	}
+	if (r.URL.Path == "/" || r.URL.Path == ControlPrefix) && e.byHost[hostOnly(r.Host)] == nil {
+		// Someone opened the emulator's address: show them where things are.
+		http.Redirect(w, r, ControlPrefix+"/", http.StatusFound)
 		return
 	}
 	rt, ok := e.route(r)
 	switch {
 	case !ok:
-		control.WriteJSON(w, http.StatusNotFound, map[string]any{
+		e.unrouted(w, r, e.platformMiss(r.URL.Path), map[string]any{
 			"error":     "no emulated platform at this path",
 			"path":      r.URL.Path,
 			"platforms": e.platformNames(),
 		})
 	case rt.scope != "" && !e.tenantExists(r.Context(), rt.scope):
-		control.WriteJSON(w, http.StatusNotFound, map[string]any{"error": "no tenant " + rt.scope, "path": r.URL.Path})
+		e.unrouted(w, r, &journal.Miss{Reason: journal.NoTenant, Detail: "no tenant " + rt.scope},
+			map[string]any{"error": "no tenant " + rt.scope, "path": r.URL.Path})
 	default:
 		e.serveAPI(w, r, rt)
 	}
@@ -270,11 +277,7 @@ func (e *Emulator) route(r *http.Request) (route, bool) {
 	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
 		scheme = "https"
 	}
-	host := strings.ToLower(r.Host)
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	if p := e.byHost[host]; p != nil {
+	if p := e.byHost[hostOnly(r.Host)]; p != nil {
 		return route{platform: p, path: r.URL.Path, base: scheme + "://" + r.Host}, true
 	}
 	prefix, rest := "", strings.TrimPrefix(r.URL.Path, "/")
@@ -288,6 +291,15 @@ func (e *Emulator) route(r *http.Request) (route, bool) {
 		return route{platform: p, path: "/" + tail, base: scheme + "://" + r.Host + prefix + "/" + name, scope: scope}, true
 	}
 	return route{}, false
+}
+
+// hostOnly is a Host header without its port, lower case.
+func hostOnly(hostport string) string {
+	host := strings.ToLower(hostport)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return host
 }
 
 // tenantExists answers for a tenant named in a URL, from a cache that holds

@@ -20,11 +20,13 @@ type config struct {
 	rateLimits   bool
 	journal      journal.Bounds
 	controlToken string
+	hints        bool
 	maxBodyBytes int64
 	log          *slog.Logger
 	wall         func() time.Time
 	sleep        func(ctx context.Context, d time.Duration)
 	tick         time.Duration
+	writeTimeout time.Duration
 }
 
 func defaults() config {
@@ -33,6 +35,7 @@ func defaults() config {
 		fakerSeed:    1,
 		rateLimits:   true,
 		journal:      journal.Bounds{Entries: journal.DefaultEntries},
+		hints:        true,
 		maxBodyBytes: 8 << 20,
 		log:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		wall:         time.Now,
@@ -67,6 +70,11 @@ func WithJournalBytes(perTenant, total int) Option {
 	return func(c *config) { c.journal.TenantBytes, c.journal.TotalBytes = perTenant, total }
 }
 
+// WithHints sets whether answers to requests that matched no operation, or
+// whose parameters were refused, carry an X-Fakebots-Hint header saying
+// what to change (default on; the body is the platform's own either way).
+func WithHints(on bool) Option { return func(c *config) { c.hints = on } }
+
 // WithControlToken guards the control API: every call but health then needs
 // "Authorization: Bearer <token>" (or a tenant's own control token, for that
 // tenant's endpoints). Empty (the default) leaves it open, which suits an
@@ -77,7 +85,8 @@ func WithControlToken(token string) Option { return func(c *config) { c.controlT
 // platform's 413.
 func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBodyBytes = n } }
 
-// WithLogger sets the logger (default: discard).
+// WithLogger sets the logger (default: discard). Every request is logged at
+// info, with its bodies at debug.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
 // WithWallClock sets the time source the emulator's clock follows while it
@@ -95,3 +104,9 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration)) Option {
 // clock (default 1s; 0 disables the background check, leaving delivery to
 // clock changes through the control API).
 func WithTick(d time.Duration) Option { return func(c *config) { c.tick = d } }
+
+// WithWriteTimeout tells the emulator the write timeout of the server it runs
+// in (http.Server.WriteTimeout), so that an answer late on purpose (an
+// injected delay) gets the whole timeout again before it is written.
+// Default 0: the server has none.
+func WithWriteTimeout(d time.Duration) Option { return func(c *config) { c.writeTimeout = d } }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"slices"
@@ -22,34 +23,55 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, rt route) {
 	started := time.Now()
 	p := rt.platform
 	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: rt.path, BaseURL: rt.base, Scope: rt.scope, Now: e.tenants.For(rt.scope).Now(), Env: e.env}
-	resp, fault := e.handle(req, p)
-	if fault != nil && fault.Drop {
-		e.record(req, p, started, fault, platform.Response{})
+	out := e.handle(req, p)
+	if out.fault != nil && out.fault.DelayMS > 0 {
+		e.restartWriteDeadline(w)
+	}
+	if out.fault != nil && out.fault.Drop {
+		e.record(req, p, started, out)
 		dropConnection(w)
 		return
 	}
-	writeResponse(w, r, resp)
-	e.record(req, p, started, fault, resp)
+	if out.miss != nil && e.cfg.hints {
+		if out.resp.Header == nil {
+			out.resp.Header = http.Header{}
+		}
+		out.resp.Header.Set(HintHeader, hint(out.miss))
+	}
+	writeResponse(w, r, out.resp)
+	e.record(req, p, started, out)
 }
 
-// handle runs the pipeline up to the response. A fault that answers or
-// drops is returned alongside.
-func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp platform.Response, fault *faults.Fault) {
+// outcome is what the pipeline made of a request: the answer, the fault
+// that shaped it, and why no handler ran when none did.
+type outcome struct {
+	resp  platform.Response
+	fault *faults.Fault
+	miss  *journal.Miss
+}
+
+// handle runs the pipeline up to the response.
+func (e *Emulator) handle(req *platform.Request, p platform.Platform) (out outcome) {
 	defer func() {
 		if v := recover(); v != nil {
 			e.cfg.log.Error("handler panic", "platform", p.Name(), "path", req.Path, "panic", v, "stack", string(debug.Stack()))
-			resp = render(p, req, nil, fmt.Errorf("panic: %v", v))
+			out.resp = render(p, req, nil, fmt.Errorf("panic: %v", v))
 		}
 	}()
+	answer := func(result any, err error) outcome {
+		out.resp = render(p, req, result, err)
+		return out
+	}
 	body, err := readBody(req.HTTP, e.cfg.maxBodyBytes)
 	if err != nil {
-		return render(p, req, nil, err), nil
+		return answer(nil, err)
 	}
 	req.Body = body
 
 	op, params, routeErr := p.Spec().Find(req.HTTP.Method, req.Path)
 	if routeErr != nil {
-		return render(p, req, nil, routeErr), nil
+		out.miss = routeMiss(p, req.HTTP.Method, req.Path, routeErr)
+		return answer(nil, routeErr)
 	}
 	req.Operation, req.PathParams = op, params
 
@@ -62,21 +84,26 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 	if principal.TenantID != "" {
 		req.Now = e.tenants.For(principal.TenantID).Now() // from here on, the tenant's time
 	}
+	if resp, refused := e.refuseOwnDelivery(req); refused {
+		out.resp = resp
+		return out
+	}
 
 	if f, ok := e.faults.Take(req.Tenant(), p.Name(), op.ID); ok {
-		fault = &f
+		out.fault = &f
 		if f.DelayMS > 0 {
 			e.cfg.sleep(req.Context(), f.Delay())
 		}
 		if f.Drop {
-			return platform.Response{}, fault
+			return out
 		}
 		if f.Status != 0 {
-			return platform.Response{Status: f.Status, Header: f.Header(), Body: f.BodyBytes()}, fault
+			out.resp = platform.Response{Status: f.Status, Header: f.Header(), Body: f.BodyBytes()}
+			return out
 		}
 	}
 	if authErr != nil {
-		return render(p, req, nil, authErr), fault
+		return answer(nil, authErr)
 	}
 
 	rules := slices.Concat(p.Spec().RateLimits, op.RateLimits)
@@ -84,25 +111,26 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (resp plat
 		verdicts, refused := req.HitLimit(principal.LimitKey, rules...)
 		req.Limits = verdicts
 		if refused != nil {
-			return render(p, req, nil, &platform.RateLimited{
+			return answer(nil, &platform.RateLimited{
 				Verdict:           *refused,
 				RetryAfterSeconds: int(refused.RetryAfter(req.Now) / time.Second),
-			}), fault
+			})
 		}
 	}
 
 	if req.Input, err = p.Input(req); err != nil {
-		return render(p, req, nil, err), fault
+		out.miss = inputMiss(op, err)
+		return answer(nil, err)
 	}
 	if err := p.Validate(req); err != nil {
-		return render(p, req, nil, err), fault
+		out.miss = inputMiss(op, err)
+		return answer(nil, err)
 	}
 	handler := p.Handler(op.ID)
 	if handler == nil {
-		return render(p, req, nil, fmt.Errorf("operation %s has no handler", op.ID)), fault
+		return answer(nil, fmt.Errorf("operation %s has no handler", op.ID))
 	}
-	result, err := handler(req)
-	return render(p, req, result, err), fault
+	return answer(handler(req))
 }
 
 // render lets the platform answer, unless the client went away and the
@@ -172,36 +200,70 @@ func dropConnection(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
-func (e *Emulator) record(req *platform.Request, p platform.Platform, started time.Time, fault *faults.Fault, resp platform.Response) {
-	op := ""
-	if req.Operation != nil {
-		op = req.Operation.ID
-	}
+func (e *Emulator) record(req *platform.Request, p platform.Platform, started time.Time, out outcome) {
 	entry := journal.Entry{
-		Time:      req.Now,
-		TenantID:  req.Tenant(),
-		Platform:  p.Name(),
-		Operation: op,
-		// Clones: these may be slices of the whole request line, which a
-		// long query string makes large.
-		Request: journal.Request{
-			Method: strings.Clone(req.HTTP.Method),
-			Host:   strings.Clone(req.HTTP.Host),
-			Path:   strings.Clone(req.HTTP.URL.Path),
-		},
+		Time:     req.Now,
+		TenantID: req.Tenant(),
+		Platform: p.Name(),
+		Miss:     out.miss,
+		Request:  journalRequest(req.HTTP, req.Body),
 		Response: journal.Response{
-			Status:  resp.Status,
-			Headers: resp.Header, // built for this response alone
+			Status:  out.resp.Status,
+			Headers: out.resp.Header, // built for this response alone
 		},
 		DurationMS: float64(time.Since(started).Microseconds()) / 1000,
 	}
-	entry.Request.Query, entry.Request.QueryTruncated = journal.Body([]byte(req.HTTP.URL.RawQuery))
-	// The request's own header map, unless it must be cut: nothing writes to it after this.
-	entry.Request.Headers, entry.Request.HeadersTruncated = journal.Headers(req.HTTP.Header)
-	entry.Request.Body, entry.Request.BodyTruncated = journal.Body(req.Body)
-	entry.Response.Body, entry.Response.BodyTruncated = journal.Body(resp.Body)
-	if fault != nil {
-		entry.Fault = fault.ID
+	if req.Operation != nil {
+		entry.Operation = req.Operation.ID
+	}
+	entry.Response.Body, entry.Response.BodyTruncated = journal.Body(out.resp.Body)
+	if out.fault != nil {
+		entry.Fault = out.fault.ID
 	}
 	e.journal.Add(entry)
+	e.logExchange(req.HTTP, &entry)
+}
+
+// journalRequest is what the journal keeps of a request.
+func journalRequest(r *http.Request, body []byte) journal.Request {
+	// Clones: these may be slices of the whole request line, which a long
+	// query string makes large.
+	kept := journal.Request{
+		Method: strings.Clone(r.Method),
+		Host:   strings.Clone(r.Host),
+		Path:   strings.Clone(r.URL.Path),
+	}
+	kept.Query, kept.QueryTruncated = journal.Body([]byte(r.URL.RawQuery))
+	// The request's own header map, unless it must be cut: nothing writes to it after this.
+	kept.Headers, kept.HeadersTruncated = journal.Headers(r.Header)
+	kept.Body, kept.BodyTruncated = journal.Body(body)
+	return kept
+}
+
+// logExchange writes one line per request at info (bodies at debug).
+func (e *Emulator) logExchange(r *http.Request, entry *journal.Entry) {
+	ctx := r.Context()
+	if !e.cfg.log.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", entry.Request.Method),
+		slog.String("path", entry.Request.Path),
+		slog.String("tenant", entry.TenantID),
+		slog.String("platform", entry.Platform),
+		slog.String("operation", entry.Operation),
+		slog.Int("status", entry.Response.Status),
+		slog.Float64("duration_ms", entry.DurationMS),
+	}
+	if entry.Fault != "" {
+		attrs = append(attrs, slog.String("fault", entry.Fault))
+	}
+	if entry.Miss != nil {
+		attrs = append(attrs, slog.String("miss", entry.Miss.Reason), slog.String("hint", hint(entry.Miss)))
+	}
+	if e.cfg.log.Enabled(ctx, slog.LevelDebug) {
+		attrs = append(attrs, slog.String("query", entry.Request.Query),
+			slog.String("request_body", entry.Request.Body), slog.String("response_body", entry.Response.Body))
+	}
+	e.cfg.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 }

@@ -1,7 +1,8 @@
 // Command fakebots runs the emulator: `fakebots` (or `fakebots serve`)
 // serves every platform and the control API on one listener; `fakebots
 // health` checks that a running emulator answers; `fakebots coverage`
-// prints the per-operation fidelity table.
+// prints the per-operation fidelity table; `fakebots version` which build
+// this is.
 package main
 
 import (
@@ -27,6 +28,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return health(args, stdout, stderr)
 	case "coverage":
 		return coverage(args, stdout, stderr)
+	case "version":
+		return printVersion(args, stdout, stderr)
 	case "scenario":
 		return scenarioCmd(args, stdout, stderr)
 	case "help":
@@ -43,6 +46,7 @@ Usage:
   fakebots [serve] [flags]    run the emulator (default)
   fakebots health [--addr]    exit 0 when a running emulator answers
   fakebots coverage           print the per-operation fidelity table (Markdown)
+  fakebots version            print the version of this build
   fakebots scenario run|record|lint   run, record or check scripted flows
 
 Run "fakebots serve --help" for the flags; each has a FAKEBOTS_* variable.

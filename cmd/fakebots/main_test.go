@@ -2,10 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,11 +13,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/control"
+	"github.com/fakebots/fakebots/emulator/version"
 )
 
 var update = flag.Bool("update", false, "rewrite the README's coverage table")
@@ -25,22 +27,37 @@ var update = flag.Bool("update", false, "rewrite the README's coverage table")
 func TestFlagsAndEnvironment(t *testing.T) {
 	c, err := parseServeFlags(nil, io.Discard)
 	require.NoError(t, err)
-	require.Equal(t, config{addr: "127.0.0.1:8080", seed: "demo", fakerSeed: 1, rateLimits: "on", journalSize: 1000, logLevel: "info", tls: tlsSettings{addr: "127.0.0.1:8443"}}, c)
+	require.Equal(t, config{addr: "127.0.0.1:8080", seed: "demo", fakerSeed: 1, rateLimits: "on", journalSize: 1000, logLevel: "info",
+		server: serverSettings{
+			readHeaderTimeout: 10 * time.Second, readTimeout: 30 * time.Second, writeTimeout: time.Minute,
+			idleTimeout: 30 * time.Second, maxHeaderBytes: 64 << 10, shutdownTimeout: 8 * time.Second,
+		},
+		tls: tlsSettings{addr: "127.0.0.1:8443"}}, c)
 
 	t.Setenv("FAKEBOTS_ADDR", "0.0.0.0:9000")
 	t.Setenv("FAKEBOTS_RATE_LIMITS", "off")
 	t.Setenv("FAKEBOTS_JOURNAL_SIZE", "5")
-	c, err = parseServeFlags([]string{"--journal-size", "7", "--seed", "none"}, io.Discard)
+	t.Setenv("FAKEBOTS_SHUTDOWN_TIMEOUT", "3s")
+	t.Setenv("FAKEBOTS_MAX_HEADER_BYTES", "8192")
+	c, err = parseServeFlags([]string{"--journal-size", "7", "--seed", "none", "--idle-timeout", "2m"}, io.Discard)
 	require.NoError(t, err)
+	require.Equal(t, 3*time.Second, c.server.shutdownTimeout)
+	require.Equal(t, 8192, c.server.maxHeaderBytes)
+	require.Equal(t, 2*time.Minute, c.server.idleTimeout)
 	require.Equal(t, "0.0.0.0:9000", c.addr, "the variable sets what the command line does not")
 	require.Equal(t, "off", c.rateLimits)
 	require.Equal(t, 7, c.journalSize, "the command line wins over the variable")
 	require.Equal(t, "none", c.seed)
 
-	for _, bad := range [][]string{{"--rate-limits", "maybe"}, {"--journal-size", "-1"}, {"--log-level", "loud"}, {"--faker-seed", "x"}, {"extra"}} {
+	for _, bad := range [][]string{
+		{"--rate-limits", "maybe"}, {"--journal-size", "-1"}, {"--log-level", "loud"}, {"--faker-seed", "x"}, {"extra"},
+		{"--read-timeout", "soon"}, {"--write-timeout", "0s"}, {"--shutdown-timeout", "-1s"}, {"--max-header-bytes", "0"},
+	} {
 		_, err := parseServeFlags(bad, io.Discard)
 		require.Error(t, err, bad)
 	}
+	_, err = parseServeFlags([]string{"--idle-timeout", "0s"}, io.Discard)
+	require.EqualError(t, err, "--idle-timeout must be positive, not 0s")
 	t.Setenv("FAKEBOTS_FAKER_SEED", "not-a-number")
 	_, err = parseServeFlags(nil, io.Discard)
 	require.ErrorContains(t, err, "FAKEBOTS_FAKER_SEED")
@@ -52,8 +69,17 @@ func TestCommands(t *testing.T) {
 	require.Contains(t, errOut.String(), `unknown command "launch"`)
 	require.Equal(t, 0, run([]string{"help"}, &out, &errOut))
 	require.Contains(t, out.String(), "fakebots health")
-	require.Equal(t, 0, run([]string{"serve", "--help"}, io.Discard, io.Discard))
+	errOut.Reset()
+	require.Equal(t, 0, run([]string{"serve", "--help"}, io.Discard, &errOut))
+	require.Contains(t, errOut.String(), "empty uses a throwaway database in the temporary directory, removed at exit (FAKEBOTS_DB)",
+		"what --db does when empty, as the code does it")
 	require.Equal(t, 2, run([]string{"serve", "--rate-limits", "maybe"}, io.Discard, io.Discard))
+
+	out.Reset()
+	require.Equal(t, 0, run([]string{"version"}, &out, io.Discard))
+	require.Equal(t, version.Get().String()+"\n", out.String())
+	require.Regexp(t, `^fakebots \(devel\), built with go1\.\S+ for \w+/\w+\n$`, out.String())
+	require.Equal(t, 2, run([]string{"version", "--short"}, io.Discard, io.Discard))
 }
 
 func TestHealthCommand(t *testing.T) {
@@ -67,8 +93,26 @@ func TestHealthCommand(t *testing.T) {
 	require.Equal(t, 0, run([]string{"health", "--addr", addr}, &out, io.Discard))
 	require.Contains(t, out.String(), `"status":"ok"`)
 
-	ts.Close()
+	// The address as a URL, or in any of the forms --addr listens on.
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	for _, form := range []string{ts.URL, ts.URL + "/", "0.0.0.0:" + port, ":" + port, "localhost:" + port} {
+		out.Reset()
+		require.Equal(t, 0, run([]string{"health", "--addr", form}, &out, io.Discard), form)
+		require.Contains(t, out.String(), `"status":"ok"`, form)
+	}
+	t.Setenv("FAKEBOTS_ADDR", ts.URL)
+	require.Equal(t, 0, run([]string{"health"}, io.Discard, io.Discard), "the variable as a URL")
+
 	var errOut bytes.Buffer
+	for _, bad := range []string{"ftp://" + addr, "http://", "http://" + addr + "?x=1", "127.0.0.1"} {
+		errOut.Reset()
+		require.Equal(t, 2, run([]string{"health", "--addr", bad}, io.Discard, &errOut), bad)
+		require.Contains(t, errOut.String(), "fakebots health: --addr", bad)
+	}
+
+	ts.Close()
+	errOut.Reset()
 	require.Equal(t, 1, run([]string{"health", "--addr", addr}, io.Discard, &errOut))
 	require.Contains(t, errOut.String(), "fakebots health:")
 }
@@ -95,14 +139,7 @@ func (w *signalWriter) String() string {
 }
 
 func TestServeBannerCurlLinesWork(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &signalWriter{ready: make(chan struct{})}
-	done := make(chan error, 1)
-	c := config{addr: "127.0.0.1:0", seed: "demo", fakerSeed: 1, rateLimits: "off", journalSize: 10, logLevel: "error"}
-	go func() { done <- listenAndServe(ctx, c, discardLogger(), out) }()
-	<-out.ready
-	banner := out.String()
-	base := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(banner)[1]
+	base, banner := startServe(t, testConfig(t))
 	require.Contains(t, banner, `Seed tenant "demo"`)
 	require.Contains(t, banner, "demo-cleverapp-token")
 
@@ -121,8 +158,6 @@ func TestServeBannerCurlLinesWork(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode, m[0])
 		require.True(t, strings.HasPrefix(m[2], base), m[0])
 	}
-	cancel()
-	require.NoError(t, <-done, "a clean shutdown")
 }
 
 // TestReadmeCoverageTable fails when the README's coverage table is stale;

@@ -8,13 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/fakebots/fakebots/emulator"
 )
@@ -29,6 +27,7 @@ type config struct {
 	rateLimits  string
 	journalSize int
 	logLevel    string
+	server      serverSettings
 	tls         tlsSettings
 	// controlToken guards the control API (emulator.WithControlToken).
 	controlToken string
@@ -38,12 +37,10 @@ type config struct {
 // otherwise.
 const defaultMemoryLimit = 40 << 20
 
-// envNames maps each flag to the variable that sets it when the command
-// line does not.
-var envNames = map[string]string{
-	"addr": "FAKEBOTS_ADDR", "db": "FAKEBOTS_DB", "seed": "FAKEBOTS_SEED", "faker-seed": "FAKEBOTS_FAKER_SEED",
-	"rate-limits": "FAKEBOTS_RATE_LIMITS", "journal-size": "FAKEBOTS_JOURNAL_SIZE", "log-level": "FAKEBOTS_LOG_LEVEL", "control-token": "FAKEBOTS_CONTROL_TOKEN",
-	"tls": "FAKEBOTS_TLS", "tls-addr": "FAKEBOTS_TLS_ADDR", "tls-dir": "FAKEBOTS_TLS_DIR", "tls-cert": "FAKEBOTS_TLS_CERT", "tls-key": "FAKEBOTS_TLS_KEY",
+// envName is the variable that sets a flag when the command line does not:
+// --journal-size is FAKEBOTS_JOURNAL_SIZE.
+func envName(flagName string) string {
+	return "FAKEBOTS_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (config, error) {
@@ -51,15 +48,16 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	var c config
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address")
-	fs.StringVar(&c.db, "db", "", "SQLite file for state that survives restarts (WAL mode); empty keeps it in memory")
+	fs.StringVar(&c.db, "db", "", "SQLite file for state that survives restarts (WAL mode); empty uses a throwaway database in the temporary directory, removed at exit")
 	fs.StringVar(&c.seed, "seed", "demo", "start-up data: none, demo, or a fixture file (YAML or JSON)")
 	fs.Int64Var(&c.fakerSeed, "faker-seed", 1, "seed of the generated names, phones and e-mails")
 	fs.StringVar(&c.rateLimits, "rate-limits", "on", "on or off: enforce the platforms' rate limits")
 	fs.IntVar(&c.journalSize, "journal-size", 1000, "exchanges kept in the journal per tenant")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.controlToken, "control-token", "", "require Authorization: Bearer <token> on the control API (a tenant's own control token opens its endpoints); empty leaves it open")
+	c.server.defineFlags(fs)
 	c.tls.register(fs)
-	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (" + envNames[f.Name] + ")" })
+	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (" + envName(f.Name) + ")" })
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -68,12 +66,16 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	onCommandLine := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
-	for name, variable := range envNames {
-		if v, ok := os.LookupEnv(variable); ok && !onCommandLine[name] {
-			if err := fs.Set(name, v); err != nil {
-				return c, fmt.Errorf("%s: %w", variable, err)
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v, ok := os.LookupEnv(envName(f.Name)); ok && !onCommandLine[f.Name] && envErr == nil {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("%s: %w", envName(f.Name), err)
 			}
 		}
+	})
+	if envErr != nil {
+		return c, envErr
 	}
 	if c.rateLimits != "on" && c.rateLimits != "off" {
 		return c, fmt.Errorf("rate limits must be on or off, not %q", c.rateLimits)
@@ -83,6 +85,9 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if _, err := c.level(); err != nil {
 		return c, fmt.Errorf("log level: %w", err)
+	}
+	if err := c.server.validate(); err != nil {
+		return c, err
 	}
 	if err := c.tls.validate(); err != nil {
 		return c, err
@@ -120,7 +125,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 }
 
 // listenAndServe runs until ctx ends, then lets in-flight requests finish
-// and closes the database.
+// (cutting those still running at the shutdown timeout) and closes the
+// database.
 func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.Writer) error {
 	e, err := emulator.New(
 		emulator.WithDB(c.db),
@@ -129,6 +135,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 		emulator.WithRateLimits(c.rateLimits == "on"),
 		emulator.WithJournalSize(c.journalSize),
 		emulator.WithLogger(log),
+		emulator.WithWriteTimeout(c.server.writeTimeout),
 		emulator.WithControlToken(c.controlToken),
 	)
 	if err != nil {
@@ -144,7 +151,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
+	srv := c.server.server(front)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	base := "http://" + displayAddr(ln.Addr().String())
@@ -157,18 +164,18 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return errors.Join(srv.Shutdown(shutdown), front.Shutdown(shutdown))
+	// The tunnels and the HTTPS listener were taken over from srv: they stop with it.
+	return c.server.shutdown(log, srv, front)
 }
 
-// displayAddr turns a wildcard listen address into one a browser can open.
+// displayAddr turns a wildcard listen address (":8080", "0.0.0.0:8080")
+// into one a browser can open.
 func displayAddr(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return addr
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, port)

@@ -16,9 +16,10 @@ import (
 // /__fakebots/tenants/{tenant}/bothelp/. The API cannot create bots,
 // funnels or subscribers, so tests and demos do it here, and read what the
 // API recorded (bot runs, funnel membership, custom fields). Errors that
-// are not control errors answer 400, as the engine maps them.
+// are not control errors answer 400, as the engine maps them. The
+// subscribers are also the end users of platform.AudienceRoutes.
 func (p *Platform) ControlRoutes() []platform.ControlRoute {
-	return []platform.ControlRoute{
+	return append([]platform.ControlRoute{
 		{Method: http.MethodGet, Path: "credentials", Summary: "The client credentials and the access tokens issued.", Handle: p.ctlCredentials},
 		{Method: http.MethodPut, Path: "credentials", Summary: "Replace the client credentials; fields left out are generated.", Handle: p.ctlSetCredentials},
 		{Method: http.MethodGet, Path: "settings", Summary: "The tenant's choices for inferred behaviour.", Handle: p.ctlSettings},
@@ -31,7 +32,7 @@ func (p *Platform) ControlRoutes() []platform.ControlRoute {
 		{Method: http.MethodGet, Path: "funnels", Summary: "The funnels.", Handle: p.ctlFunnels},
 		{Method: http.MethodPost, Path: "funnels", Summary: "Create a funnel.", Handle: p.ctlCreateFunnel},
 		{Method: http.MethodGet, Path: "actions", Summary: "Bot runs and stops, funnel adds and removes, oldest first (subscriber, kind).", Handle: p.ctlActions},
-	}
+	}, platform.AudienceRoutes(p)...)
 }
 
 type tokenView struct {

@@ -146,15 +146,21 @@ func (p *Platform) ctlSubscriber(c *platform.ControlRequest) (int, any, error) {
 	} else if err != nil {
 		return 0, nil, err
 	}
-	fields, err := p.customFields(ctx, c.TenantID, id)
+	d, err := p.detail(ctx, c.TenantID, acc.Prefix, s)
+	return http.StatusOK, d, err
+}
+
+// detail is a subscriber with custom fields, actions, running bots and funnels.
+func (p *Platform) detail(ctx context.Context, tenantID, prefix string, s subscriber) (subscriberDetail, error) {
+	fields, err := p.customFields(ctx, tenantID, s.ID)
 	if err != nil {
-		return 0, nil, err
+		return subscriberDetail{}, err
 	}
-	actions, err := p.actions(ctx, c.TenantID, id, "")
+	actions, err := p.actions(ctx, tenantID, s.ID, "")
 	if err != nil {
-		return 0, nil, err
+		return subscriberDetail{}, err
 	}
-	d := subscriberDetail{controlSubscriber: controlView(s, acc.Prefix, fields), RunningBots: []string{}, Funnels: []string{}, Actions: actions}
+	d := subscriberDetail{controlSubscriber: controlView(s, prefix, fields), RunningBots: []string{}, Funnels: []string{}, Actions: actions}
 	for _, a := range actions {
 		switch a.Kind {
 		case actionBotRun:
@@ -167,7 +173,7 @@ func (p *Platform) ctlSubscriber(c *platform.ControlRequest) (int, any, error) {
 			d.Funnels = slices.DeleteFunc(d.Funnels, func(r string) bool { return r == a.Referral })
 		}
 	}
-	return http.StatusOK, d, nil
+	return d, nil
 }
 
 func addOnce(list []string, s string) []string {

@@ -110,7 +110,8 @@ func block(b any) (message, error) {
 }
 
 // sendMessages delivers the messages to the subscriber's messenger: each
-// lands in the outbox, in order, delivered at once.
+// lands in the outbox, in order, delivered at once, or failed when the
+// subscriber has unsubscribed.
 func (p *Platform) sendMessages(r *platform.Request) (any, error) {
 	msgs, err := decodeMessages(r.Body)
 	if err != nil {
@@ -126,12 +127,18 @@ func (p *Platform) sendMessages(r *platform.Request) (any, error) {
 			if err != nil {
 				return err
 			}
-			if _, err := tx.Enqueue(store.Message{
+			sent, err := tx.Enqueue(store.Message{
 				TenantID: r.TenantID(), Platform: Name, Operation: r.Operation.ID,
 				Recipient: strconv.FormatInt(s.ID, 10), Messenger: s.ChannelType,
 				Kind: m.kind, Text: m.text, Payload: payload, CreatedAt: r.Now,
-			}); err != nil {
+			})
+			if err != nil {
 				return err
+			}
+			if !s.Subscribed { // the messenger refuses it; the API still answers success (inferred)
+				if err := tx.FailMessage(sent.ID); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -47,7 +47,7 @@ func DefaultSettings() Settings {
 		ErrorFormat:      formatEnvelope,
 		TokenErrorStatus: http.StatusBadRequest,
 		PageSize:         100,
-		PagingOnLastPage: true,
+		PagingOnLastPage: false,
 		CreatedAtAfter:   "strict",
 		UnknownBotSteps:  "empty",
 	}

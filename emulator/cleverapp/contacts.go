@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/laravel"
@@ -30,18 +31,19 @@ type contact struct {
 	UTM              sql.NullString
 	ReferrerID       sql.NullInt64
 	CreatedAt        int64
+	Unsubscribed     bool // the contact blocked the bot: messages to them fail
 
 	// Embedded on request (getContacts ?with=tags,variables); nil leaves them out.
 	tags      []string
 	variables []any
 }
 
-const contactColumns = `id, bot_id, name, messenger, phone, email, telegram_id, telegram_username, viber_id, vk_id, address, utm, referrer_id, created_at`
+const contactColumns = `id, bot_id, name, messenger, phone, email, telegram_id, telegram_username, viber_id, vk_id, address, utm, referrer_id, created_at, unsubscribed`
 
 func scanContact(row interface{ Scan(...any) error }) (contact, error) {
 	var c contact
 	err := row.Scan(&c.ID, &c.BotID, &c.Name, &c.Messenger, &c.Phone, &c.Email, &c.TelegramID, &c.TelegramUsername,
-		&c.ViberID, &c.VKID, &c.Address, &c.UTM, &c.ReferrerID, &c.CreatedAt)
+		&c.ViberID, &c.VKID, &c.Address, &c.UTM, &c.ReferrerID, &c.CreatedAt, &c.Unsubscribed)
 	return c, err
 }
 
@@ -274,26 +276,20 @@ func (p *Platform) createOrUpdateContact(r *platform.Request) (any, error) {
 		if err != nil {
 			return err
 		}
-		now := store.Micros(r.Now)
 		if id == 0 {
-			id, err = tx.Insert(`INSERT INTO ca_contacts (tenant_id, brand, bot_id, name, messenger, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?, ?)`,
-				r.TenantID(), p.brand.Name, botID, messenger, now, now)
-			if err != nil {
+			if id, err = p.insertContact(tx, r.TenantID(), botID, messenger, 0, r.Now); err != nil {
 				return err
 			}
 		}
 		// Only the fields sent are written; the rest keep their values.
-		for _, col := range []string{"name", "phone", "email", "telegram_id", "telegram_username", "viber_id", "vk_id", "address"} {
-			if !in.Present(col) {
-				continue
+		fields := map[string]string{}
+		for _, col := range contactFields {
+			if in.Present(col) {
+				fields[col] = in.String(col)
 			}
-			v := in.String(col)
-			if col == "phone" {
-				v = normalizePhone(v)
-			}
-			if _, err := tx.Exec(`UPDATE ca_contacts SET `+col+` = ?, updated_at = ? WHERE id = ?`, v, now, id); err != nil {
-				return err
-			}
+		}
+		if err := setContactFields(tx, id, fields, r.Now); err != nil {
+			return err
 		}
 		if tags, ok := in["tags"].([]any); ok {
 			for _, t := range tags {
@@ -311,6 +307,37 @@ func (p *Platform) createOrUpdateContact(r *platform.Request) (any, error) {
 		return nil, err
 	}
 	return jsonx.Object{{Key: "data", Value: c}}, nil
+}
+
+// contactFields are the columns createOrUpdateContact writes.
+var contactFields = []string{"name", "phone", "email", "telegram_id", "telegram_username", "viber_id", "vk_id", "address"}
+
+// insertContact adds a bot's contact with no fields yet, with id (0 for
+// the next) and returns its id.
+func (p *Platform) insertContact(tx *store.Tx, tenantID string, botID int64, messenger string, id int64, at time.Time) (int64, error) {
+	var wanted any
+	if id > 0 {
+		wanted = id
+	}
+	return tx.Insert(`INSERT INTO ca_contacts (id, tenant_id, brand, bot_id, name, messenger, created_at, updated_at) VALUES (?, ?, ?, ?, '', ?, ?, ?)`,
+		wanted, tenantID, p.brand.Name, botID, messenger, store.Micros(at), store.Micros(at))
+}
+
+// setContactFields writes some of contactFields; a phone is kept as digits.
+func setContactFields(tx *store.Tx, id int64, fields map[string]string, at time.Time) error {
+	for _, col := range contactFields {
+		v, ok := fields[col]
+		if !ok {
+			continue
+		}
+		if col == "phone" {
+			v = normalizePhone(v)
+		}
+		if _, err := tx.Exec(`UPDATE ca_contacts SET `+col+` = ?, updated_at = ? WHERE id = ?`, v, store.Micros(at), id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // findContact returns the id of the bot's contact with that messenger id (0 when none).

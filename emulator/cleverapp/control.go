@@ -10,12 +10,13 @@ import (
 )
 
 // ControlRoutes adds PUT /__fakebots/tenants/{tenant}/{brand}/plan, to test
-// a lapsed subscription.
+// a lapsed subscription, and the contacts as end users
+// (platform.AudienceRoutes).
 func (p *Platform) ControlRoutes() []platform.ControlRoute {
-	return []platform.ControlRoute{{
+	return append([]platform.ControlRoute{{
 		Method: http.MethodPut, Path: "plan", Summary: "Switch the account between the PRO and a free plan.",
 		Handle: p.setPlan,
-	}}
+	}}, platform.AudienceRoutes(p)...)
 }
 
 func (p *Platform) setPlan(c *platform.ControlRequest) (int, any, error) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/laravel"
@@ -64,6 +65,15 @@ func errFieldInvalid(field, msg string) error {
 type validationError struct{ errs jsonx.Object }
 
 func (e *validationError) Error() string { return fmt.Sprintf("validation failed: %v", e.errs) }
+
+// Hint names the fields that failed (their messages are Russian prose).
+func (e *validationError) Hint() string {
+	fields := make([]string, len(e.errs))
+	for i, f := range e.errs {
+		fields[i] = f.Key
+	}
+	return strings.Join(fields, ", ")
+}
 
 // Render writes every answer of the platform: results as Laravel JSON with
 // the throttle headers, errors from the catalogue or from the engine.

@@ -99,13 +99,23 @@ func (p *Platform) deliver(r *platform.Request, c contact, text, image, file str
 		return err
 	}
 	return p.store().Write(r.Context(), func(tx *store.Tx) error {
-		_, err := tx.Enqueue(store.Message{
-			TenantID: r.TenantID(), Platform: p.brand.Name, Operation: r.Operation.ID,
-			BotID: strconv.FormatInt(c.BotID, 10), Recipient: strconv.FormatInt(c.ID, 10), Messenger: c.Messenger,
-			Kind: kind, Text: text, Payload: payload, CreatedAt: r.Now,
-		})
+		_, err := p.enqueue(tx, r, c, store.Message{Kind: kind, Text: text, Payload: payload})
 		return err
 	})
+}
+
+// enqueue puts m for the contact in the outbox, now. A contact who has
+// blocked the bot does not get it: it is failed at once, and the API still
+// answers success, as it cannot know (inferred).
+func (p *Platform) enqueue(tx *store.Tx, r *platform.Request, c contact, m store.Message) (store.Message, error) {
+	m.TenantID, m.Platform, m.Operation, m.CreatedAt = r.TenantID(), p.brand.Name, r.Operation.ID, r.Now
+	m.BotID, m.Recipient, m.Messenger = strconv.FormatInt(c.BotID, 10), strconv.FormatInt(c.ID, 10), c.Messenger
+	m, err := tx.Enqueue(m)
+	if err == nil && c.Unsubscribed {
+		m.Status = store.StatusFailed
+		err = tx.FailMessage(m.ID)
+	}
+	return m, err
 }
 
 // sendMessageToWhatsApp writes to any phone number, creating the contact
@@ -186,11 +196,7 @@ func (p *Platform) sendMessageToQueue(r *platform.Request) (any, error) {
 			return err
 		}
 		payload, _ := json.Marshal(map[string]string{"message_id": messageID})
-		m, err := tx.Enqueue(store.Message{
-			TenantID: r.TenantID(), Platform: p.brand.Name, Operation: r.Operation.ID,
-			BotID: strconv.FormatInt(c.BotID, 10), Recipient: strconv.FormatInt(c.ID, 10), Messenger: c.Messenger,
-			Text: in.String("text"), Payload: payload, CreatedAt: r.Now,
-		})
+		m, err := p.enqueue(tx, r, c, store.Message{Text: in.String("text"), Payload: payload})
 		if err != nil {
 			return err
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 	"github.com/fakebots/fakebots/emulator/tenant"
+	"github.com/fakebots/fakebots/emulator/version"
 )
 
 // Prefix is where the control API lives on every host.
@@ -113,6 +114,7 @@ func (a *API) routes() {
 	}{{"", adminOnly}, {"/tenants/{tenant}", tenantScope}} { // emulator-wide, and each tenant's
 		a.handle(base.who, "GET", base.path+"/journal", a.listJournal)
 		a.handle(base.who, "DELETE", base.path+"/journal", a.clearJournal)
+		a.handle(base.who, "GET", base.path+"/requests/unmatched", a.listUnmatched)
 		a.handle(base.who, "GET", base.path+"/outbox", a.listOutbox)
 		a.handle(base.who, "GET", base.path+"/clock", a.clockState)
 		a.handle(base.who, "POST", base.path+"/clock/freeze", a.clockFreeze)
@@ -234,6 +236,7 @@ func (a *API) health(*http.Request) (int, any, error) {
 	}
 	return http.StatusOK, jsonx.Object{
 		{Key: "status", Value: "ok"},
+		{Key: "version", Value: version.Get().Version},
 		{Key: "platforms", Value: names},
 		{Key: "now", Value: a.cfg.Runtime.Global().Now()},
 	}, nil

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/specs"
 )
 
@@ -14,9 +15,10 @@ type document struct {
 	body        []byte
 }
 
-// documents mounts the raw documents: the control API's own spec and each
-// platform's.
+// documents mounts the index and the raw documents: the control API's own
+// spec and each platform's.
 func (a *API) documents() {
+	a.handle(adminOnly, "GET", "/", a.index)
 	a.handle(adminOnly, "GET", "/openapi.yaml", func(*http.Request) (int, any, error) {
 		return http.StatusOK, document{"application/yaml", specs.Control}, nil
 	})
@@ -28,4 +30,31 @@ func (a *API) documents() {
 		}
 		return http.StatusOK, document{"application/yaml", p.Spec().Raw}, nil
 	})
+}
+
+// index is where a person who opens the control API's address starts: what
+// the emulator serves, and where each part of the control API is.
+func (a *API) index(*http.Request) (int, any, error) {
+	specs := jsonx.Object{}
+	for _, p := range a.cfg.Platforms {
+		specs = append(specs, jsonx.Field{Key: p.Name(), Value: Prefix + "/specs/" + p.Name() + ".yaml"})
+	}
+	return http.StatusOK, jsonx.Object{
+		{Key: "name", Value: "fakebots"},
+		{Key: "description", Value: "Emulated CleverApp, Onebot, Salebot and BotHelp APIs; this is the control API that drives them."},
+		{Key: "platforms", Value: a.names()},
+		{Key: "links", Value: jsonx.Object{
+			{Key: "openapi", Value: Prefix + "/openapi.yaml"},
+			{Key: "health", Value: Prefix + "/health"},
+			{Key: "tenants", Value: Prefix + "/tenants"},
+			{Key: "journal", Value: Prefix + "/journal"},
+			{Key: "unmatched", Value: Prefix + "/requests/unmatched"},
+			{Key: "outbox", Value: Prefix + "/outbox"},
+			{Key: "clock", Value: Prefix + "/clock"},
+			{Key: "faults", Value: Prefix + "/faults"},
+			{Key: "rate_limits", Value: Prefix + "/rate-limits"},
+			{Key: "coverage", Value: Prefix + "/coverage?format=markdown"},
+			{Key: "specs", Value: specs},
+		}},
+	}, nil
 }

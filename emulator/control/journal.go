@@ -157,6 +157,20 @@ func (a *API) listJournal(r *http.Request) (int, any, error) {
 	return http.StatusOK, paged(entries, more, func(e journal.Entry) int64 { return e.ID }), nil
 }
 
+// listUnmatched lists requests that matched no operation (no platform at
+// the path, a tenant prefix naming no tenant, no operation of the platform),
+// each with the operation it came closest to and what differed.
+func (a *API) listUnmatched(r *http.Request) (int, any, error) {
+	f, err := a.journalFilter(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	also := f.Match
+	f.Match = func(e *journal.Entry) bool { return e.Miss.Unmatched() && (also == nil || also(e)) }
+	entries, more := a.cfg.Journal.List(f)
+	return http.StatusOK, paged(entries, more, func(e journal.Entry) int64 { return e.ID }), nil
+}
+
 func (a *API) clearJournal(r *http.Request) (int, any, error) {
 	f, err := a.journalFilter(r)
 	if err != nil {

@@ -118,7 +118,9 @@ type SalebotWebhook struct {
 	Retries        int    `json:"retries,omitempty"`
 	RetryBackoffMS int    `json:"retry_backoff_ms,omitempty"`
 	Callbacks      bool   `json:"callbacks,omitempty"`
-	Extended       bool   `json:"extended,omitempty"`
+	// Extended adds client.order_variables and internal_id (client.variables
+	// is always sent).
+	Extended bool `json:"extended,omitempty"`
 }
 
 // SetWebhook replaces the webhook configuration (zero fields: defaults).
@@ -127,7 +129,9 @@ func (s *Salebot) SetWebhook(tb testing.TB, w SalebotWebhook) {
 	s.control(tb, http.MethodPut, "webhook", w, nil)
 }
 
-// Flush waits until the project's queued webhook deliveries are sent and logged.
+// Flush waits until the project's queued webhook deliveries are sent and
+// logged, or wait for a retry on the tenant's frozen clock (advance it, then
+// flush again).
 func (s *Salebot) Flush(tb testing.TB) {
 	tb.Helper()
 	s.control(tb, http.MethodPost, "webhook/flush", nil, nil)
@@ -135,18 +139,32 @@ func (s *Salebot) Flush(tb testing.TB) {
 
 // SalebotDelivery is one entry of the delivery log.
 type SalebotDelivery struct {
-	ID         int64           `json:"id"`
-	MessageID  int64           `json:"message_id"`
-	URL        string          `json:"url"`
-	Payload    json.RawMessage `json:"payload"`
-	Status     int             `json:"status"`
-	Attempts   int             `json:"attempts"`
-	DurationMS float64         `json:"duration_ms"`
-	Error      string          `json:"error"`
-	CreatedAt  time.Time       `json:"created_at"`
+	ID        int64  `json:"id"`
+	MessageID int64  `json:"message_id"`
+	URL       string `json:"url"`
+	// Outcome is delivered, failed, dropped (never sent: a queue was full or
+	// the emulator shut down) or refused (the URL reaches the emulator itself).
+	Outcome string `json:"outcome"`
+	// Payload is the body sent; null for dropped and refused deliveries.
+	Payload    json.RawMessage  `json:"payload"`
+	Status     int              `json:"status"`
+	Attempts   int              `json:"attempts"`
+	AttemptLog []SalebotAttempt `json:"attempt_log"`
+	DurationMS float64          `json:"duration_ms"`
+	Error      string           `json:"error"`
+	CreatedAt  time.Time        `json:"created_at"`
 }
 
-// Deliveries flushes, then lists the delivery log, newest first.
+// SalebotAttempt is one request of a delivery.
+type SalebotAttempt struct {
+	At         time.Time `json:"at"` // on the tenant's clock
+	Status     int       `json:"status"`
+	Error      string    `json:"error"`
+	DurationMS float64   `json:"duration_ms"`
+}
+
+// Deliveries flushes, then lists the delivery log, the delivery that ended
+// last first.
 func (s *Salebot) Deliveries(tb testing.TB) []SalebotDelivery {
 	tb.Helper()
 	s.Flush(tb)

@@ -87,10 +87,33 @@ type Entry struct {
 	Platform   string    `json:"platform"`
 	Operation  string    `json:"operation"`
 	Fault      string    `json:"fault,omitempty"` // id of the injected fault that answered, if any
+	Miss       *Miss     `json:"miss,omitempty"`  // why no handler ran, when none did
 	Request    Request   `json:"request"`
 	Response   Response  `json:"response"`
 	DurationMS float64   `json:"duration_ms"`
 }
+
+// Reasons a request reached no handler.
+const (
+	NoPlatform   = "no_platform"   // the path names no emulated platform
+	NoTenant     = "no_tenant"     // the path names a tenant that does not exist
+	NoOperation  = "no_operation"  // the platform has no operation at this method and path
+	InvalidInput = "invalid_input" // the operation refused the parameters
+)
+
+// Miss says why a request reached no handler and what it came closest to.
+type Miss struct {
+	Reason string `json:"reason"`
+	// Closest is the operation (or platform) the request most likely meant,
+	// and Expected its method and path.
+	Closest  string `json:"closest,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	// Detail is what differed, or which parameters failed.
+	Detail string `json:"detail"`
+}
+
+// Unmatched reports whether the request matched no operation at all.
+func (m *Miss) Unmatched() bool { return m != nil && m.Reason != InvalidInput }
 
 // entryOverhead is what an entry costs besides its strings and headers:
 // the struct, its slot in a queue, its place in the global order.
@@ -98,7 +121,11 @@ const entryOverhead = 512
 
 // Size is what e weighs against the journal's bounds, in bytes.
 func (e *Entry) Size() int {
-	return entryOverhead + len(e.TenantID) + len(e.Platform) + len(e.Operation) + len(e.Fault) +
+	n := 0
+	if e.Miss != nil {
+		n = len(e.Miss.Reason) + len(e.Miss.Closest) + len(e.Miss.Expected) + len(e.Miss.Detail)
+	}
+	return n + entryOverhead + len(e.TenantID) + len(e.Platform) + len(e.Operation) + len(e.Fault) +
 		len(e.Request.Method) + len(e.Request.Host) + len(e.Request.Path) + len(e.Request.Query) +
 		len(e.Request.Body) + headerSize(e.Request.Headers) + len(e.Response.Body) + headerSize(e.Response.Headers)
 }

@@ -41,5 +41,20 @@ func (e *ValidationError) Error() string {
 	return "invalid input: " + strings.Join(parts, "; ")
 }
 
+// Hinter is an error that can say in a line, in ASCII, what the client
+// should change: validation errors name the fields that failed.
+type Hinter interface {
+	Hint() string
+}
+
+// Hint names each failing field with the check it failed.
+func (e *ValidationError) Hint() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Rule
+	}
+	return strings.Join(parts, "; ")
+}
+
 // RouteError re-exports the spec's route error for platform renderers.
 type RouteError = spec.RouteError

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math/rand"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v6"
@@ -63,6 +64,10 @@ type Env struct {
 	Tenants TenantState
 	Limiter *limits.Limiter
 	Log     *slog.Logger
+	// ReachesSelf, when set, says why an outgoing request to u (a webhook)
+	// would reach the emulator's own platform or control endpoints, or
+	// returns nil: deliveries check it so they never loop back into it.
+	ReachesSelf func(ctx context.Context, u *url.URL) error
 }
 
 // TenantState is what each tenant has of its own besides its data: a clock

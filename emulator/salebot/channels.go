@@ -50,11 +50,11 @@ func channelsOf(q db, tenantID string) ([]channel, error) {
 	return out, rows.Err()
 }
 
-// channelFor is the project's channel of a messenger with the group ("" for
-// its first), reporting whether there is one.
+// channelFor is the project's channel of a messenger (clientType < 0 for
+// any) with the group ("" for its first), reporting whether there is one.
 func channelFor(q db, tenantID string, clientType int, group string) (channel, bool, error) {
 	c, err := scanChannel(q.QueryRow(`SELECT `+channelColumns+` FROM sb_channels
-		WHERE tenant_id = ? AND client_type = ? AND (? = '' OR group_id = ?) ORDER BY id LIMIT 1`, tenantID, clientType, group, group))
+		WHERE tenant_id = ? AND (? < 0 OR client_type = ?) AND (? = '' OR group_id = ?) ORDER BY id LIMIT 1`, tenantID, clientType, clientType, group, group))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
 	}

@@ -25,16 +25,17 @@ type client struct {
 	ManagerID           *int64
 	CreatedAt           int64
 	UpdatedAt           int64
+	Unsubscribed        bool // the client blocked the bot: messages to them fail
 }
 
-const clientColumns = "id, platform_id, client_type, group_id, name, avatar, tag, message_id, custom_answer, operator_start_dialog, manager_id, created_at, updated_at"
+const clientColumns = "id, platform_id, client_type, group_id, name, avatar, tag, message_id, custom_answer, operator_start_dialog, manager_id, created_at, updated_at, unsubscribed"
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanClient(row scanner) (client, error) {
 	var c client
 	err := row.Scan(&c.ID, &c.PlatformID, &c.ClientType, &c.Group, &c.Name, &c.Avatar, &c.Tag, &c.MessageID,
-		&c.CustomAnswer, &c.OperatorStartDialog, &c.ManagerID, &c.CreatedAt, &c.UpdatedAt)
+		&c.CustomAnswer, &c.OperatorStartDialog, &c.ManagerID, &c.CreatedAt, &c.UpdatedAt, &c.Unsubscribed)
 	return c, err
 }
 

@@ -2,6 +2,7 @@ package salebot
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -14,9 +15,10 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// ControlRoutes are mounted under /__fakebots/tenants/{tenant}/salebot/.
+// ControlRoutes are mounted under /__fakebots/tenants/{tenant}/salebot/:
+// the project's own, then its clients as end users (platform.AudienceRoutes).
 func (p *Platform) ControlRoutes() []platform.ControlRoute {
-	return []platform.ControlRoute{
+	return append([]platform.ControlRoute{
 		{Method: http.MethodGet, Path: "keys", Summary: "The project's API keys.", Handle: p.ctlKeys},
 		{Method: http.MethodPost, Path: "keys", Summary: "Create a key with permissions.", Handle: p.ctlCreateKey},
 		{Method: http.MethodDelete, Path: "keys/{key}", Summary: "Revoke a key.", Handle: p.ctlRevokeKey},
@@ -28,7 +30,7 @@ func (p *Platform) ControlRoutes() []platform.ControlRoute {
 		{Method: http.MethodPost, Path: "webhook/flush", Summary: "Wait until queued deliveries are done.", Handle: p.ctlFlush},
 		{Method: http.MethodPost, Path: "inbound", Summary: "A client writes to the bot.", Handle: p.ctlInbound},
 		{Method: http.MethodGet, Path: "clients/{client}", Summary: "A client's whole card.", Handle: p.ctlClient},
-	}
+	}, platform.AudienceRoutes(p)...)
 }
 
 func (p *Platform) ctlKeys(c *platform.ControlRequest) (int, any, error) {
@@ -134,7 +136,7 @@ func (p *Platform) ctlDeliveries(c *platform.ControlRequest) (int, any, error) {
 		}
 		limit = n
 	}
-	rows, err := c.Env.Store.Query(c.HTTP.Context(), `SELECT id, message_id, url, payload, status_code, attempts, duration_ms, error, created_at
+	rows, err := c.Env.Store.Query(c.HTTP.Context(), `SELECT id, message_id, url, outcome, payload, status_code, attempts, attempt_log, duration_ms, error, created_at
 		FROM sb_webhook_deliveries WHERE tenant_id = ? ORDER BY id DESC LIMIT ?`, c.TenantID, limit)
 	if err != nil {
 		return 0, nil, err
@@ -145,21 +147,28 @@ func (p *Platform) ctlDeliveries(c *platform.ControlRequest) (int, any, error) {
 		var id, messageID, at int64
 		var status, attempts int
 		var duration float64
-		var url, payload, errText string
-		if err := rows.Scan(&id, &messageID, &url, &payload, &status, &attempts, &duration, &errText, &at); err != nil {
+		var url, outcome, attemptLog, errText string
+		var payload sql.NullString
+		if err := rows.Scan(&id, &messageID, &url, &outcome, &payload, &status, &attempts, &attemptLog, &duration, &errText, &at); err != nil {
 			return 0, nil, err
 		}
+		var sent any // null: nothing was sent
+		if payload.Valid {
+			sent = json.RawMessage(payload.String)
+		}
 		out = append(out, jsonx.Object{
-			{Key: "id", Value: id}, {Key: "message_id", Value: messageID}, {Key: "url", Value: url},
-			{Key: "payload", Value: json.RawMessage(payload)}, {Key: "status", Value: status}, {Key: "attempts", Value: attempts},
-			{Key: "duration_ms", Value: duration}, {Key: "error", Value: errText}, {Key: "created_at", Value: store.FromMicros(at)},
+			{Key: "id", Value: id}, {Key: "message_id", Value: messageID}, {Key: "url", Value: url}, {Key: "outcome", Value: outcome},
+			{Key: "payload", Value: sent}, {Key: "status", Value: status}, {Key: "attempts", Value: attempts},
+			{Key: "attempt_log", Value: json.RawMessage(attemptLog)}, {Key: "duration_ms", Value: duration},
+			{Key: "error", Value: errText}, {Key: "created_at", Value: store.FromMicros(at)},
 		})
 	}
 	return http.StatusOK, map[string]any{"data": out}, rows.Err()
 }
 
 // ctlFlush waits (up to timeout_ms, default 30000) until the tenant's
-// queued deliveries are sent and logged.
+// queued deliveries are sent and logged, or wait for a retry on the tenant's
+// frozen clock (pending counts those).
 func (p *Platform) ctlFlush(c *platform.ControlRequest) (int, any, error) {
 	body := struct {
 		TimeoutMS int `json:"timeout_ms"`

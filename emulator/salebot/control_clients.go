@@ -28,35 +28,44 @@ func (p *Platform) ctlClient(c *platform.ControlRequest) (int, any, error) {
 	} else if err != nil {
 		return 0, nil, err
 	}
+	card, err := clientCard(q, pr, cl)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, card, nil
+}
+
+// clientCard is the client as get_clients shows it, plus its manager,
+// variables, lists and deals.
+func clientCard(q db, pr *project, cl client) (jsonx.Object, error) {
 	card := clientObject(cl, pr.ID)
 	var manager any
 	if cl.ManagerID != nil {
 		var email, name string
-		err := q.QueryRow(`SELECT email, name FROM sb_managers WHERE tenant_id = ? AND id = ?`, c.TenantID, *cl.ManagerID).Scan(&email, &name)
+		err := q.QueryRow(`SELECT email, name FROM sb_managers WHERE tenant_id = ? AND id = ?`, pr.TenantID, *cl.ManagerID).Scan(&email, &name)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return 0, nil, err
+			return nil, err
 		}
 		manager = jsonx.Object{{Key: "id", Value: *cl.ManagerID}, {Key: "email", Value: email}, {Key: "name", Value: name}}
 	}
-	vars, err := loadVars(q, clientVars, c.TenantID, cl.ID)
+	vars, err := loadVars(q, clientVars, pr.TenantID, cl.ID)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
-	lists, err := int64s(q, `SELECT list_id FROM sb_list_members WHERE tenant_id = ? AND client_id = ? ORDER BY list_id`, c.TenantID, cl.ID)
+	lists, err := int64s(q, `SELECT list_id FROM sb_list_members WHERE tenant_id = ? AND client_id = ? ORDER BY list_id`, pr.TenantID, cl.ID)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
-	orders, err := orderCards(q, c.TenantID, cl.ID)
+	orders, err := orderCards(q, pr.TenantID, cl.ID)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
-	card = append(card,
+	return append(card,
 		jsonx.Field{Key: "manager", Value: manager},
 		jsonx.Field{Key: "variables", Value: vars},
 		jsonx.Field{Key: "lists", Value: lists},
 		jsonx.Field{Key: "orders", Value: orders},
-	)
-	return http.StatusOK, card, nil
+	), nil
 }
 
 func orderCards(q db, tenantID string, clientID int64) ([]any, error) {

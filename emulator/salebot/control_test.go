@@ -1,16 +1,12 @@
 package salebot_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
-	"github.com/fakebots/fakebots/emulator/platform"
-	"github.com/fakebots/fakebots/specs"
 )
 
 // An empty tenant has a project with a main key and one channel, usable at once.
@@ -118,21 +114,4 @@ func TestCreateKeyWithChosenValueAndMain(t *testing.T) {
 		map[string]any{"key": k.Key, "name": "dup", "permissions": []any{"crm_read"}}, &again))
 	require.NotEqual(t, k.Key, again.Key)
 	require.Regexp(t, `^[0-9a-f]{32}$`, again.Key)
-}
-
-// TestControlRoutesAreDocumented keeps the platform's control routes and
-// specs/control.yaml in step.
-func TestControlRoutesAreDocumented(t *testing.T) {
-	doc, err := openapi3.NewLoader().LoadFromData(specs.Control)
-	require.NoError(t, err)
-	require.NoError(t, doc.Validate(context.Background()))
-	e := newEnv(t, nil)
-	routes := e.platform().(platform.Controller).ControlRoutes()
-	require.NotEmpty(t, routes)
-	for _, route := range routes {
-		path := "/__fakebots/tenants/{tenant}/salebot/" + route.Path
-		item := doc.Paths.Value(path)
-		require.NotNil(t, item, "%s is not in specs/control.yaml", path)
-		require.NotNil(t, item.GetOperation(route.Method), "%s %s is not in specs/control.yaml", route.Method, path)
-	}
 }

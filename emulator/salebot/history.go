@@ -27,6 +27,13 @@ type historyEntry struct {
 	ManagerID     *int64
 	ManagerEmail  *string
 	CreatedAt     time.Time
+	// For the control API's threads: the outbox message this entry
+	// delivered, what a simulated user did (a platform.Kind*: button_press,
+	// subscribe, unsubscribe; "" for anything else) and the thread event
+	// whose button was pressed.
+	OutboxID   *int64
+	UserAction string
+	ReplyTo    string
 }
 
 // insertMessage adds an entry to the history (with its id, or the next).
@@ -44,20 +51,21 @@ func insertMessage(tx *store.Tx, tenantID string, e historyEntry) (int64, error)
 		return 0, err
 	}
 	_, err = tx.Exec(`INSERT INTO sb_messages (tenant_id, id, client_id, client_replica, text, attachments, message_id, from_outside,
-		answered, delivered, error_message, manager_id, manager_email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		answered, delivered, error_message, manager_id, manager_email, created_at, outbox_id, user_action, reply_to)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		tenantID, id, e.ClientID, e.ClientReplica, e.Text, string(raw), e.BlockID, e.FromOutside,
-		e.Answered, e.Delivered, e.ErrorMessage, e.ManagerID, e.ManagerEmail, store.Micros(e.CreatedAt))
+		e.Answered, e.Delivered, e.ErrorMessage, e.ManagerID, e.ManagerEmail, store.Micros(e.CreatedAt), e.OutboxID, e.UserAction, e.ReplyTo)
 	return id, err
 }
 
-const messageColumns = `id, client_id, client_replica, text, attachments, message_id, from_outside, answered, delivered, error_message, manager_id, manager_email, created_at`
+const messageColumns = `id, client_id, client_replica, text, attachments, message_id, from_outside, answered, delivered, error_message, manager_id, manager_email, created_at, outbox_id, user_action, reply_to`
 
 func scanMessage(row scanner) (historyEntry, error) {
 	var e historyEntry
 	var atts string
 	var at int64
 	err := row.Scan(&e.ID, &e.ClientID, &e.ClientReplica, &e.Text, &atts, &e.BlockID, &e.FromOutside, &e.Answered, &e.Delivered,
-		&e.ErrorMessage, &e.ManagerID, &e.ManagerEmail, &at)
+		&e.ErrorMessage, &e.ManagerID, &e.ManagerEmail, &at, &e.OutboxID, &e.UserAction, &e.ReplyTo)
 	if err == nil {
 		err = json.Unmarshal([]byte(atts), &e.Attachments)
 	}

@@ -34,12 +34,16 @@ func hookFor(q db, pr *project, c client, messageID int64, e historyEntry) (*pen
 }
 
 // webhookPayload has the documented keys in the documented order,
-// «recepient» spelling included. Extended adds the observed
-// client.variables, client.order_variables and internal_id.
+// «recepient» spelling included, and the client's variables (observed).
+// Extended adds the observed client.order_variables and internal_id.
 func webhookPayload(q db, pr *project, c client, messageID int64, e historyEntry) ([]byte, error) {
 	urls := make([]string, len(e.Attachments))
 	for i, a := range e.Attachments {
 		urls[i] = a.URL
+	}
+	vars, err := loadVars(q, clientVars, pr.TenantID, c.ID)
+	if err != nil {
+		return nil, err
 	}
 	cl := jsonx.Object{
 		{Key: "id", Value: c.ID},
@@ -50,12 +54,9 @@ func webhookPayload(q db, pr *project, c client, messageID int64, e historyEntry
 		{Key: "created_at", Value: store.FromMicros(c.CreatedAt).In(pr.loc).Format(time.RFC3339)},
 		{Key: "tag", Value: nullString(c.Tag)},
 		{Key: "group", Value: c.Group},
+		{Key: "variables", Value: vars},
 	}
 	if pr.Webhook.Extended {
-		vars, err := loadVars(q, clientVars, pr.TenantID, c.ID)
-		if err != nil {
-			return nil, err
-		}
 		deal := jsonx.Object{}
 		if o, err := currentOrder(q, pr.TenantID, c.ID); err == nil {
 			if deal, err = loadVars(q, orderVars, pr.TenantID, o.ID); err != nil {
@@ -64,7 +65,7 @@ func webhookPayload(q db, pr *project, c client, messageID int64, e historyEntry
 		} else if !errors.Is(err, errOrderNotFound) {
 			return nil, err
 		}
-		cl = append(cl, jsonx.Field{Key: "variables", Value: vars}, jsonx.Field{Key: "order_variables", Value: deal})
+		cl = append(cl, jsonx.Field{Key: "order_variables", Value: deal})
 	}
 	body := jsonx.Object{
 		{Key: "id", Value: messageID},
@@ -93,11 +94,11 @@ func boolInt(b bool) int {
 // userAgent is the webhook requests' User-Agent (inferred).
 const userAgent = "fakebots-salebot-webhook/1"
 
-// dispatch hands committed webhooks to the background dispatcher; their
-// outcome lands in the delivery log.
+// dispatch hands committed webhooks to the background dispatcher: each
+// tenant's go out in order, their retries wait on the tenant's clock, and
+// the outcome lands in the delivery log.
 func (p *Platform) dispatch(hooks []*pendingHook) {
 	for _, h := range hooks {
-		h := h
 		p.hooks.Send(webhook.Delivery{
 			Key:     h.tenant,
 			URL:     h.cfg.URL,
@@ -106,25 +107,54 @@ func (p *Platform) dispatch(hooks []*pendingHook) {
 			Timeout: time.Duration(h.cfg.TimeoutMS) * time.Millisecond,
 			Retries: h.cfg.Retries,
 			Backoff: time.Duration(h.cfg.RetryBackoffMS) * time.Millisecond,
+			Clock:   p.env.Tenants.For(h.tenant),
 			Done:    func(res webhook.Result) { p.logDelivery(h, res) },
 		})
 	}
 }
 
-// logDelivery records a delivery's outcome for the control API.
+// logDelivery records a delivery's outcome for the control API: each
+// attempt at its time on the tenant's clock, and the payload only when it
+// was sent to the receiver (not when dropped or refused).
 func (p *Platform) logDelivery(h *pendingHook, res webhook.Result) {
-	errText := ""
-	if res.Err != nil {
-		errText = res.Err.Error()
+	outcome := res.Outcome()
+	var payload any // NULL
+	if outcome == webhook.Delivered || outcome == webhook.Failed {
+		payload = string(h.payload)
 	}
-	err := p.env.Store.Write(context.Background(), func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO sb_webhook_deliveries (tenant_id, message_id, url, payload, status_code, attempts, duration_ms, error, created_at)
-			SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM tenants WHERE id = ?`,
-			h.messageID, h.cfg.URL, string(h.payload), res.Status, res.Attempts,
-			float64(res.Duration.Microseconds())/1000, errText, store.Micros(h.at), h.tenant)
-		return err
-	})
+	if outcome == webhook.Refused {
+		p.env.Log.Warn("webhook delivery refused", "platform", Name, "tenant", h.tenant, "url", h.cfg.URL, "err", res.Err)
+	}
+	attempts := make([]jsonx.Object, len(res.Attempts))
+	for i, a := range res.Attempts {
+		attempts[i] = jsonx.Object{
+			{Key: "at", Value: a.At.UTC()},
+			{Key: "status", Value: a.Status},
+			{Key: "error", Value: errorText(a.Err)},
+			{Key: "duration_ms", Value: millis(a.Duration)},
+		}
+	}
+	attemptLog, err := jsonx.Marshal(attempts, false)
+	if err == nil {
+		err = p.env.Store.Write(context.Background(), func(tx *store.Tx) error {
+			_, err := tx.Exec(`INSERT INTO sb_webhook_deliveries
+				(tenant_id, message_id, url, outcome, payload, status_code, attempts, attempt_log, duration_ms, error, created_at)
+				SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tenants WHERE id = ?`,
+				h.messageID, h.cfg.URL, outcome, payload, res.Status(), len(res.Attempts), string(attemptLog),
+				millis(res.Duration()), errorText(res.Err), store.Micros(h.at), h.tenant)
+			return err
+		})
+	}
 	if err != nil {
 		p.env.Log.Warn("record webhook delivery", "platform", Name, "tenant", h.tenant, "err", err)
 	}
 }
+
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

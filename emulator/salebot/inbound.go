@@ -22,8 +22,7 @@ type inboundRequest struct {
 	Attachments []attachment `json:"attachments"`
 }
 
-// ctlInbound puts the client's message in the history (client_replica,
-// unanswered) and fires the webhook with is_input 1.
+// ctlInbound is a client writing to the bot (see receive).
 func (p *Platform) ctlInbound(c *platform.ControlRequest) (int, any, error) {
 	var in inboundRequest
 	if err := c.Decode(&in); err != nil {
@@ -32,37 +31,52 @@ func (p *Platform) ctlInbound(c *platform.ControlRequest) (int, any, error) {
 	if in.Text == "" && len(in.Attachments) == 0 {
 		return 0, nil, platform.BadControlRequest("give text or attachments")
 	}
-	var hook *pendingHook
-	var entry historyEntry
 	var cl client
+	entry, hooked, err := p.receive(c, historyEntry{Text: in.Text, Attachments: in.Attachments}, func(tx *store.Tx, pr *project) (client, error) {
+		var err error
+		cl, err = inboundClient(tx, pr, in, c)
+		return cl, err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, jsonx.Object{
+		{Key: "client_id", Value: cl.ID},
+		{Key: "message", Value: historyItem(entry)},
+		{Key: "webhook", Value: hooked},
+	}, nil
+}
+
+// receive is a client sending e to the bot (find says who, inside the
+// transaction): the history keeps it as the client's, unanswered, and the
+// project's webhook fires with is_input 1. It reports whether a webhook was
+// queued.
+func (p *Platform) receive(c *platform.ControlRequest, e historyEntry, find func(tx *store.Tx, pr *project) (client, error)) (historyEntry, bool, error) {
+	var hook *pendingHook
 	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
 		pr, err := loadProject(tx, c.TenantID)
 		if err != nil {
 			return err
 		}
-		if cl, err = inboundClient(tx, pr, in, c); err != nil {
+		cl, err := find(tx, pr)
+		if err != nil {
 			return err
 		}
-		entry = historyEntry{ClientID: cl.ID, ClientReplica: true, Text: in.Text, Attachments: in.Attachments,
-			FromOutside: fromOrdinary, Delivered: true, CreatedAt: c.Now}
-		if entry.ID, err = insertMessage(tx, pr.TenantID, entry); err != nil {
+		e.ClientID, e.ClientReplica, e.FromOutside, e.Delivered, e.CreatedAt = cl.ID, true, fromOrdinary, true, c.Now
+		if e.ID, err = insertMessage(tx, pr.TenantID, e); err != nil {
 			return err
 		}
 		if err := touch(tx, pr.TenantID, cl.ID, c.Now); err != nil {
 			return err
 		}
-		hook, err = hookFor(tx, pr, cl, entry.ID, entry)
+		hook, err = hookFor(tx, pr, cl, e.ID, e)
 		return err
 	})
 	if err != nil {
-		return 0, nil, err
+		return e, false, err
 	}
 	p.dispatch(appendHook(nil, hook))
-	return http.StatusCreated, jsonx.Object{
-		{Key: "client_id", Value: cl.ID},
-		{Key: "message", Value: historyItem(entry)},
-		{Key: "webhook", Value: hook != nil},
-	}, nil
+	return e, hook != nil, nil
 }
 
 func inboundClient(tx *store.Tx, pr *project, in inboundRequest, c *platform.ControlRequest) (client, error) {

@@ -41,7 +41,7 @@ func New(env *platform.Env) (platform.Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{spec: s, env: env, rules: map[string]*opRules{}, hooks: webhook.New()}
+	p := &Platform{spec: s, env: env, rules: map[string]*opRules{}, hooks: webhook.New(webhook.WithGuard(env.ReachesSelf))}
 	p.handlers = p.routes()
 	for _, op := range s.Operations {
 		rules, err := loadRules(op)

@@ -111,20 +111,34 @@ func (p *Platform) send(tx *store.Tx, pr *project, r *platform.Request, c client
 	if err != nil || m.Status != store.StatusDelivered {
 		return nil, err
 	}
-	return p.record(tx, pr, c, text, o, m.CreatedAt)
+	return p.record(tx, pr, c, m.ID, text, o, m.CreatedAt)
 }
 
-// record writes a delivered message to the history and prepares its webhook.
-func (p *Platform) record(tx *store.Tx, pr *project, c client, text string, o outgoing, at time.Time) (*pendingHook, error) {
+// unsubscribedError is the error_message of a message to a client who has
+// blocked the bot (inferred: the messenger refuses it; Salebot keeps it in
+// the history undelivered).
+var unsubscribedError = "client unsubscribed"
+
+// record writes a message the outbox delivered to the history and prepares
+// its webhook. A client who has blocked the bot does not get it: the history
+// keeps it undelivered with the error, and the outbox marks it failed.
+func (p *Platform) record(tx *store.Tx, pr *project, c client, outboxID int64, text string, o outgoing, at time.Time) (*pendingHook, error) {
 	e := historyEntry{
 		ClientID: c.ID, ClientReplica: o.ClientReplica, Text: text, Attachments: o.Attachments,
 		BlockID: o.BlockID, FromOutside: o.FromOutside, Answered: !o.ClientReplica, Delivered: true, CreatedAt: at,
+		OutboxID: &outboxID,
+	}
+	if c.Unsubscribed && !o.ClientReplica {
+		e.Delivered, e.ErrorMessage = false, &unsubscribedError
+		if err := tx.FailMessage(outboxID); err != nil {
+			return nil, err
+		}
 	}
 	id, err := insertMessage(tx, pr.TenantID, e)
 	if err != nil {
 		return nil, err
 	}
-	if !o.ClientReplica {
+	if !o.ClientReplica && e.Delivered {
 		if _, err := tx.Exec(`UPDATE sb_messages SET answered = 1 WHERE tenant_id = ? AND client_id = ? AND client_replica = 1 AND answered = 0`,
 			pr.TenantID, c.ID); err != nil {
 			return nil, err
@@ -162,7 +176,7 @@ func (p *Platform) RunDue(ctx context.Context, tenantID string, now time.Time, d
 			} else if err != nil {
 				return err
 			}
-			h, err := p.record(tx, pr, c, m.Text, o, m.DueAt)
+			h, err := p.record(tx, pr, c, m.ID, m.Text, o, m.DueAt)
 			if err != nil {
 				return err
 			}

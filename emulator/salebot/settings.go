@@ -12,6 +12,7 @@ import (
 	_ "time/tzdata" // project time zones work without the system's zoneinfo
 
 	"github.com/fakebots/fakebots/emulator/platform"
+	"github.com/fakebots/fakebots/emulator/webhook"
 )
 
 // Settings are a project's choices where Salebot's behaviour is unknown
@@ -54,23 +55,28 @@ type Answer struct {
 }
 
 // WebhookConfig is the project's «Webhook URL» setting and how the emulator
-// delivers to it.
+// delivers to it. A delivery's attempts and the waits between them must fit
+// in the time the emulator gives a delivery (webhook.Limits).
 type WebhookConfig struct {
 	URL string `json:"url"` // empty: no webhook
-	// TimeoutMS bounds each attempt (default 10000).
+	// TimeoutMS bounds each attempt (default 10000, at most 30000).
 	TimeoutMS int `json:"timeout_ms"`
 	// Retries is the number of extra attempts after a failure. Salebot
-	// documents none (default 0).
+	// documents none (default 0, at most 10).
 	Retries int `json:"retries"`
-	// RetryBackoffMS is the wait before each retry (default 1000).
+	// RetryBackoffMS is the wait before each retry on the tenant's clock
+	// (default 1000, at most 60000).
 	RetryBackoffMS int `json:"retry_backoff_ms"`
 	// Callbacks also reports callbacks (is_input 1); they are not messages,
 	// so by default they are not sent.
 	Callbacks bool `json:"callbacks"`
-	// Extended adds the observed keys client.variables,
-	// client.order_variables and internal_id.
+	// Extended adds the observed keys client.order_variables and
+	// internal_id (client.variables is always sent).
 	Extended bool `json:"extended"`
 }
+
+// maxRetryBackoffMS bounds the wait before a retry.
+const maxRetryBackoffMS = 60000
 
 func defaultSettings() Settings {
 	return Settings{
@@ -157,13 +163,23 @@ func (w *WebhookConfig) check() error {
 			return fmt.Errorf("webhook: url must be an http(s) URL, got %q", w.URL)
 		}
 	}
-	switch {
-	case w.TimeoutMS < 1 || w.TimeoutMS > 60000:
-		return errors.New("webhook: timeout_ms must be between 1 and 60000")
-	case w.Retries < 0 || w.Retries > 10:
-		return errors.New("webhook: retries must be between 0 and 10")
-	case w.RetryBackoffMS < 0 || w.RetryBackoffMS > 60000:
-		return errors.New("webhook: retry_backoff_ms must be between 0 and 60000")
+	lim := webhook.DefaultLimits()
+	for _, f := range []struct {
+		name      string
+		v, lo, hi int
+	}{
+		{"timeout_ms", w.TimeoutMS, 1, int(lim.AttemptTimeout.Milliseconds())},
+		{"retries", w.Retries, 0, lim.Retries},
+		{"retry_backoff_ms", w.RetryBackoffMS, 0, maxRetryBackoffMS},
+	} {
+		if f.v < f.lo || f.v > f.hi {
+			return fmt.Errorf("webhook: %s must be between %d and %d, got %d", f.name, f.lo, f.hi, f.v)
+		}
+	}
+	longest := time.Duration((w.Retries+1)*w.TimeoutMS+w.Retries*w.RetryBackoffMS) * time.Millisecond
+	if longest > lim.Duration {
+		return fmt.Errorf("webhook: a delivery could take %g s ((retries+1)×timeout_ms + retries×retry_backoff_ms), more than the %g s a delivery may last",
+			longest.Seconds(), lim.Duration.Seconds())
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package salebot_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/emulator/internal/golden"
 )
 
 // webhookTo points the project's webhook at a new recording receiver.
@@ -48,23 +50,23 @@ func TestWebhookPayloads(t *testing.T) {
 	require.Len(t, got, 2)
 	require.Equal(t, http.MethodPost, got[0].Method)
 	require.Equal(t, "application/json", got[0].Header.Get("Content-Type"))
-	require.Equal(t, `{"id":104001,"client":{"id":77,"recepient":"146467928","client_type":1,"name":"Ольга","avatar":"https://files.example/a.jpg",`+
-		`"created_at":"2020-04-30T15:09:59+03:00","tag":"promo","group":"shop_bot"},"message":"Смотрите/каталог",`+
-		`"attachments":["https://files.example/c.png"],"message_id":390,"project_id":4242,"is_input":0,"delivered":1,"error_message":null}`,
-		string(got[0].Body))
-	require.Equal(t, `{"id":104002,"client":{"id":77,"recepient":"146467928","client_type":1,"name":"Ольга","avatar":"https://files.example/a.jpg",`+
-		`"created_at":"2020-04-30T15:09:59+03:00","tag":"promo","group":"shop_bot"},"message":"Хочу платье",`+
-		`"attachments":[],"message_id":null,"project_id":4242,"is_input":1,"delivered":1,"error_message":null}`,
-		string(got[1].Body))
+	assertWebhookBody(t, "webhook/message.json", got[0].Body)
+	assertWebhookBody(t, "webhook/inbound.json", got[1].Body)
+	require.Equal(t, "fakebots-salebot-webhook/1", got[0].Header.Get("User-Agent"))
+	require.NotEmpty(t, got[0].Header.Get("X-Fakebots-Delivery"))
 
 	log := e.sb.Deliveries(t)
 	require.Len(t, log, 2)
 	require.Equal(t, int64(104002), log[0].MessageID, "newest first")
+	require.Equal(t, "delivered", log[0].Outcome)
 	require.Equal(t, 200, log[0].Status)
 	require.Equal(t, 1, log[0].Attempts)
+	require.Len(t, log[0].AttemptLog, 1)
+	require.True(t, log[0].AttemptLog[0].At.Equal(moscowOnePM), "on the tenant's clock")
+	require.Equal(t, 200, log[0].AttemptLog[0].Status)
 	require.Empty(t, log[0].Error)
 	require.Equal(t, w.URL+"/hook?secret=s3", log[0].URL)
-	require.JSONEq(t, string(got[1].Body), string(log[0].Payload))
+	require.Equal(t, string(got[1].Body), string(log[0].Payload))
 	require.True(t, log[0].CreatedAt.Equal(moscowOnePM))
 
 	// The inbound message is in the history as the client's, unanswered.
@@ -85,6 +87,13 @@ func TestInboundCreatesTheClient(t *testing.T) {
 	require.Equal(t, in.ClientID, again.ClientID)
 	e.sb.Flush(t)
 	require.Len(t, w.Received(), 2)
+	var hook struct {
+		Client struct {
+			Variables json.RawMessage `json:"variables"`
+		} `json:"client"`
+	}
+	w.Received()[0].JSON(t, &hook)
+	require.Equal(t, "{}", string(hook.Client.Variables), "a client without variables")
 	card := e.sb.Client(t, in.ClientID)
 	require.Equal(t, "shop_bot", card.Group)
 	require.Equal(t, "Новый", *card.Name)
@@ -103,14 +112,13 @@ func TestWebhookCallbacksAndExtendedKeys(t *testing.T) {
 	e.sb.Flush(t)
 	got := w.Received()
 	require.Len(t, got, 1)
-	var hook map[string]any
-	got[0].JSON(t, &hook)
-	require.EqualValues(t, 1, hook["is_input"])
-	require.Equal(t, "paid", hook["message"])
-	client := hook["client"].(map[string]any)
-	require.Equal(t, map[string]any{"tg_username": "@olga"}, client["variables"])
-	require.Equal(t, map[string]any{"sum": 100.0}, client["order_variables"])
-	require.Contains(t, hook, "internal_id")
+	assertWebhookBody(t, "webhook/callback_extended.json", got[0].Body)
+}
+
+// assertWebhookBody compares a webhook's body with a golden file.
+func assertWebhookBody(t *testing.T, name string, body []byte) {
+	t.Helper()
+	golden.Assert(t, name, append(append([]byte(nil), body...), '\n'))
 }
 
 // A receiver that hangs never holds up the API: the call returns while
@@ -124,7 +132,7 @@ func TestSlowReceiverDoesNotSlowTheAPI(t *testing.T) {
 	}))
 	defer slow.Close()
 	defer close(release)
-	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: slow.URL, TimeoutMS: 60000})
+	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: slow.URL, TimeoutMS: 30000})
 
 	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "hi"})
 	<-arrived // the delivery is in flight, the API call already answered

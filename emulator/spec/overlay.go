@@ -3,7 +3,7 @@ package spec
 import (
 	"fmt"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Overlay builds a white-label's document from its base platform's: the

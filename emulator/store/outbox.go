@@ -81,6 +81,13 @@ func (t *Tx) DeliverDue(tenantID string, now time.Time) ([]Message, error) {
 	return msgs, nil
 }
 
+// FailMessage marks a message failed: its recipient could not get it (they
+// had blocked the bot, say).
+func (t *Tx) FailMessage(id int64) error {
+	_, err := t.Exec(`UPDATE outbox SET status = ?, delivered_at = NULL WHERE id = ?`, StatusFailed, id)
+	return err
+}
+
 // NextDue returns, for every tenant with scheduled messages, when its
 // earliest one is due: each tenant compares it with its own clock.
 func (s *Store) NextDue(ctx context.Context) (map[string]time.Time, error) {

@@ -47,6 +47,7 @@ type Store struct {
 	writeMu sync.Mutex // one writer: SQLite allows one anyway, and waiting here beats SQLITE_BUSY
 	stmts   sync.Map   // query text → *sql.Stmt
 	tempDir string     // removed at Close: the store was opened without a path
+	lock    *dbLock    // held until Close: the store was opened with a path
 	// authVersion grows with every committed write that changed who may
 	// call (tenants, credentials, plans), so platforms can cache lookups.
 	authVersion atomic.Uint64
@@ -70,6 +71,7 @@ func Open(path string, sets ...Migrations) (*Store, error) {
 	sets = withCore(sets)
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)"
 	var tempDir string
+	var lock *dbLock
 	if path == "" {
 		// "In memory" is a private WAL database in a temporary directory,
 		// removed at Close. WAL lets readers and the writer proceed together;
@@ -93,11 +95,16 @@ func Open(path string, sets ...Migrations) (*Store, error) {
 		// Nothing needs to survive a crash of a throwaway database.
 		pragmas += "&_pragma=synchronous(OFF)"
 	} else {
+		var err error
+		if lock, err = lockDB(path); err != nil {
+			return nil, err
+		}
 		pragmas += "&_pragma=synchronous(NORMAL)"
 	}
 	dsn := "file:" + path + "?" + pragmas
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
+		lock.release()
 		return nil, err
 	}
 	// One connection per core: readers do not queue behind one another, and
@@ -107,7 +114,7 @@ func Open(path string, sets ...Migrations) (*Store, error) {
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
-	s := &Store{db: db, tempDir: tempDir}
+	s := &Store{db: db, tempDir: tempDir, lock: lock}
 	if err := s.migrate(sets); err != nil {
 		s.Close()
 		return nil, err
@@ -170,7 +177,7 @@ func (s *Store) Close() error {
 	if s.tempDir != "" {
 		err = errors.Join(err, os.RemoveAll(s.tempDir))
 	}
-	return err
+	return errors.Join(err, s.lock.release())
 }
 
 func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {

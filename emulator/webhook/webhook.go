@@ -1,14 +1,27 @@
 // Package webhook delivers platform events to users' HTTP receivers in the
 // background, so a slow or dead receiver never slows or fails the API call
-// that caused the event.
+// that caused the event, and fairly, so one tenant's stuck receiver delays
+// only that tenant's deliveries.
 //
-// Deliveries with the same key (a tenant, say) are sent one at a time, in the
-// order they were given; at most a fixed number of deliveries are in flight at
-// once over all keys; a key's queue is bounded and a delivery that does not
-// fit is dropped and reported, never waited for. Every delivery ends with one
-// call of its Done function, with the outcome. Flush waits until a key's queue
-// is empty and every Done has returned, which lets tests observe deliveries
-// without sleeping.
+// Deliveries with the same key (a tenant) are sent one at a time, in the
+// order they were given, by a worker of that key. At most Limits.InFlight
+// attempts are in flight over all keys; as a key sends one at a time, no key
+// holds more than one of them, and every attempt ends within
+// Limits.AttemptTimeout. Retries wait on the delivery's clock (the tenant's),
+// so with a frozen clock a retry happens when the clock is moved to it; a
+// delivery ends within Limits.Duration, on that clock and in wall time,
+// whatever it asked for.
+//
+// Memory is bounded per key (pending deliveries and their bytes), overall
+// (bytes) and in the number of keys with work: a delivery that does not fit
+// is dropped and reported, never waited for. Every delivery ends with one
+// call of its Done function, with the outcome. Flush waits until a key's
+// deliveries are done (or wait for a clock that stands still), which lets
+// tests observe deliveries without sleeping.
+//
+// Every request carries DeliveryHeader. A receiver that is the emulator
+// itself refuses it with RefusedHeader, which ends the delivery as refused;
+// a guard (WithGuard) refuses such URLs before anything is sent.
 package webhook
 
 import (
@@ -18,72 +31,50 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fakebots/fakebots/emulator/clock"
 )
 
-// Defaults of a Dispatcher and of a Delivery.
-const (
-	DefaultTimeout   = 10 * time.Second
-	DefaultWorkers   = 8
-	DefaultQueueSize = 1000
-)
-
-// Errors a Result may carry besides transport errors and *StatusError.
-var (
-	ErrQueueFull = errors.New("webhook queue full: delivery dropped")
-	ErrClosed    = errors.New("webhook dispatcher closed")
-)
-
-// StatusError is an answer outside 2xx.
-type StatusError struct{ Code int }
-
-func (e *StatusError) Error() string { return fmt.Sprintf("receiver answered %d", e.Code) }
-
-// Delivery is one event to POST.
-type Delivery struct {
-	Key     string        // deliveries with the same key go out one at a time, in order
-	URL     string        // the receiver
-	Body    []byte        // sent as is
-	Header  http.Header   // extra headers; Content-Type defaults to application/json
-	Timeout time.Duration // per attempt (0: DefaultTimeout)
-	Retries int           // extra attempts after a transport error or a non-2xx answer
-	Backoff time.Duration // wait before each retry
-	Done    func(Result)  // called once, when the delivery succeeded, gave up or was dropped
-}
-
-// Result is how a delivery ended.
-type Result struct {
-	Status   int           // the last answer's HTTP status; 0 when none came
-	Attempts int           // requests sent
-	Duration time.Duration // wall time of all attempts and waits
-	Err      error         // nil on a 2xx answer
-}
-
-// Dispatcher sends deliveries with a bounded set of background workers.
-// Create it with New and stop it with Close.
+// Dispatcher sends deliveries with per-key background workers. Create it
+// with New and stop it with Close.
 type Dispatcher struct {
-	client    *http.Client
-	sem       chan struct{}
-	queueSize int
-	sleep     func(ctx context.Context, d time.Duration)
-	ctx       context.Context
-	cancel    context.CancelFunc
+	client *http.Client
+	limits Limits
+	guard  func(context.Context, *url.URL) error
+	wall   *clock.Clock // the clock of deliveries without one
+	slots  chan struct{}
+	ctx    context.Context
+	cancel context.CancelFunc
+	nextID atomic.Uint64
 
-	mu     sync.Mutex
-	queues map[string]*queue
-	closed bool
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	queues  map[string]*queue
+	bytes   int64         // body bytes pending over all queues
+	changed chan struct{} // closed and replaced when a queue's state changes
+	closed  bool
+	wg      sync.WaitGroup
 }
 
-// queue is one key's pending deliveries; a worker goroutine serves it while
-// it is not empty and closes drained when it leaves.
+// queue is one key's pending deliveries; a worker serves it while it has
+// any and removes it when it leaves.
 type queue struct {
-	jobs    []Delivery
-	sending bool
-	drained chan struct{}
+	jobs    []*job // waiting their turn
+	current *job   // being sent, or waiting for a retry
+	bytes   int64  // bodies of jobs and current
+	// retry is when current's next attempt is due on retryClock (nil
+	// while it is not waiting for one).
+	retry      time.Time
+	retryClock Clock
+}
+
+type job struct {
+	Delivery
+	id uint64
 }
 
 // Option configures a Dispatcher.
@@ -92,28 +83,11 @@ type Option func(*Dispatcher)
 // WithClient sets the HTTP client (default: one with its own transport).
 func WithClient(c *http.Client) Option { return func(d *Dispatcher) { d.client = c } }
 
-// WithWorkers bounds the deliveries in flight at once (default DefaultWorkers).
-func WithWorkers(n int) Option {
-	return func(d *Dispatcher) {
-		if n > 0 {
-			d.sem = make(chan struct{}, n)
-		}
-	}
-}
-
-// WithQueueSize bounds each key's pending deliveries (default DefaultQueueSize).
-func WithQueueSize(n int) Option {
-	return func(d *Dispatcher) {
-		if n > 0 {
-			d.queueSize = n
-		}
-	}
-}
-
-// WithSleep replaces how the wait between retries is spent (default: a timer
-// that stops when the dispatcher closes).
-func WithSleep(sleep func(ctx context.Context, d time.Duration)) Option {
-	return func(d *Dispatcher) { d.sleep = sleep }
+// WithGuard checks every delivery's URL before its first attempt: an error
+// (saying why the URL reaches the emulator itself) refuses the delivery.
+// A nil guard checks nothing.
+func WithGuard(guard func(ctx context.Context, u *url.URL) error) Option {
+	return func(d *Dispatcher) { d.guard = guard }
 }
 
 // New returns a running dispatcher. It starts no goroutine until there is
@@ -121,84 +95,142 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration)) Option {
 func New(opts ...Option) *Dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &Dispatcher{
-		client:    &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
-		sem:       make(chan struct{}, DefaultWorkers),
-		queueSize: DefaultQueueSize,
-		sleep:     clock.Wait,
-		ctx:       ctx,
-		cancel:    cancel,
-		queues:    map[string]*queue{},
+		limits:  DefaultLimits(),
+		wall:    clock.New(nil),
+		ctx:     ctx,
+		cancel:  cancel,
+		queues:  map[string]*queue{},
+		changed: make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(d)
 	}
+	if d.client == nil {
+		// Keep a connection per attempt in flight: tenants often share a
+		// receiver, and the default of 2 idle connections per host would
+		// open a new one for most attempts.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = d.limits.InFlight
+		d.client = &http.Client{Transport: t}
+	}
+	d.slots = make(chan struct{}, d.limits.InFlight)
 	return d
 }
 
 // Send queues a delivery and returns at once. It reports false when the
-// delivery was dropped (its key's queue is full or the dispatcher closed);
-// Done has then already been called with the reason.
+// delivery was dropped (see DropError); Done has then already been called,
+// in Send's caller, with the reason.
 func (d *Dispatcher) Send(del Delivery) bool {
+	j := &job{Delivery: del, id: d.nextID.Add(1)}
+	size := int64(len(del.Body))
 	d.mu.Lock()
-	if d.closed {
+	q, err := d.admit(del.Key, size)
+	if err != nil {
 		d.mu.Unlock()
-		finish(del, Result{Err: ErrClosed})
+		finish(j, Result{ID: j.id, Err: err})
 		return false
 	}
-	q := d.queues[del.Key]
-	if q == nil {
-		q = &queue{drained: make(chan struct{})}
-		d.queues[del.Key] = q
-		d.wg.Add(1)
-		go d.serve(del.Key, q)
-	} else if len(q.jobs) >= d.queueSize {
-		d.mu.Unlock()
-		finish(del, Result{Err: ErrQueueFull})
-		return false
-	}
-	q.jobs = append(q.jobs, del)
+	q.jobs = append(q.jobs, j)
+	q.bytes += size
+	d.bytes += size
 	d.mu.Unlock()
 	return true
 }
 
-// Pending counts the deliveries of key not yet finished ("" for every key).
+// admit finds or starts key's queue when a body of size fits in it, or
+// says why it does not. Callers hold d.mu.
+func (d *Dispatcher) admit(key string, size int64) (*queue, error) {
+	l := d.limits
+	q := d.queues[key]
+	switch {
+	case d.closed:
+		return nil, ErrClosed
+	case q == nil && len(d.queues) >= l.Queues:
+		return nil, &DropError{Reason: fmt.Sprintf("too many queues (%d)", l.Queues)}
+	case q != nil && q.pending() >= l.QueueLength:
+		return nil, &DropError{Reason: fmt.Sprintf("queue full (%d deliveries)", l.QueueLength)}
+	case q.queuedBytes()+size > l.QueueBytes:
+		return nil, &DropError{Reason: "queue full (" + sizeText(l.QueueBytes) + ")"}
+	case d.bytes+size > l.TotalBytes:
+		return nil, &DropError{Reason: "all queues full (" + sizeText(l.TotalBytes) + ")"}
+	}
+	if q == nil {
+		q = &queue{}
+		d.queues[key] = q
+		d.wg.Add(1)
+		go d.serve(key, q)
+	}
+	return q, nil
+}
+
+func (q *queue) queuedBytes() int64 {
+	if q == nil {
+		return 0
+	}
+	return q.bytes
+}
+
+func (q *queue) pending() int {
+	if q.current != nil {
+		return len(q.jobs) + 1
+	}
+	return len(q.jobs)
+}
+
+// settled reports whether the queue can do nothing before its clock moves:
+// it waits for a retry on a clock that stands still short of it.
+func (q *queue) settled() bool {
+	if q.retryClock == nil {
+		return false
+	}
+	now, frozen := q.retryClock.State()
+	return frozen && now.Before(q.retry)
+}
+
+func sizeText(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// Pending counts the deliveries of key not yet finished ("" for every key),
+// those waiting for a retry included.
 func (d *Dispatcher) Pending(key string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	n := 0
 	for k, q := range d.queues {
 		if key == "" || k == key {
-			n += len(q.jobs)
-			if q.sending {
-				n++
-			}
+			n += q.pending()
 		}
 	}
 	return n
 }
 
 // Flush waits until key's queue ("" for every queue) is empty and the Done
-// of each of its deliveries has returned, including deliveries queued while
-// waiting. It gives up with ctx's error.
+// of each of its deliveries has returned, deliveries queued while waiting
+// included, or until all it has left is a retry on a clock that stands
+// still (move the clock, then flush again). It gives up with ctx's error.
 func (d *Dispatcher) Flush(ctx context.Context, key string) error {
 	for {
 		d.mu.Lock()
-		var waits []chan struct{}
+		busy := false
 		for k, q := range d.queues {
-			if key == "" || k == key {
-				waits = append(waits, q.drained)
+			if (key == "" || k == key) && !q.settled() {
+				busy = true
+				break
 			}
 		}
+		changed := d.changed
 		d.mu.Unlock()
-		if len(waits) == 0 {
+		if !busy {
 			return nil
 		}
-		for _, w := range waits {
-			select {
-			case <-w:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
@@ -215,87 +247,184 @@ func (d *Dispatcher) Close() error {
 	return nil
 }
 
+// signal wakes Flush callers. Callers hold d.mu.
+func (d *Dispatcher) signal() {
+	close(d.changed)
+	d.changed = make(chan struct{})
+}
+
 // serve sends key's deliveries in order until its queue is empty.
 func (d *Dispatcher) serve(key string, q *queue) {
 	defer d.wg.Done()
 	for {
 		d.mu.Lock()
-		q.sending = false
 		if len(q.jobs) == 0 {
 			delete(d.queues, key)
-			close(q.drained)
+			d.signal()
 			d.mu.Unlock()
 			return
 		}
-		job := q.jobs[0]
-		q.jobs[0] = Delivery{}
+		j := q.jobs[0]
+		q.jobs[0] = nil
 		q.jobs = q.jobs[1:]
-		q.sending = true
+		q.current = j
 		d.mu.Unlock()
-		finish(job, d.deliver(job))
+
+		finish(j, d.deliver(q, j))
+
+		d.mu.Lock()
+		size := int64(len(j.Body))
+		q.current = nil
+		q.bytes -= size
+		d.bytes -= size
+		d.signal()
+		d.mu.Unlock()
 	}
 }
 
-// deliver makes up to 1+Retries attempts, holding a worker slot throughout.
-func (d *Dispatcher) deliver(job Delivery) Result {
-	start := time.Now()
-	select {
-	case d.sem <- struct{}{}:
-		defer func() { <-d.sem }()
-	case <-d.ctx.Done():
-		return Result{Err: ErrClosed}
+// deliver makes up to 1+Retries attempts within the limits, each holding
+// an in-flight slot only while it is sent.
+func (d *Dispatcher) deliver(q *queue, j *job) Result {
+	res := Result{ID: j.id}
+	if d.ctx.Err() != nil {
+		res.Err = ErrClosed
+		return res
 	}
-	var res Result
-	for attempt := 0; attempt <= job.Retries; attempt++ {
-		if attempt > 0 && job.Backoff > 0 {
-			d.sleep(d.ctx, job.Backoff)
+	ctx, cancel := context.WithTimeout(d.ctx, d.limits.Duration) // in wall time, whatever the clock does
+	defer cancel()
+	if err := d.check(ctx, j.URL); err != nil {
+		res.Err = err
+		return res
+	}
+	clk := j.Clock
+	if clk == nil {
+		clk = d.wall
+	}
+	start, _ := clk.State()
+	retries := min(max(j.Retries, 0), d.limits.Retries)
+	for {
+		a, sent := d.attempt(ctx, clk, j)
+		if !sent {
+			return d.gaveUp(res, "a free slot")
 		}
-		if d.ctx.Err() != nil {
-			res.Err = ErrClosed
-			break
+		res.Attempts = append(res.Attempts, a)
+		res.Err = a.Err
+		var refused *RefusedError
+		if a.Err == nil || errors.As(a.Err, &refused) || len(res.Attempts) > retries {
+			return res
 		}
-		res.Attempts++
-		res.Status, res.Err = d.attempt(job)
-		if res.Err == nil {
-			break
+		now, _ := clk.State()
+		due := now.Add(j.Backoff)
+		if due.Sub(start) > d.limits.Duration {
+			res.Err = fmt.Errorf("%w (no retry: it would come after the %v a delivery may last)", a.Err, d.limits.Duration)
+			return res
+		}
+		if err := d.waitRetry(ctx, q, clk, due); err != nil {
+			return d.gaveUp(res, "the retry's time")
 		}
 	}
-	res.Duration = time.Since(start)
+}
+
+// check parses the URL and lets the guard refuse it.
+func (d *Dispatcher) check(ctx context.Context, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || d.guard == nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.limits.AttemptTimeout)
+	defer cancel()
+	if err := d.guard(ctx, u); err != nil {
+		return &RefusedError{Reason: err.Error()}
+	}
+	return nil
+}
+
+// gaveUp ends a delivery whose context ended while it waited for something
+// (awaited): the dispatcher closed, or the delivery's time ran out.
+func (d *Dispatcher) gaveUp(res Result, awaited string) Result {
+	why := fmt.Sprintf("gave up waiting for %s (a delivery may last %v)", awaited, d.limits.Duration)
+	closed := d.ctx.Err() != nil
+	if closed {
+		why = "the dispatcher closed"
+	}
+	switch {
+	case closed && len(res.Attempts) == 0:
+		res.Err = ErrClosed
+	case len(res.Attempts) == 0:
+		res.Err = errors.New(why)
+	default:
+		res.Err = fmt.Errorf("%w (no retry: %s)", res.Err, why)
+	}
 	return res
 }
 
-// attempt POSTs the body once and reads (then drops) the answer.
-func (d *Dispatcher) attempt(job Delivery) (int, error) {
-	timeout := job.Timeout
+// waitRetry waits on clk until due, letting Flush see the wait.
+func (d *Dispatcher) waitRetry(ctx context.Context, q *queue, clk Clock, due time.Time) error {
+	d.mu.Lock()
+	q.retry, q.retryClock = due, clk
+	d.signal()
+	d.mu.Unlock()
+	err := clk.WaitUntil(ctx, due)
+	d.mu.Lock()
+	q.retry, q.retryClock = time.Time{}, nil
+	d.signal()
+	d.mu.Unlock()
+	return err
+}
+
+// attempt takes an in-flight slot and POSTs the body once. It reports false
+// when ctx ended before a slot was free.
+func (d *Dispatcher) attempt(ctx context.Context, clk Clock, j *job) (Attempt, bool) {
+	select {
+	case d.slots <- struct{}{}:
+		defer func() { <-d.slots }()
+	case <-ctx.Done():
+		return Attempt{}, false
+	}
+	timeout := j.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(d.ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, min(timeout, d.limits.AttemptTimeout))
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, job.URL, bytes.NewReader(job.Body))
+	a := Attempt{}
+	a.At, _ = clk.State()
+	started := time.Now()
+	a.Status, a.Err = d.post(ctx, j)
+	a.Duration = time.Since(started)
+	return a, true
+}
+
+// post sends the request and reads (then drops) the answer.
+func (d *Dispatcher) post(ctx context.Context, j *job) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.URL, bytes.NewReader(j.Body))
 	if err != nil {
 		return 0, err
 	}
-	for k, v := range job.Header {
+	for k, v := range j.Header {
 		req.Header[k] = v
 	}
 	if req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set(DeliveryHeader, strconv.FormatUint(j.id, 10))
 	resp, err := d.client.Do(req)
 	if err != nil {
 		return 0, err
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	if reason := resp.Header.Get(RefusedHeader); reason != "" {
+		return resp.StatusCode, &RefusedError{Reason: reason}
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return resp.StatusCode, &StatusError{Code: resp.StatusCode}
 	}
 	return resp.StatusCode, nil
 }
 
-func finish(del Delivery, res Result) {
-	if del.Done != nil {
-		del.Done(res)
+func finish(j *job, res Result) {
+	if j.Done != nil {
+		j.Done(res)
 	}
 }

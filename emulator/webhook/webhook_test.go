@@ -3,22 +3,29 @@ package webhook_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fakebots/fakebots/emulator/clock"
 	"github.com/fakebots/fakebots/emulator/webhook"
 )
 
-// receiver records bodies and answers statuses in turn (200 once they run out).
+// bound is how long a test waits for what should happen at once.
+const bound = 5 * time.Second
+
+// receiver records requests and answers statuses in turn (200 once they run out).
 type receiver struct {
 	mu       sync.Mutex
 	bodies   []string
+	ids      []string
 	statuses []int
 	srv      *httptest.Server
 }
@@ -29,6 +36,7 @@ func newReceiver(t *testing.T, statuses ...int) *receiver {
 		body, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
 		r.bodies = append(r.bodies, req.Header.Get("Content-Type")+" "+string(body))
+		r.ids = append(r.ids, req.Header.Get(webhook.DeliveryHeader))
 		status := http.StatusOK
 		if len(r.statuses) > 0 {
 			status, r.statuses = r.statuses[0], r.statuses[1:]
@@ -46,16 +54,53 @@ func (r *receiver) got() []string {
 	return append([]string(nil), r.bodies...)
 }
 
+// hangingServer answers nothing until the test ends or the sender gives up;
+// arrived gets a value per request.
+func hangingServer(t *testing.T) (srv *httptest.Server, arrived chan struct{}) {
+	release := make(chan struct{})
+	arrived = make(chan struct{}, 100)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) }) // before Close, which waits for handlers
+	return srv, arrived
+}
+
+// await receives n values, failing after bound.
+func await[T any](t *testing.T, ch <-chan T, n int) []T {
+	t.Helper()
+	deadline := time.After(bound)
+	var out []T
+	for len(out) < n {
+		select {
+		case v := <-ch:
+			out = append(out, v)
+		case <-deadline:
+			t.Fatalf("%d of %d arrived within %v", len(out), n, bound)
+		}
+	}
+	return out
+}
+
 // results collects Done outcomes.
 type results struct {
 	mu  sync.Mutex
 	out []webhook.Result
+	ch  chan webhook.Result
 }
+
+func newResults() *results { return &results{ch: make(chan webhook.Result, 1000)} }
 
 func (r *results) done(res webhook.Result) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.out = append(r.out, res)
+	r.mu.Unlock()
+	r.ch <- res
 }
 
 func (r *results) all() []webhook.Result {
@@ -70,14 +115,21 @@ func newDispatcher(t *testing.T, opts ...webhook.Option) *webhook.Dispatcher {
 	return d
 }
 
+func flush(t *testing.T, d *webhook.Dispatcher, key string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), bound)
+	defer cancel()
+	require.NoError(t, d.Flush(ctx, key))
+}
+
 func TestDeliveriesOfAKeyKeepTheirOrder(t *testing.T) {
 	recv := newReceiver(t)
-	d := newDispatcher(t, webhook.WithWorkers(4))
-	var res results
+	d := newDispatcher(t, webhook.WithLimits(webhook.Limits{InFlight: 4}))
+	res := newResults()
 	for i := 0; i < 20; i++ {
 		require.True(t, d.Send(webhook.Delivery{Key: "a", URL: recv.srv.URL, Body: []byte{byte('a' + i)}, Done: res.done}))
 	}
-	require.NoError(t, d.Flush(context.Background(), "a"))
+	flush(t, d, "a")
 	got := recv.got()
 	require.Len(t, got, 20)
 	for i, body := range got {
@@ -85,70 +137,184 @@ func TestDeliveriesOfAKeyKeepTheirOrder(t *testing.T) {
 	}
 	require.Len(t, res.all(), 20)
 	require.Zero(t, d.Pending(""))
-	for _, r := range res.all() {
+	for i, r := range res.all() {
 		require.NoError(t, r.Err)
-		require.Equal(t, 200, r.Status)
-		require.Equal(t, 1, r.Attempts)
+		require.Equal(t, webhook.Delivered, r.Outcome())
+		require.Equal(t, 200, r.Status())
+		require.Len(t, r.Attempts, 1)
+		require.Equal(t, fmt.Sprint(r.ID), recv.ids[i], "each request names its delivery")
+	}
+	require.NotEqual(t, recv.ids[0], recv.ids[1])
+}
+
+// Retries wait on the delivery's clock: with the clock frozen, Flush
+// returns while a retry waits, and the retry goes out exactly when the
+// clock reaches it.
+func TestRetriesWaitOnTheDeliveryClock(t *testing.T) {
+	recv := newReceiver(t, 500, 502, 200, 500, 500)
+	start := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	clk := clock.New(nil)
+	clk.Freeze()
+	clk.Set(start)
+	d := newDispatcher(t)
+	res := newResults()
+	d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL, Retries: 2, Backoff: time.Second, Clock: clk, Done: res.done})
+	d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL, Retries: 1, Clock: clk, Done: res.done})
+
+	flush(t, d, "k")
+	require.Len(t, recv.got(), 1, "the retry waits for the clock")
+	require.Equal(t, 2, d.Pending("k"))
+	clk.Advance(999 * time.Millisecond)
+	flush(t, d, "k")
+	require.Len(t, recv.got(), 1)
+	clk.Advance(time.Millisecond)
+	flush(t, d, "k")
+	require.Len(t, recv.got(), 2)
+	clk.Advance(time.Second)
+	flush(t, d, "k")
+	require.Len(t, recv.got(), 5, "the third attempt succeeds; the next delivery retries at once (no backoff)")
+
+	all := res.all()
+	require.Len(t, all, 2)
+	require.NoError(t, all[0].Err)
+	var at []time.Time
+	var statuses []int
+	for _, a := range all[0].Attempts {
+		at, statuses = append(at, a.At), append(statuses, a.Status)
+	}
+	require.Equal(t, []time.Time{start, start.Add(time.Second), start.Add(2 * time.Second)}, at)
+	require.Equal(t, []int{500, 502, 200}, statuses)
+	var se *webhook.StatusError
+	require.ErrorAs(t, all[1].Err, &se)
+	require.Equal(t, 500, se.Code)
+	require.Len(t, all[1].Attempts, 2)
+	require.Equal(t, webhook.Failed, all[1].Outcome())
+	require.Equal(t, 500, all[1].Status())
+}
+
+// A delivery may not outlast Limits.Duration: a retry that would come
+// later on its clock is not made, and a clock that never reaches the retry
+// is given up on in wall time.
+func TestDeliveryTimeIsBounded(t *testing.T) {
+	recv := newReceiver(t, 500, 500, 500, 500)
+	clk := clock.New(nil)
+	clk.Freeze()
+	d := newDispatcher(t, webhook.WithLimits(webhook.Limits{Duration: 3 * time.Second}))
+	res := newResults()
+	d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL, Retries: 10, Backoff: 2 * time.Second, Clock: clk, Done: res.done})
+	flush(t, d, "k")
+	clk.Advance(2 * time.Second)
+	got := await(t, res.ch, 1)[0]
+	require.Len(t, got.Attempts, 2)
+	require.EqualError(t, got.Err, "receiver answered 500 (no retry: it would come after the 3s a delivery may last)")
+
+	d = newDispatcher(t, webhook.WithLimits(webhook.Limits{Duration: 500 * time.Millisecond}))
+	d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL, Retries: 1, Backoff: time.Millisecond, Clock: clk, Done: res.done})
+	got = await(t, res.ch, 1)[0] // the frozen clock never moves
+	require.Len(t, got.Attempts, 1)
+	require.EqualError(t, got.Err, "receiver answered 500 (no retry: gave up waiting for the retry's time (a delivery may last 500ms))")
+	require.Equal(t, webhook.Failed, got.Outcome())
+}
+
+// An attempt ends at Limits.AttemptTimeout whatever the delivery asks for.
+func TestAttemptTimeoutIsClamped(t *testing.T) {
+	srv, _ := hangingServer(t)
+	d := newDispatcher(t, webhook.WithLimits(webhook.Limits{AttemptTimeout: 20 * time.Millisecond}))
+	res := newResults()
+	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Timeout: time.Hour, Done: res.done})
+	got := await(t, res.ch, 1)[0]
+	require.ErrorIs(t, got.Err, context.DeadlineExceeded)
+	require.Len(t, got.Attempts, 1)
+	require.Zero(t, got.Status())
+}
+
+// Receivers that hang hold one in-flight slot per key at most: as many
+// stuck keys as the whole emulator once had slots for, and another key's
+// deliveries still go out at once.
+func TestStuckKeysDelayOnlyThemselves(t *testing.T) {
+	stuck, arrived := hangingServer(t)
+	recv := newReceiver(t)
+	d := newDispatcher(t)
+	res := newResults()
+	for k := 0; k < 8; k++ {
+		for i := 0; i < 3; i++ {
+			require.True(t, d.Send(webhook.Delivery{Key: fmt.Sprint("stuck", k), URL: stuck.URL, Timeout: time.Minute}))
+		}
+	}
+	await(t, arrived, 8)
+	for i := 0; i < 20; i++ {
+		require.True(t, d.Send(webhook.Delivery{Key: "healthy", URL: recv.srv.URL, Done: res.done}))
+	}
+	got := await(t, res.ch, 20)
+	for _, r := range got {
+		require.NoError(t, r.Err)
+	}
+	for k := 0; k < 8; k++ {
+		require.Equal(t, 3, d.Pending(fmt.Sprint("stuck", k)), "the stuck keys still wait, one attempt each")
+	}
+	select {
+	case <-arrived:
+		t.Fatal("a stuck key sent a second delivery while its first hangs")
+	default:
 	}
 }
 
-func TestRetriesUntilSuccessOrGivingUp(t *testing.T) {
-	recv := newReceiver(t, 500, 502, 200, 500, 500)
-	var slept []time.Duration
-	d := newDispatcher(t, webhook.WithSleep(func(_ context.Context, d time.Duration) { slept = append(slept, d) }))
-	var res results
-	d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL, Retries: 2, Backoff: time.Second, Done: res.done})
-	d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL, Retries: 1, Done: res.done})
-	require.NoError(t, d.Flush(context.Background(), ""))
-	all := res.all()
-	require.Len(t, all, 2)
-	require.NoError(t, all[0].Err, "the third attempt got a 200")
-	require.Equal(t, 3, all[0].Attempts)
-	require.Equal(t, []time.Duration{time.Second, time.Second}, slept)
-	var se *webhook.StatusError
-	require.True(t, errors.As(all[1].Err, &se))
-	require.Equal(t, 500, se.Code)
-	require.Equal(t, 2, all[1].Attempts)
-	require.Equal(t, 500, all[1].Status)
+// With fewer slots than stuck keys the others wait their turn (FIFO), but
+// one key never holds more than one slot however much it has queued.
+func TestOneKeyHoldsOneSlot(t *testing.T) {
+	stuck, arrived := hangingServer(t)
+	recv := newReceiver(t)
+	d := newDispatcher(t, webhook.WithLimits(webhook.Limits{InFlight: 2}))
+	res := newResults()
+	for i := 0; i < 5; i++ {
+		d.Send(webhook.Delivery{Key: "stuck", URL: stuck.URL, Timeout: time.Minute})
+	}
+	await(t, arrived, 1)
+	d.Send(webhook.Delivery{Key: "other", URL: recv.srv.URL, Done: res.done})
+	require.NoError(t, await(t, res.ch, 1)[0].Err)
 }
 
-func TestFullQueueDropsWithoutBlocking(t *testing.T) {
-	release := make(chan struct{})
-	arrived := make(chan struct{}, 10)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
-		<-release
-	}))
-	defer srv.Close()
-	defer close(release)
-	d := newDispatcher(t, webhook.WithQueueSize(2))
-	var res results
-	require.True(t, d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done}))
-	<-arrived // the first is in flight
-	require.True(t, d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done}))
-	require.True(t, d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done}))
-	require.False(t, d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done}))
-	require.Equal(t, 3, d.Pending("k"))
-	require.Len(t, res.all(), 1)
-	require.ErrorIs(t, res.all()[0].Err, webhook.ErrQueueFull)
-	// Another key is not held up by the busy one.
-	other := newReceiver(t)
-	require.True(t, d.Send(webhook.Delivery{Key: "other", URL: other.srv.URL, Done: res.done}))
-	require.NoError(t, d.Flush(context.Background(), "other"))
-	require.Len(t, other.got(), 1)
+func TestWhatDoesNotFitIsDroppedWithoutBlocking(t *testing.T) {
+	stuck, _ := hangingServer(t)
+	for _, c := range []struct {
+		name   string
+		limits webhook.Limits
+		keys   []string // a delivery per key given, all but the last fit
+		size   int
+		reason string
+	}{
+		{"length", webhook.Limits{QueueLength: 3}, []string{"a", "a", "a", "a"}, 100, "dropped: queue full (3 deliveries)"},
+		{"queue bytes", webhook.Limits{QueueBytes: 250}, []string{"a", "a", "a"}, 100, "dropped: queue full (250 bytes)"},
+		{"total bytes", webhook.Limits{TotalBytes: 3 << 20}, []string{"a", "b", "c", "d"}, 1 << 20, "dropped: all queues full (3 MiB)"},
+		{"queues", webhook.Limits{Queues: 2}, []string{"a", "b", "c"}, 100, "dropped: too many queues (2)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := newDispatcher(t, webhook.WithLimits(c.limits))
+			res := newResults()
+			keys := c.keys
+			for i, key := range keys { // the first ones hang: a delivery counts from Send until it ends
+				sent := d.Send(webhook.Delivery{Key: key, URL: stuck.URL, Body: make([]byte, c.size), Timeout: time.Minute, Done: res.done})
+				require.Equal(t, i < len(keys)-1, sent, "delivery %d", i)
+			}
+			require.Len(t, res.all(), 1, "the dropped one ended at once")
+			dropped := res.all()[0]
+			require.EqualError(t, dropped.Err, c.reason)
+			require.ErrorIs(t, dropped.Err, webhook.ErrDropped)
+			require.Equal(t, webhook.Dropped, dropped.Outcome())
+			require.Empty(t, dropped.Attempts)
+			require.Equal(t, len(keys)-1, d.Pending(""))
+		})
+	}
 }
 
 func TestTimeoutAndFlushDeadline(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
-	defer srv.Close()
-	defer close(release)
+	srv, _ := hangingServer(t)
 	d := newDispatcher(t)
-	var res results
+	res := newResults()
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Timeout: 20 * time.Millisecond, Done: res.done})
-	require.NoError(t, d.Flush(context.Background(), "k"))
+	flush(t, d, "k")
 	require.ErrorIs(t, res.all()[0].Err, context.DeadlineExceeded)
-	require.Zero(t, res.all()[0].Status)
+	require.Zero(t, res.all()[0].Status())
 
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Timeout: time.Minute, Done: res.done})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -157,44 +323,88 @@ func TestTimeoutAndFlushDeadline(t *testing.T) {
 }
 
 func TestCloseAbortsAndRefuses(t *testing.T) {
-	release := make(chan struct{})
-	arrived := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		close(arrived)
-		<-release
-	}))
-	defer srv.Close()
-	defer close(release)
+	srv, arrived := hangingServer(t)
 	d := webhook.New()
-	var res results
+	res := newResults()
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Timeout: time.Minute, Done: res.done})
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done})
-	<-arrived
+	await(t, arrived, 1)
 	require.NoError(t, d.Close())
 	all := res.all()
 	require.Len(t, all, 2, "every delivery finished")
-	require.Error(t, all[0].Err)
+	require.ErrorIs(t, all[0].Err, context.Canceled)
+	require.Equal(t, webhook.Failed, all[0].Outcome())
 	require.ErrorIs(t, all[1].Err, webhook.ErrClosed)
+	require.Equal(t, webhook.Dropped, all[1].Outcome())
 	require.False(t, d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done}))
 	require.ErrorIs(t, res.all()[2].Err, webhook.ErrClosed)
 }
 
 func TestBadURLAndHeaders(t *testing.T) {
-	var gotUA string
+	var got http.Header
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		gotUA = r.Header.Get("User-Agent") + " " + r.Header.Get("Content-Type")
+		got = r.Header.Clone()
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	defer srv.Close()
 	d := newDispatcher(t)
-	var res results
+	res := newResults()
 	d.Send(webhook.Delivery{Key: "k", URL: "://bad", Done: res.done})
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Header: http.Header{"User-Agent": {"ua"}, "Content-Type": {"text/plain"}}, Done: res.done})
-	require.NoError(t, d.Flush(context.Background(), "k"))
-	require.Equal(t, "ua text/plain", gotUA)
+	flush(t, d, "k")
+	require.Equal(t, "ua", got.Get("User-Agent"))
+	require.Equal(t, "text/plain", got.Get("Content-Type"))
+	require.Equal(t, fmt.Sprint(res.all()[1].ID), got.Get(webhook.DeliveryHeader))
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL}) // no Done
-	require.NoError(t, d.Flush(context.Background(), "k"))
+	flush(t, d, "k")
 	require.Error(t, res.all()[0].Err)
+	require.Equal(t, webhook.Failed, res.all()[0].Outcome())
 	require.NoError(t, res.all()[1].Err)
-	require.Equal(t, 204, res.all()[1].Status)
+	require.Equal(t, 204, res.all()[1].Status())
+}
+
+// The guard refuses a URL before anything is sent; the delivery is not
+// retried.
+func TestGuardRefusesBeforeSending(t *testing.T) {
+	recv := newReceiver(t)
+	var checked []string
+	d := newDispatcher(t, webhook.WithGuard(func(_ context.Context, u *url.URL) error {
+		checked = append(checked, u.Path)
+		if u.Path == "/self" {
+			return errors.New("it is the emulator")
+		}
+		return nil
+	}))
+	res := newResults()
+	d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL + "/self", Retries: 3, Done: res.done})
+	d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL + "/hook", Done: res.done})
+	flush(t, d, "k")
+	require.Equal(t, []string{"/self", "/hook"}, checked)
+	require.Len(t, recv.got(), 1)
+	refused := res.all()[0]
+	require.EqualError(t, refused.Err, "refused: it is the emulator")
+	require.Equal(t, webhook.Refused, refused.Outcome())
+	require.Empty(t, refused.Attempts)
+	require.NoError(t, res.all()[1].Err)
+}
+
+// A receiver that refuses a delivery as its own (the emulator) ends it:
+// no retry.
+func TestRefusalByTheReceiverEndsTheDelivery(t *testing.T) {
+	var calls int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.Header().Set(webhook.RefusedHeader, "a delivery came back to the emulator")
+		w.WriteHeader(http.StatusLoopDetected)
+	}))
+	defer srv.Close()
+	d := newDispatcher(t)
+	res := newResults()
+	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Retries: 3, Done: res.done})
+	flush(t, d, "k")
+	require.Equal(t, 1, calls)
+	got := res.all()[0]
+	require.EqualError(t, got.Err, "refused: a delivery came back to the emulator")
+	require.Equal(t, webhook.Refused, got.Outcome())
+	require.Equal(t, http.StatusLoopDetected, got.Status())
 }

@@ -1,0 +1,44 @@
+package emulator_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/emulator/webhook"
+)
+
+// A platform request carrying the emulator's own delivery header is one of
+// its webhooks come back (through a relay, say): it is refused whatever it
+// asks, with or without valid credentials, and journaled with the reason.
+func TestOwnDeliveryIsRefusedOnArrival(t *testing.T) {
+	f := fakebotstest.New(t)
+	sb := f.Tenant.Salebot(t)
+	const reason = "the request is a webhook delivery of this emulator (X-Fakebots-Delivery: 42) coming back to it"
+	for _, path := range []string{
+		sb.BasePath + "/callback",
+		"/salebot/api/unknown-key/callback",
+		"/cleverapp/api/v1/createOrUpdateContact",
+		"/onebot/api/v1/createOrUpdateContact",
+		"/bothelp/v1/subscribers/1/messages",
+	} {
+		r := f.Do(t, "POST", path, map[string]any{"client_id": 1, "message": "again"}, webhook.DeliveryHeader, "42")
+		require.Equal(t, http.StatusLoopDetected, r.Status, path)
+		require.Equal(t, reason, r.Header.Get(webhook.RefusedHeader), path)
+		require.Equal(t, "application/json", r.Header.Get("Content-Type"))
+		require.Equal(t, `{"error":"refused: `+reason+`; point the webhook at a receiver of your own"}`, string(r.Body), path)
+	}
+
+	entries, err := f.Control.Journal(context.Background(), fakebotstest.Filter{Tenant: f.Tenant.ID})
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "the call with the tenant's key")
+	require.Equal(t, "callback", entries[0].Operation)
+	require.Equal(t, http.StatusLoopDetected, entries[0].Response.Status)
+	require.Contains(t, entries[0].Response.Body, reason)
+
+	r := f.Do(t, "POST", sb.BasePath+"/callback", map[string]any{"client_id": 1, "message": "first"})
+	require.NotEqual(t, http.StatusLoopDetected, r.Status, "without the header the call goes through")
+}
