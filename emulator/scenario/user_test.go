@@ -1,87 +1,75 @@
 package scenario_test
 
 import (
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/fakebots/fakebots/emulator/scenario"
 )
 
-// endUsers answers the platforms' end-user control endpoints
-// (/__fakebots/tenants/{id}/{platform}/users…) in their shape, recording
-// what the runner sent, and passes every other request to the emulator:
-// the user step's requests are checked here until every platform serves
-// those endpoints itself.
-type endUsers struct {
-	next http.Handler
-	mu   sync.Mutex
-	got  []string // "METHOD /path-below-the-tenant body"
-}
-
-func (u *endUsers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rest, ok := strings.CutPrefix(r.URL.Path, "/__fakebots/tenants/")
-	_, below, _ := strings.Cut(rest, "/")
-	if !ok || !strings.Contains(below, "/users") {
-		u.next.ServeHTTP(w, r)
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	u.mu.Lock()
-	u.got = append(u.got, strings.TrimSpace(r.Method+" "+below+" "+string(body)))
-	u.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	switch {
-	case !strings.HasSuffix(below, "/users") && !strings.Contains(below, "/users/501/"):
-		w.WriteHeader(http.StatusNotFound)
-		w.Write([]byte(`{"error":"no user"}`))
-	case r.Method == http.MethodPost && strings.HasSuffix(below, "/users"):
-		w.WriteHeader(http.StatusCreated)
-		json.NewEncoder(w).Encode(map[string]any{"id": 501, "name": "Анна", "messenger": "telegram", "phone": nil, "subscribed": true})
-	case strings.HasSuffix(below, "/messages"), strings.HasSuffix(below, "/buttons"):
-		w.WriteHeader(http.StatusCreated)
-		json.NewEncoder(w).Encode(map[string]any{"event": map[string]any{"id": "salebot:control:1", "direction": "in"}, "webhook": true})
-	case strings.HasSuffix(below, "/subscribe"), strings.HasSuffix(below, "/unsubscribe"):
-		json.NewEncoder(w).Encode(map[string]any{"id": 501, "subscribed": strings.HasSuffix(below, "/subscribe")})
-	}
-}
-
-func TestUserStepActsThroughTheEndUserEndpoints(t *testing.T) {
-	_, e := newEmulator(t)
-	users := &endUsers{next: e}
-	srv := httptest.NewServer(users)
-	t.Cleanup(srv.Close)
-	r := &scenario.Runner{Client: srv.Client(), BaseURL: srv.URL}
-	requirePassed(t, run(t, r, `
+// The user step on every platform: a user appears, writes, blocks and
+// unblocks the bot, and the thread shows it all in order.
+func TestUserStepOnEveryPlatform(t *testing.T) {
+	r, _ := newEmulator(t)
+	for _, p := range []struct{ name, messenger string }{
+		{"cleverapp", "telegram"}, {"onebot", "telegram"}, {"salebot", "telegram"}, {"bothelp", "telegram"},
+	} {
+		t.Run(p.name, func(t *testing.T) {
+			requirePassed(t, run(t, r, `
 version: 1
-name: an end user
+name: an end user of `+p.name+`
+tenant: demo
 steps:
-  - user: {platform: bothelp, appears: {name: Анна, messenger: telegram}}
-    expect: {status: 201, body: {name: Анна}}
+  - clock: {freeze: true}
+  - user: {platform: `+p.name+`, appears: {name: Анна, messenger: `+p.messenger+`, platform_id: "777001"}}
+    expect: {status: 201, body: {id: {type: integer}, name: Анна, messenger: `+p.messenger+`, subscribed: true}}
     capture: {user: body.id}
-  - user: {platform: bothelp, id: "{{user}}", writes: Привет, attachments: [{type: image, url: "https://example.com/a.png"}]}
-    expect: {body: {webhook: true}}
-  - user: {platform: bothelp, id: "{{user}}", presses: Да}
-  - user: {platform: bothelp, id: "{{user}}", presses: Нет, message_id: "bothelp:outbox:7"}
-  - user: {platform: bothelp, id: "{{user}}", unsubscribes: true}
-    expect: {body: {subscribed: false}}
-  - user: {platform: bothelp, id: "{{user}}", subscribes: true}
+  - user: {platform: `+p.name+`, id: "{{user}}", writes: Хочу платье, attachments: [{type: image, url: "https://files.example/dress.jpg"}]}
+    expect: {status: 201, body: {event: {direction: in, kind: image, text: Хочу платье}}}
+  - user: {platform: `+p.name+`, id: "{{user}}", unsubscribes: true}
+    expect: {status: 200, body: {id: "{{user}}", subscribed: false}}
+  - user: {platform: `+p.name+`, id: "{{user}}", subscribes: true}
+    expect: {body: {subscribed: true}}
+  - expect_state:
+      control: `+p.name+`/users/{{user}}/thread
+      body: {data: [{direction: in, kind: image, attachments: [{type: image, url: "https://files.example/dress.jpg"}]}, {kind: unsubscribe}, {kind: subscribe}]}
 `))
-	require.Equal(t, []string{
-		`POST bothelp/users {"messenger":"telegram","name":"Анна"}`,
-		`POST bothelp/users/501/messages {"attachments":[{"type":"image","url":"https://example.com/a.png"}],"text":"Привет"}`,
-		`POST bothelp/users/501/buttons {"button":"Да"}`,
-		`POST bothelp/users/501/buttons {"button":"Нет","message_id":"bothelp:outbox:7"}`,
-		`POST bothelp/users/501/unsubscribe`,
-		`POST bothelp/users/501/subscribe`,
-	}, users.got)
+		})
+	}
+}
 
-	res := run(t, r, "version: 1\nname: x\nsteps:\n  - user: {platform: salebot, id: \"9\", writes: hi}\n")
-	requireFailedAt(t, res, 0, "the answer (404) differs: status: expected a 2xx status, got 404")
+// On Salebot what a user does reaches the project's webhook: the user
+// writes, the bot answers with buttons, the user presses one; a button
+// that is not there is refused with the platform's reason.
+func TestUserStepPressesAButton(t *testing.T) {
+	r, _ := newEmulator(t)
+	src := `
+version: 1
+name: a client presses «Да»
+tenant: demo
+steps:
+  - clock: {freeze: true}
+  - webhook: {platform: salebot, url: "{{receiver.url}}/salebot"}
+  - user: {platform: salebot, appears: {name: Анна, messenger: telegram}}
+    capture: {client: body.id}
+  - user: {platform: salebot, id: "{{client}}", writes: Хочу платье}
+    expect: {status: 201, body: {webhook: true}}
+  - call:
+      platform: salebot
+      operation: message
+      params:
+        api_key: "{{tenant.salebot.api_key}}"
+        client_id: "{{client}}"
+        message: Подтвердите заказ
+        buttons: {hint: Ответьте, buttons: [{type: reply, text: Да, line: 0, index_in_line: 0}, {type: reply, text: Нет, line: 0, index_in_line: 1}]}
+  - user: {platform: salebot, id: "{{client}}", presses: Да}
+    expect: {status: 201, body: {event: {kind: button_press, text: Да}, webhook: true}}
+  - expect_received:
+      request: {path: /salebot, body: {is_input: 1, client: {id: "{{client}}"}, message: {any: true}}}
+      times: 2
+  - expect_received: {request: {body: {message: Да}}, times: 1}
+  - user: {platform: salebot, id: "{{client}}", presses: Может быть}
+`
+	res := run(t, r, src)
+	step := requireFailedAt(t, res, 8, `the answer (404) differs: status: expected a 2xx status, got 404`)
+	require.Regexp(t, `^answer: \{"error":"message salebot:outbox:\d+ has no button \\"Может быть\\" \(it has \\"Да\\", \\"Нет\\"\)"\}$`, step.Detail)
 }
