@@ -105,7 +105,11 @@ func scenarioRun(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer t.close()
-	runner := &scenario.Runner{Client: &http.Client{}, BaseURL: t.url, ControlToken: t.token, KeepTenant: *keep}
+	// Each run in flight keeps its connections to the emulator open between
+	// steps, rather than dialling anew past the default two idle ones.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 2 * *parallel
+	runner := &scenario.Runner{Client: &http.Client{Transport: transport}, BaseURL: t.url, ControlToken: t.token, KeepTenant: *keep}
 	if *execCmd != "" {
 		runner.Exec = &scenario.Exec{Command: *execCmd, ReadyURL: *readyURL, ReadyLine: *readyLine,
 			Timeout: scenario.Duration{D: *readyTimeout, Set: true}}
