@@ -15,6 +15,9 @@ import (
 	"github.com/fakebots/fakebots/emulator/journal"
 )
 
+// tenantCleanup bounds the deletion of a run's tenant at its end.
+const tenantCleanup = time.Minute
+
 // Statuses of runs and steps. A step is pending until it starts; once a
 // run is over every step has passed, failed or been skipped.
 const (
@@ -248,8 +251,10 @@ func (run *Run) end(ctx context.Context) {
 		run.receiver.close()
 	}
 	if run.runner.Tenant == "" && !run.runner.KeepTenant && run.tenant != nil {
-		// The tenant goes even when the run's context was cancelled.
-		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		// The tenant goes even when the run's context was cancelled; a
+		// loaded emulator (a CI machine running everything at once) may take
+		// seconds to delete it.
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), tenantCleanup)
 		defer cancel()
 		if err := run.tenant.delete(cleanup); err != nil && run.result.Error == "" {
 			run.result.Error = err.Error()
