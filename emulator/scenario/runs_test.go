@@ -172,7 +172,7 @@ steps:
 	}()
 	select {
 	case <-closed:
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("Close waited for a run of four minutes")
 	}
 	code, run := serve(e, http.MethodGet, "/__fakebots/scenarios/runs/"+id, "")
