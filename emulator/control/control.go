@@ -49,6 +49,15 @@ type Config struct {
 	RunDue func(ctx context.Context, tenantID string, now time.Time)
 	// ResetAll returns the whole emulator to its start.
 	ResetAll func(ctx context.Context) error
+	// Mounts are endpoints served by handlers of their own (scenario runs),
+	// behind the control token like the rest.
+	Mounts []Mount
+}
+
+// Mount is an endpoint at Prefix+Path served by Handler.
+type Mount struct {
+	Method, Path string
+	Handler      http.Handler
 }
 
 // API is the control API's handler.
@@ -130,6 +139,9 @@ func (a *API) routes() {
 		}
 	}
 	a.documents()
+	for _, m := range a.cfg.Mounts {
+		a.Handle(m.Method, m.Path, m.Handler)
+	}
 }
 
 // handle mounts h at Prefix+path for method, behind the access check.
