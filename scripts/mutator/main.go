@@ -1,0 +1,161 @@
+// Command mutator makes the mutants gremlins does not (negated and
+// un-negated conditions, tagless switch cases, errors returned as nil,
+// deleted calls), tests each with its package's own tests, and scores a
+// package from both tools' results. scripts/mutation.sh drives it.
+//
+//	mutator run -root DIR -pkg emulator/jsonx -budget 10m -out own.json
+//	mutator score -root DIR -pkg emulator/jsonx -gremlins gremlins.log -own own.json -equivalents FILE
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: mutator run|score [flags]")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "run":
+		err = runCommand(os.Args[2:])
+	case "score":
+		err = scoreCommand(os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown command %q: want run or score", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mutator:", err)
+		os.Exit(1)
+	}
+}
+
+func runCommand(args []string) error {
+	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	root := fs.String("root", ".", "module root")
+	pkg := fs.String("pkg", "", "package directory relative to the root")
+	budget := fs.Duration("budget", 10*time.Minute, "stop starting mutants after this long")
+	coefficient := fs.Int("timeout-coefficient", 5, "a mutant times out after this many times the unmutated tests' duration")
+	out := fs.String("out", "", "where to write the results (JSON)")
+	_ = fs.Parse(args)
+	if *pkg == "" || *out == "" {
+		return errors.New("run needs -pkg and -out")
+	}
+	deadline := time.Now().Add(*budget)
+	mutants, err := FindPackage(*root, *pkg)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "mutator-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	r := newRunner(*root, *pkg, dir)
+	r.progress = func(m Mutant) { fmt.Printf("%12s %s\n", m.Status, m.ID) }
+	if err := r.baseline(*coefficient); err != nil {
+		return err
+	}
+	fmt.Printf("%d mutants, each with a %s timeout\n", len(mutants), r.timeout.Round(time.Second))
+	result, err := r.run(mutants, deadline)
+	if err != nil {
+		return err
+	}
+	return writeJSONFile(*out, result)
+}
+
+func scoreCommand(args []string) error {
+	fs := flag.NewFlagSet("score", flag.ExitOnError)
+	root := fs.String("root", ".", "module root")
+	pkg := fs.String("pkg", "", "package directory relative to the root")
+	gremlinsFile := fs.String("gremlins", "", "gremlins' log (missing: none of its mutants ran)")
+	ownFile := fs.String("own", "", "the results of mutator run")
+	eqFile := fs.String("equivalents", "", "the equivalent mutants' file")
+	_ = fs.Parse(args)
+	if *pkg == "" || *ownFile == "" {
+		return errors.New("score needs -pkg and -own")
+	}
+	var own Run
+	if err := readJSONFile(*ownFile, &own); err != nil {
+		return err
+	}
+	var gremlins []Mutant
+	if f, err := os.Open(*gremlinsFile); err == nil {
+		gremlins, err = readGremlins(f, *pkg)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	expected, err := expectedGremlins(*root, *pkg)
+	if err != nil {
+		return err
+	}
+	eq := Equivalents{}
+	if *eqFile != "" {
+		f, err := os.Open(*eqFile)
+		if err != nil {
+			return err
+		}
+		eq, err = readEquivalents(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	unrun := own.Unrun + unrunGremlins(expected, gremlins, own.Mutants)
+	score(*pkg, gremlins, own.Mutants, unrun, eq).print(os.Stdout)
+	return nil
+}
+
+func expectedGremlins(root, pkg string) ([]string, error) {
+	sources, err := packageSources(root, pkg)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, s := range sources {
+		found, err := GremlinsIDs(s.name, s.src)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, found...)
+	}
+	return ids, nil
+}
+
+// unrunGremlins counts the mutants gremlins would make that neither tool
+// reported: those its time budget left out.
+func unrunGremlins(expected []string, gremlins, own []Mutant) int {
+	reported := map[string]bool{}
+	for _, m := range append(gremlins, own...) {
+		reported[m.ID] = true
+	}
+	n := 0
+	for _, id := range expected {
+		if !reported[id] {
+			n++
+		}
+	}
+	return n
+}
+
+func writeJSONFile(name string, v any) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(v); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

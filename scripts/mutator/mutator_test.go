@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+const sample = `package p
+
+import "errors"
+
+func f(ok bool, n int, m map[string]bool) (int, error) {
+	if !ok || m["k"] {
+		return 0, errors.New("no")
+	}
+	switch {
+	case n < 2 && ready():
+		mu.Unlock()
+	case done:
+		note(n)
+	}
+	for more() {
+	}
+	return n, nil
+}
+`
+
+// Each kind of mutant is made where it applies, and only there: the
+// comparison in the if is gremlins' to mutate, the unlock is left alone.
+func TestFindMakesEachKindOfMutant(t *testing.T) {
+	mutants, err := FindFile("p/p.go", []byte(sample))
+	require.NoError(t, err)
+	var got []string
+	for _, m := range mutants {
+		got = append(got, m.ID+" "+line(m.Apply([]byte(sample)), m.Start))
+	}
+	require.Equal(t, []string{
+		"p/p.go:6:5:REMOVE_NEGATION if ok || m[\"k\"] {",
+		"p/p.go:6:12:NEGATE_CONDITION if !ok || !m[\"k\"] {",
+		"p/p.go:7:13:RETURN_NIL_ERROR return 0, nil",
+		"p/p.go:10:7:NEGATE_CASE case !(n < 2 && ready()):",
+		"p/p.go:10:9:CONDITIONALS_BOUNDARY case n <= 2 && ready():",
+		"p/p.go:10:9:CONDITIONALS_NEGATION case n >= 2 && ready():",
+		"p/p.go:10:16:NEGATE_CONDITION case n < 2 && !ready():",
+		"p/p.go:12:7:NEGATE_CONDITION case !done:",
+		"p/p.go:13:3:REMOVE_CALL ",
+		"p/p.go:15:6:NEGATE_CONDITION for !more() {",
+	}, got)
+}
+
+// line is the trimmed line of src around offset.
+func line(src []byte, offset int) string {
+	start := strings.LastIndexByte(string(src[:offset]), '\n') + 1
+	end := strings.IndexByte(string(src[offset:]), '\n')
+	return strings.TrimSpace(string(src[start : offset+end]))
+}
+
+// Returns of a function literal belong to it, and a call returning every
+// result, or a function whose last result is no error, gets no mutant.
+func TestReturnNilErrorOnlyWhereTheErrorIsAValue(t *testing.T) {
+	src := `package p
+
+func g() (int, error) {
+	h := func() error { return errX }
+	_ = h
+	return two()
+}
+
+func k() (error, int) { return errX, 1 }
+`
+	mutants, err := FindFile("p.go", []byte(src))
+	require.NoError(t, err)
+	var ids []string
+	for _, m := range mutants {
+		ids = append(ids, m.ID)
+	}
+	require.Equal(t, []string{"p.go:4:29:RETURN_NIL_ERROR"}, ids)
+}
+
+func TestGremlinsIDsFollowItsDefaultMutators(t *testing.T) {
+	ids, err := GremlinsIDs("p/p.go", []byte("package p\n\nfunc f(a, b int) bool {\n\ta++\n\treturn a-b < -1 || a == b\n}\n"))
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		"p/p.go:4:3:INCREMENT_DECREMENT",
+		"p/p.go:5:13:CONDITIONALS_BOUNDARY",
+		"p/p.go:5:13:CONDITIONALS_NEGATION",
+		"p/p.go:5:10:INVERT_NEGATIVES",
+		"p/p.go:5:10:ARITHMETIC_BASE",
+		"p/p.go:5:15:INVERT_NEGATIVES",
+		"p/p.go:5:15:ARITHMETIC_BASE",
+		"p/p.go:5:23:CONDITIONALS_NEGATION",
+	}, ids)
+}
+
+// What gremlins logs after it was told to stop is not a result.
+func TestReadGremlinsStopsAtShutdown(t *testing.T) {
+	log := "Gathering coverage... done\n" +
+		"      KILLED CONDITIONALS_NEGATION at jsonx.go:27:18\n" +
+		"\x1b[33m       LIVED\x1b[0m ARITHMETIC_BASE at jsonx.go:190:8\n" +
+		" NOT COVERED CONDITIONALS_BOUNDARY at jsonx.go:60:14\n" +
+		"\nShutting down gracefully...\n" +
+		"       LIVED CONDITIONALS_NEGATION at jsonx.go:191:6\n"
+	got, err := readGremlins(strings.NewReader(log), "emulator/jsonx")
+	require.NoError(t, err)
+	require.Equal(t, []Mutant{
+		{ID: "emulator/jsonx/jsonx.go:27:18:CONDITIONALS_NEGATION", Kind: "CONDITIONALS_NEGATION", Status: Killed},
+		{ID: "emulator/jsonx/jsonx.go:190:8:ARITHMETIC_BASE", Kind: "ARITHMETIC_BASE", Status: Lived},
+		{ID: "emulator/jsonx/jsonx.go:60:14:CONDITIONALS_BOUNDARY", Kind: "CONDITIONALS_BOUNDARY", Status: NotCovered},
+	}, got)
+}
+
+func TestReadEquivalentsWantsAReason(t *testing.T) {
+	eq, err := readEquivalents(strings.NewReader("# why\n\np/p.go:1:2:REMOVE_CALL  pooling only\n"))
+	require.NoError(t, err)
+	require.Equal(t, Equivalents{"p/p.go:1:2:REMOVE_CALL": "pooling only"}, eq)
+	_, err = readEquivalents(strings.NewReader("p/p.go:1:2:REMOVE_CALL\n"))
+	require.ErrorContains(t, err, "line 1")
+}
+
+// Our result on a mutant gremlins also names stands; timeouts are kills;
+// equivalents leave the total; not viable mutants do not count; stale or
+// wrong equivalents are reported.
+func TestScore(t *testing.T) {
+	gremlins := []Mutant{
+		{ID: "p/a.go:1:1:CONDITIONALS_NEGATION", Status: NotCovered},
+		{ID: "p/a.go:2:1:ARITHMETIC_BASE", Status: Lived},
+		{ID: "p/a.go:3:1:ARITHMETIC_BASE", Status: TimedOut},
+		{ID: "p/a.go:4:1:ARITHMETIC_BASE", Status: NotViable},
+		{ID: "p/a.go:10:1:ARITHMETIC_BASE", Status: Killed},
+	}
+	own := []Mutant{
+		{ID: "p/a.go:1:1:CONDITIONALS_NEGATION", Status: Killed},
+		{ID: "p/a.go:5:1:REMOVE_CALL", Status: Lived},
+		{ID: "p/a.go:6:1:REMOVE_CALL", Status: Lived},
+	}
+	eq := Equivalents{
+		"p/a.go:6:1:REMOVE_CALL":      "a cache",
+		"p/a.go:10:1:ARITHMETIC_BASE": "claimed",
+		"p/a.go:99:1:REMOVE_CALL":     "gone",
+		"q/b.go:1:1:REMOVE_CALL":      "another package",
+	}
+	s := score("p", gremlins, own, 0, eq)
+	require.Equal(t, Score{
+		Package: "p", Killed: 3, Total: 5, Equivalents: 1,
+		Survivors: []string{"LIVED       p/a.go:2:1:ARITHMETIC_BASE", "LIVED       p/a.go:5:1:REMOVE_CALL"},
+		Warnings: []string{
+			"p/a.go:10:1:ARITHMETIC_BASE is listed as equivalent (claimed) but a test kills it",
+			"p/a.go:99:1:REMOVE_CALL is listed as equivalent but no such mutant was made: has the code moved?",
+		},
+	}, s)
+	require.InDelta(t, 60.0, s.Percent(), 0.001)
+	require.Equal(t, 2, unrunGremlins([]string{"p/a.go:1:1:CONDITIONALS_NEGATION", "p/a.go:7:1:X", "p/a.go:8:1:X"}, gremlins, own))
+}
+
+// A mutant is killed when its tests fail, lives when they pass, is not
+// viable when it does not build, and times out when they hang.
+func TestRunnerStatuses(t *testing.T) {
+	for _, c := range []struct{ script, want string }{
+		{"exit 0", Lived},
+		{"exit 1", Killed},
+		{"echo 'FAIL p [build failed]'; exit 1", NotViable},
+		{"sleep 5", TimedOut},
+	} {
+		r := newRunner(".", "p", t.TempDir())
+		r.timeout = 200 * time.Millisecond
+		r.testCommand = func(ctx context.Context, _ string) *exec.Cmd { return exec.CommandContext(ctx, "sh", "-c", c.script) }
+		start := time.Now()
+		status, _, err := r.test("")
+		require.NoError(t, err)
+		require.Equal(t, c.want, status, c.script)
+		require.Less(t, time.Since(start), 3*time.Second, "a hang is ended at the timeout")
+	}
+}
