@@ -64,9 +64,12 @@ func TestFindClientsFailures(t *testing.T) {
 		{"_in needs a list", map[string]any{"q": map[string]any{"name": map[string]any{"_in": "Joe"}}}, fail("Error in parameter format")},
 		{"no operator", map[string]any{"q": map[string]any{"name": map[string]any{}}}, fail("Error in parameter format")},
 		{"a list value", map[string]any{"q": map[string]any{"name": []any{"Joe"}}}, fail("Error in parameter format")},
+		// null is no value for a parameter the spec does not declare nullable.
+		{"include_all null", map[string]any{"q": map[string]any{"name": "Bob"}, "include_all": nil}, fail("Error in parameter format")},
 		{"number against a word", map[string]any{"q": map[string]any{"score": map[string]any{"_gt": "many"}}}, fail("Error in parameter format")},
 		// "var" holds text for some clients: numbers cannot be compared (documented).
 		{"text among numbers", map[string]any{"q": map[string]any{"var": map[string]any{"_gt": 1}}}, fail("Something went wrong")},
+		{"text among numbers after another condition", map[string]any{"q": map[string]any{"name": "Joe", "var": map[string]any{"_gt": 1}}}, fail("Something went wrong")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
