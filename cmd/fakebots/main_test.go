@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/internal/testwait"
 )
 
 var update = flag.Bool("update", false, "rewrite the README's coverage table")
@@ -99,7 +100,7 @@ func TestServeBannerCurlLinesWork(t *testing.T) {
 	done := make(chan error, 1)
 	c := config{addr: "127.0.0.1:0", seed: "demo", fakerSeed: 1, rateLimits: "off", journalSize: 10, logLevel: "error"}
 	go func() { done <- listenAndServe(ctx, c, discardLogger(), out) }()
-	<-out.ready
+	testwait.Receive(t, out.ready, "the banner")
 	banner := out.String()
 	base := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(banner)[1]
 	require.Contains(t, banner, `Seed tenant "demo"`)
@@ -121,7 +122,7 @@ func TestServeBannerCurlLinesWork(t *testing.T) {
 		require.True(t, strings.HasPrefix(m[2], base), m[0])
 	}
 	cancel()
-	require.NoError(t, <-done, "a clean shutdown")
+	require.NoError(t, testwait.Receive(t, done, "the server to stop"), "a clean shutdown")
 }
 
 // TestReadmeCoverageTable fails when the README's coverage table is stale;

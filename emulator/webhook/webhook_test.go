@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator/webhook"
+	"github.com/fakebots/fakebots/internal/testwait"
 )
 
 // receiver records bodies and answers statuses in turn (200 once they run out).
@@ -77,7 +78,7 @@ func TestDeliveriesOfAKeyKeepTheirOrder(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		require.True(t, d.Send(webhook.Delivery{Key: "a", URL: recv.srv.URL, Body: []byte{byte('a' + i)}, Done: res.done}))
 	}
-	require.NoError(t, d.Flush(context.Background(), "a"))
+	require.NoError(t, d.Flush(testwait.Context(t), "a"))
 	got := recv.got()
 	require.Len(t, got, 20)
 	for i, body := range got {
@@ -99,7 +100,7 @@ func TestRetriesUntilSuccessOrGivingUp(t *testing.T) {
 	var res results
 	d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL, Retries: 2, Backoff: time.Second, Done: res.done})
 	d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL, Retries: 1, Done: res.done})
-	require.NoError(t, d.Flush(context.Background(), ""))
+	require.NoError(t, d.Flush(testwait.Context(t), ""))
 	all := res.all()
 	require.Len(t, all, 2)
 	require.NoError(t, all[0].Err, "the third attempt got a 200")
@@ -124,7 +125,7 @@ func TestFullQueueDropsWithoutBlocking(t *testing.T) {
 	d := newDispatcher(t, webhook.WithQueueSize(2))
 	var res results
 	require.True(t, d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done}))
-	<-arrived // the first is in flight
+	testwait.Receive(t, arrived, "the first delivery") // in flight now
 	require.True(t, d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done}))
 	require.True(t, d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done}))
 	require.False(t, d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done}))
@@ -134,7 +135,7 @@ func TestFullQueueDropsWithoutBlocking(t *testing.T) {
 	// Another key is not held up by the busy one.
 	other := newReceiver(t)
 	require.True(t, d.Send(webhook.Delivery{Key: "other", URL: other.srv.URL, Done: res.done}))
-	require.NoError(t, d.Flush(context.Background(), "other"))
+	require.NoError(t, d.Flush(testwait.Context(t), "other"))
 	require.Len(t, other.got(), 1)
 }
 
@@ -146,7 +147,7 @@ func TestTimeoutAndFlushDeadline(t *testing.T) {
 	d := newDispatcher(t)
 	var res results
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Timeout: 20 * time.Millisecond, Done: res.done})
-	require.NoError(t, d.Flush(context.Background(), "k"))
+	require.NoError(t, d.Flush(testwait.Context(t), "k"))
 	require.ErrorIs(t, res.all()[0].Err, context.DeadlineExceeded)
 	require.Zero(t, res.all()[0].Status)
 
@@ -169,8 +170,10 @@ func TestCloseAbortsAndRefuses(t *testing.T) {
 	var res results
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Timeout: time.Minute, Done: res.done})
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Done: res.done})
-	<-arrived
-	require.NoError(t, d.Close())
+	testwait.Receive(t, arrived, "the first delivery")
+	var closeErr error
+	testwait.Do(t, "Close", func() { closeErr = d.Close() })
+	require.NoError(t, closeErr)
 	all := res.all()
 	require.Len(t, all, 2, "every delivery finished")
 	require.Error(t, all[0].Err)
@@ -190,10 +193,10 @@ func TestBadURLAndHeaders(t *testing.T) {
 	var res results
 	d.Send(webhook.Delivery{Key: "k", URL: "://bad", Done: res.done})
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL, Header: http.Header{"User-Agent": {"ua"}, "Content-Type": {"text/plain"}}, Done: res.done})
-	require.NoError(t, d.Flush(context.Background(), "k"))
+	require.NoError(t, d.Flush(testwait.Context(t), "k"))
 	require.Equal(t, "ua text/plain", gotUA)
 	d.Send(webhook.Delivery{Key: "k", URL: srv.URL}) // no Done
-	require.NoError(t, d.Flush(context.Background(), "k"))
+	require.NoError(t, d.Flush(testwait.Context(t), "k"))
 	require.Error(t, res.all()[0].Err)
 	require.NoError(t, res.all()[1].Err)
 	require.Equal(t, 204, res.all()[1].Status)
