@@ -1,12 +1,13 @@
 package store
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/fakebots/fakebots/internal/testwait"
 )
 
 // TestEveryForeignKeyIsIndexed keeps tenant deletion and reset fast: SQLite
@@ -16,7 +17,7 @@ func TestEveryForeignKeyIsIndexed(t *testing.T) {
 	s, err := Open("")
 	require.NoError(t, err)
 	defer s.Close()
-	ctx := context.Background()
+	ctx := testwait.Context(t)
 	q := func(query string, args ...any) [][]string {
 		rows, err := s.db.QueryContext(ctx, query, args...)
 		require.NoError(t, err)
@@ -34,7 +35,10 @@ func TestEveryForeignKeyIsIndexed(t *testing.T) {
 		}
 		return out
 	}
-	for _, table := range q(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`) {
+	tables := q(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	require.NotEmpty(t, tables, "the schema has tables")
+	checked := 0
+	for _, table := range tables {
 		// Leading columns of every index and of the primary key.
 		var prefixes [][]string
 		for _, idx := range q(`SELECT name FROM pragma_index_list(?)`, table[0]) {
@@ -54,11 +58,13 @@ func TestEveryForeignKeyIsIndexed(t *testing.T) {
 			fks[fk[0]] = append(fks[fk[0]], fk[1])
 		}
 		for _, cols := range fks {
+			checked++
 			if !slices.ContainsFunc(prefixes, func(p []string) bool { return leads(p, cols) }) {
 				t.Errorf("%s (%s) references another table without an index leading with those columns", table[0], strings.Join(cols, ", "))
 			}
 		}
 	}
+	require.NotZero(t, checked, "the schema has foreign keys to check")
 }
 
 // leads reports whether the first len(cols) columns of index are cols, in any order.

@@ -1,14 +1,15 @@
 package store_test
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/fakebots/fakebots/emulator/store"
+	"github.com/fakebots/fakebots/internal/testwait"
 )
 
 func enqueue(t *testing.T, s *store.Store, m store.Message) store.Message {
@@ -35,7 +36,7 @@ func deliverDue(t *testing.T, s *store.Store, now time.Time) []store.Message {
 
 func outbox(t *testing.T, s *store.Store, f store.OutboxFilter) []store.Message {
 	t.Helper()
-	msgs, err := s.Outbox(context.Background(), f)
+	msgs, err := s.Outbox(testwait.Context(t), f)
 	require.NoError(t, err)
 	require.NotNil(t, msgs)
 	return msgs
@@ -94,11 +95,11 @@ func TestEnqueueKeepsKindAndPayload(t *testing.T) {
 
 func TestEnqueueNeedsATenant(t *testing.T) {
 	s := open(t, "")
-	err := s.Write(context.Background(), func(tx *store.Tx) error {
+	err := s.Write(testwait.Context(t), func(tx *store.Tx) error {
 		_, err := tx.Enqueue(store.Message{TenantID: "nobody", Platform: "cleverapp", Operation: "x", CreatedAt: t0})
 		return err
 	})
-	require.Error(t, err)
+	requireConstraint(t, err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY)
 }
 
 func TestDeliverDue(t *testing.T) {
@@ -226,9 +227,10 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 	s := open(t, "")
 	addTenant(t, s, "t1", t0)
 	errs := make(chan error, 8)
+	ctx := testwait.Context(t)
 	for w := 0; w < 4; w++ {
 		go func() {
-			errs <- s.Write(context.Background(), func(tx *store.Tx) error {
+			errs <- s.Write(ctx, func(tx *store.Tx) error {
 				for i := 0; i < 20; i++ {
 					if _, err := tx.Enqueue(store.Message{TenantID: "t1", Platform: "p", Operation: "o", CreatedAt: t0}); err != nil {
 						return err
@@ -238,12 +240,12 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 			})
 		}()
 		go func() {
-			_, err := s.Outbox(context.Background(), store.OutboxFilter{TenantID: "t1"})
+			_, err := s.Outbox(ctx, store.OutboxFilter{TenantID: "t1"})
 			errs <- err
 		}()
 	}
 	for i := 0; i < 8; i++ {
-		require.NoError(t, <-errs)
+		require.NoError(t, testwait.Receive(t, errs, "a concurrent read or write"))
 	}
 	require.Len(t, outbox(t, s, store.OutboxFilter{}), 80)
 }
