@@ -14,8 +14,9 @@
 #               are counted and the score is marked partial
 #   -w N        gremlins workers (default 1)
 #   -c N        timeout coefficient: a mutant whose tests take N times as
-#               long as the unmutated ones is a hang, and counts as killed
-#               (default 5)
+#               long as the unmutated ones (and at least 30s) is a hang, and
+#               counts as killed (default 5). The mutants gremlins timed out
+#               on are tested again that way: its timeout has no floor.
 #   -o DIR      keep each package's logs in DIR
 #
 # It runs under nice, one package at a time, on a copy of the work tree (the
@@ -83,13 +84,15 @@ for pkg in "${packages[@]}"; do
   start=$(date +%s)
   deadline=$((start + budget * 60))
   echo "== $pkg: gremlins (budget ${budget}m in all)" >&2
-  (cd "$src" && timeout -s TERM -k 60 $((budget * 60 * 7 / 10)) \
+  # -count=1: gremlins times each mutant against its coverage run, which a
+  # cached test result would make look instant.
+  (cd "$src" && GOFLAGS=-count=1 timeout -s TERM -k 60 $((budget * 60 * 7 / 10)) \
     nice -n 15 "$gremlins" unleash --workers "$workers" --timeout-coefficient "$coefficient" \
     --exclude-files '/' "./$pkg") >"$out/gremlins.log" 2>&1 || true
   left=$((deadline - $(date +%s)))
   echo "== $pkg: mutator ($((left > 0 ? left : 0))s left)" >&2
   nice -n 15 "$mutator" run -root "$src" -pkg "$pkg" -budget "$((left > 60 ? left : 60))s" \
-    -timeout-coefficient "$coefficient" -out "$out/own.json" >"$out/mutator.log" 2>&1 ||
+    -timeout-coefficient "$coefficient" -recheck "$out/gremlins.log" -out "$out/own.json" >"$out/mutator.log" 2>&1 ||
     { cat "$out/mutator.log" >&2; exit 1; }
   result=$("$mutator" score -root "$src" -pkg "$pkg" -gremlins "$out/gremlins.log" -own "$out/own.json" \
     -equivalents scripts/mutation-equivalents.txt)

@@ -42,12 +42,15 @@ type Mutant struct {
 	Status      string `json:"status,omitempty"`
 }
 
-// boundary and negation are gremlins' CONDITIONALS_BOUNDARY and
-// CONDITIONALS_NEGATION tables.
-var (
-	boundary = map[token.Token]string{token.LSS: "<=", token.LEQ: "<", token.GTR: ">=", token.GEQ: ">"}
-	negation = map[token.Token]string{token.EQL: "!=", token.NEQ: "==", token.LSS: ">=", token.LEQ: ">", token.GTR: "<=", token.GEQ: "<"}
-)
+// gremlinsTables are the operator replacements of gremlins' default
+// mutators.
+var gremlinsTables = map[string]map[string]string{
+	"ARITHMETIC_BASE":     {"+": "-", "-": "+", "*": "/", "/": "*", "%": "*"},
+	ConditionalsBoundary:  {"<": "<=", "<=": "<", ">": ">=", ">=": ">"},
+	ConditionalsNegation:  {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"},
+	"INCREMENT_DECREMENT": {"++": "--", "--": "++"},
+	"INVERT_NEGATIVES":    {"-": "+"},
+}
 
 // deadlocking calls are not removed: the mutant only hangs until the
 // timeout, which tells nothing a test did not already.
@@ -167,12 +170,12 @@ func (f *finder) cases(body *ast.BlockStmt) {
 }
 
 func (f *finder) comparison(b *ast.BinaryExpr) {
-	end := b.OpPos + token.Pos(len(b.Op.String()))
-	if r, ok := boundary[b.Op]; ok {
-		f.add(b.OpPos, ConditionalsBoundary, b.OpPos, end, r)
-	}
-	if r, ok := negation[b.Op]; ok {
-		f.add(b.OpPos, ConditionalsNegation, b.OpPos, end, r)
+	op := b.Op.String()
+	end := b.OpPos + token.Pos(len(op))
+	for _, kind := range []string{ConditionalsBoundary, ConditionalsNegation} {
+		if r, ok := gremlinsTables[kind][op]; ok {
+			f.add(b.OpPos, kind, b.OpPos, end, r)
+		}
 	}
 }
 
@@ -302,6 +305,43 @@ func GremlinsIDs(name string, src []byte) ([]string, error) {
 		return true
 	})
 	return ids, nil
+}
+
+// GremlinsMutant rebuilds the mutant gremlins names by id in src, so that
+// one gremlins gave up on (timed out, perhaps only because the machine was
+// busy) can be tested again here.
+func GremlinsMutant(id string, src []byte) (Mutant, error) {
+	parts := strings.Split(id, ":")
+	if len(parts) != 4 {
+		return Mutant{}, fmt.Errorf("mutant id %q: want file:line:column:MUTATOR", id)
+	}
+	var line, col int
+	if _, err := fmt.Sscan(parts[1], &line); err != nil {
+		return Mutant{}, fmt.Errorf("mutant id %q: %w", id, err)
+	}
+	if _, err := fmt.Sscan(parts[2], &col); err != nil {
+		return Mutant{}, fmt.Errorf("mutant id %q: %w", id, err)
+	}
+	offset, n := 0, 1
+	for ; n < line && offset < len(src); offset++ {
+		if src[offset] == '\n' {
+			n++
+		}
+	}
+	offset += col - 1
+	if n != line || offset >= len(src) {
+		return Mutant{}, fmt.Errorf("mutant id %q: no such position", id)
+	}
+	table := gremlinsTables[parts[3]]
+	for _, size := range []int{2, 1} {
+		if offset+size > len(src) {
+			continue
+		}
+		if r, ok := table[string(src[offset:offset+size])]; ok {
+			return Mutant{ID: id, Kind: parts[3], Start: offset, End: offset + size, Replacement: r}, nil
+		}
+	}
+	return Mutant{}, fmt.Errorf("mutant id %q: no operator %s mutates there", id, parts[3])
 }
 
 // Apply returns src with the mutant's change made.

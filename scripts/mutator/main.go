@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -43,6 +44,7 @@ func runCommand(args []string) error {
 	budget := fs.Duration("budget", 10*time.Minute, "stop starting mutants after this long")
 	coefficient := fs.Int("timeout-coefficient", 5, "a mutant times out after this many times the unmutated tests' duration")
 	out := fs.String("out", "", "where to write the results (JSON)")
+	recheck := fs.String("recheck", "", "gremlins' log: test again, first, the mutants it timed out on")
 	_ = fs.Parse(args)
 	if *pkg == "" || *out == "" {
 		return errors.New("run needs -pkg and -out")
@@ -51,6 +53,13 @@ func runCommand(args []string) error {
 	mutants, err := FindPackage(*root, *pkg)
 	if err != nil {
 		return err
+	}
+	if *recheck != "" {
+		timedOut, err := gremlinsTimeouts(*root, *pkg, *recheck)
+		if err != nil {
+			return err
+		}
+		mutants = append(timedOut, mutants...)
 	}
 	dir, err := os.MkdirTemp("", "mutator-")
 	if err != nil {
@@ -112,6 +121,36 @@ func scoreCommand(args []string) error {
 	unrun := own.Unrun + unrunGremlins(expected, gremlins, own.Mutants)
 	score(*pkg, gremlins, own.Mutants, unrun, eq).print(os.Stdout)
 	return nil
+}
+
+// gremlinsTimeouts rebuilds the mutants gremlins' log reports as timed out.
+func gremlinsTimeouts(root, pkg, logFile string) ([]Mutant, error) {
+	f, err := os.Open(logFile)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	logged, err := readGremlins(f, pkg)
+	if err != nil {
+		return nil, err
+	}
+	var out []Mutant
+	for _, m := range logged {
+		if m.Status != TimedOut {
+			continue
+		}
+		file, _ := splitID(m.ID)
+		src, err := os.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			return nil, err
+		}
+		rebuilt, err := GremlinsMutant(m.ID, src)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rebuilt)
+	}
+	return out, nil
 }
 
 func expectedGremlins(root, pkg string) ([]string, error) {

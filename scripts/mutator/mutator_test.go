@@ -114,6 +114,25 @@ func TestReadGremlinsStopsAtShutdown(t *testing.T) {
 	}, got)
 }
 
+func TestGremlinsMutantIsRebuiltFromItsID(t *testing.T) {
+	src := []byte("package p\n\nfunc f(a, b int) bool {\n\ta--\n\treturn a-b <= -1\n}\n")
+	for id, want := range map[string]string{
+		"p.go:4:3:INCREMENT_DECREMENT":    "a++",
+		"p.go:5:10:ARITHMETIC_BASE":       "return a+b <= -1",
+		"p.go:5:13:CONDITIONALS_BOUNDARY": "return a-b < -1",
+		"p.go:5:13:CONDITIONALS_NEGATION": "return a-b > -1",
+		"p.go:5:16:INVERT_NEGATIVES":      "return a-b <= +1",
+	} {
+		m, err := GremlinsMutant(id, src)
+		require.NoError(t, err, id)
+		require.Equal(t, want, line(m.Apply(src), m.Start), id)
+	}
+	_, err := GremlinsMutant("p.go:5:2:ARITHMETIC_BASE", src)
+	require.ErrorContains(t, err, "no operator")
+	_, err = GremlinsMutant("p.go:50:2:ARITHMETIC_BASE", src)
+	require.ErrorContains(t, err, "no such position")
+}
+
 func TestReadEquivalentsWantsAReason(t *testing.T) {
 	eq, err := readEquivalents(strings.NewReader("# why\n\np/p.go:1:2:REMOVE_CALL  pooling only\n"))
 	require.NoError(t, err)
@@ -122,9 +141,9 @@ func TestReadEquivalentsWantsAReason(t *testing.T) {
 	require.ErrorContains(t, err, "line 1")
 }
 
-// Our result on a mutant gremlins also names stands; timeouts are kills;
-// equivalents leave the total; not viable mutants do not count; stale or
-// wrong equivalents are reported.
+// Our result on a mutant gremlins also names stands; timeouts are kills,
+// but gremlins' own only once tested again; equivalents leave the total;
+// not viable mutants do not count; stale or wrong equivalents are reported.
 func TestScore(t *testing.T) {
 	gremlins := []Mutant{
 		{ID: "p/a.go:1:1:CONDITIONALS_NEGATION", Status: NotCovered},
@@ -132,8 +151,11 @@ func TestScore(t *testing.T) {
 		{ID: "p/a.go:3:1:ARITHMETIC_BASE", Status: TimedOut},
 		{ID: "p/a.go:4:1:ARITHMETIC_BASE", Status: NotViable},
 		{ID: "p/a.go:10:1:ARITHMETIC_BASE", Status: Killed},
+		{ID: "p/a.go:11:1:ARITHMETIC_BASE", Status: TimedOut},
+		{ID: "p/a.go:12:1:ARITHMETIC_BASE", Status: TimedOut},
 	}
 	own := []Mutant{
+		{ID: "p/a.go:12:1:ARITHMETIC_BASE", Status: Lived},
 		{ID: "p/a.go:1:1:CONDITIONALS_NEGATION", Status: Killed},
 		{ID: "p/a.go:5:1:REMOVE_CALL", Status: Lived},
 		{ID: "p/a.go:6:1:REMOVE_CALL", Status: Lived},
@@ -146,14 +168,18 @@ func TestScore(t *testing.T) {
 	}
 	s := score("p", gremlins, own, 0, eq)
 	require.Equal(t, Score{
-		Package: "p", Killed: 3, Total: 5, Equivalents: 1,
-		Survivors: []string{"LIVED       p/a.go:2:1:ARITHMETIC_BASE", "LIVED       p/a.go:5:1:REMOVE_CALL"},
+		Package: "p", Killed: 2, Total: 5, Equivalents: 1, Unrun: 2,
+		Survivors: []string{"LIVED       p/a.go:2:1:ARITHMETIC_BASE", "LIVED       p/a.go:5:1:REMOVE_CALL", "LIVED       p/a.go:12:1:ARITHMETIC_BASE"},
 		Warnings: []string{
 			"p/a.go:10:1:ARITHMETIC_BASE is listed as equivalent (claimed) but a test kills it",
-			"p/a.go:99:1:REMOVE_CALL is listed as equivalent but no such mutant was made: has the code moved?",
 		},
 	}, s)
-	require.InDelta(t, 60.0, s.Percent(), 0.001)
+	require.InDelta(t, 40.0, s.Percent(), 0.001)
+	retested := append(own[1:], Mutant{ID: "p/a.go:3:1:ARITHMETIC_BASE", Status: TimedOut})
+	complete := score("p", gremlins[:5], retested, 0, eq)
+	require.Equal(t, 3, complete.Killed, "a timeout tested again counts as killed")
+	require.Contains(t, complete.Warnings, "p/a.go:99:1:REMOVE_CALL is listed as equivalent but no such mutant was made: has the code moved?",
+		"a stale line is reported when every mutant ran")
 	require.Equal(t, 2, unrunGremlins([]string{"p/a.go:1:1:CONDITIONALS_NEGATION", "p/a.go:7:1:X", "p/a.go:8:1:X"}, gremlins, own))
 }
 

@@ -29,6 +29,11 @@ type Run struct {
 	Unrun   int      `json:"unrun"`
 }
 
+// minTimeout is the least time a mutant's tests get: building them on a
+// busy machine can take this long, and a mutant that times out counts as
+// killed.
+const minTimeout = 30 * time.Second
+
 // runner tests mutants of one package with its own tests, each mutant
 // through a build overlay, so the source tree is never written.
 type runner struct {
@@ -65,7 +70,7 @@ func (r *runner) baseline(coefficient int) error {
 	if status != Lived {
 		return fmt.Errorf("the tests of %s do not pass unmutated:\n%s", r.pkg, out)
 	}
-	r.timeout = max(time.Duration(coefficient)*time.Since(start), 10*time.Second)
+	r.timeout = max(time.Duration(coefficient)*time.Since(start), minTimeout)
 	return nil
 }
 

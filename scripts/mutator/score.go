@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -82,7 +83,9 @@ func (s Score) Percent() float64 {
 }
 
 // score merges gremlins' mutants and ours: where both name one mutant (the
-// comparisons in case conditions, which gremlins never runs), ours stands.
+// comparisons in case conditions, which gremlins never runs, and those it
+// timed out on, tested again), ours stands. A gremlins timeout not tested
+// again counts as not run: on a busy machine it may be no hang at all.
 func score(pkg string, gremlins, own []Mutant, unrun int, eq Equivalents) Score {
 	byID := map[string]Mutant{}
 	for _, m := range gremlins {
@@ -90,6 +93,12 @@ func score(pkg string, gremlins, own []Mutant, unrun int, eq Equivalents) Score 
 	}
 	for _, m := range own {
 		byID[m.ID] = m
+	}
+	for _, m := range gremlins {
+		if m.Status == TimedOut && byID[m.ID].Status == TimedOut && !slices.ContainsFunc(own, func(o Mutant) bool { return o.ID == m.ID }) {
+			delete(byID, m.ID)
+			unrun++
+		}
 	}
 	ids := make([]string, 0, len(byID))
 	for id := range byID {
