@@ -17,6 +17,8 @@
 #               long as the unmutated ones (and at least 30s) is a hang, and
 #               counts as killed (default 5). The mutants gremlins timed out
 #               on are tested again that way: its timeout has no floor.
+#   -f REGEX    only the package files whose names match (e.g. 'patch|values'),
+#               to measure the code a change touched within the budget
 #   -o DIR      keep each package's logs in DIR
 #
 # It runs under nice, one package at a time, on a copy of the work tree (the
@@ -27,7 +29,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 gremlins_version=v0.6.0
-budget=20 workers=1 coefficient=5 since="" logs=""
+budget=20 workers=1 coefficient=5 since="" logs="" files=""
 packages=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,6 +37,7 @@ while [ $# -gt 0 ]; do
     -w) workers=$2; shift 2 ;;
     -c) coefficient=$2; shift 2 ;;
     -o) logs=$2; shift 2 ;;
+    -f) files=$2; shift 2 ;;
     --since) since=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
@@ -81,6 +84,16 @@ for pkg in "${packages[@]}"; do
     tar -cf - --null -T - | tar -xf - -C "$src"
   find "$src/$pkg" -mindepth 2 -name '*_test.go' -delete
 
+  # gremlins only excludes: every file of the package that -f leaves out,
+  # and those of the packages below it.
+  excludes=(--exclude-files '/')
+  for f in "$pkg"/*.go; do
+    base=$(basename "$f")
+    if [ -n "$files" ] && ! [[ $base =~ $files ]]; then
+      excludes+=(--exclude-files "^${base//./\\.}\$")
+    fi
+  done
+
   start=$(date +%s)
   deadline=$((start + budget * 60))
   echo "== $pkg: gremlins (budget ${budget}m in all)" >&2
@@ -88,14 +101,14 @@ for pkg in "${packages[@]}"; do
   # cached test result would make look instant.
   (cd "$src" && GOFLAGS=-count=1 timeout -s TERM -k 60 $((budget * 60 * 7 / 10)) \
     nice -n 15 "$gremlins" unleash --workers "$workers" --timeout-coefficient "$coefficient" \
-    --exclude-files '/' "./$pkg") >"$out/gremlins.log" 2>&1 || true
+    "${excludes[@]}" "./$pkg") >"$out/gremlins.log" 2>&1 || true
   left=$((deadline - $(date +%s)))
   echo "== $pkg: mutator ($((left > 0 ? left : 0))s left)" >&2
   nice -n 15 "$mutator" run -root "$src" -pkg "$pkg" -budget "$((left > 60 ? left : 60))s" \
-    -timeout-coefficient "$coefficient" -recheck "$out/gremlins.log" -out "$out/own.json" >"$out/mutator.log" 2>&1 ||
+    -timeout-coefficient "$coefficient" -recheck "$out/gremlins.log" -files "$files" -out "$out/own.json" >"$out/mutator.log" 2>&1 ||
     { cat "$out/mutator.log" >&2; exit 1; }
   result=$("$mutator" score -root "$src" -pkg "$pkg" -gremlins "$out/gremlins.log" -own "$out/own.json" \
-    -equivalents scripts/mutation-equivalents.txt)
+    -files "$files" -equivalents scripts/mutation-equivalents.txt)
   echo "$result"
   scores+=("$(head -n1 <<<"$result")")
   if [ -n "$logs" ]; then

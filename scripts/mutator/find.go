@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -63,15 +64,16 @@ type source struct {
 	src  []byte
 }
 
-// packageSources reads the non-test Go files directly in root/pkg.
-func packageSources(root, pkg string) ([]source, error) {
+// packageSources reads the non-test Go files directly in root/pkg whose
+// names only matches (every one when only is nil).
+func packageSources(root, pkg string, only *regexp.Regexp) ([]source, error) {
 	paths, err := filepath.Glob(filepath.Join(root, pkg, "*.go"))
 	if err != nil {
 		return nil, err
 	}
 	var out []source
 	for _, path := range paths {
-		if strings.HasSuffix(path, "_test.go") {
+		if strings.HasSuffix(path, "_test.go") || only != nil && !only.MatchString(filepath.Base(path)) {
 			continue
 		}
 		src, err := os.ReadFile(path)
@@ -83,9 +85,10 @@ func packageSources(root, pkg string) ([]source, error) {
 	return out, nil
 }
 
-// FindPackage returns the mutants of the package's non-test files.
-func FindPackage(root, pkg string) ([]Mutant, error) {
-	sources, err := packageSources(root, pkg)
+// FindPackage returns the mutants of the package's non-test files (those
+// whose names only matches, when not nil).
+func FindPackage(root, pkg string, only *regexp.Regexp) ([]Mutant, error) {
+	sources, err := packageSources(root, pkg, only)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 )
 
@@ -45,12 +46,17 @@ func runCommand(args []string) error {
 	coefficient := fs.Int("timeout-coefficient", 5, "a mutant times out after this many times the unmutated tests' duration")
 	out := fs.String("out", "", "where to write the results (JSON)")
 	recheck := fs.String("recheck", "", "gremlins' log: test again, first, the mutants it timed out on")
+	files := fs.String("files", "", "only the package's files whose names match this regular expression")
 	_ = fs.Parse(args)
 	if *pkg == "" || *out == "" {
 		return errors.New("run needs -pkg and -out")
 	}
+	only, err := compileFiles(*files)
+	if err != nil {
+		return err
+	}
 	deadline := time.Now().Add(*budget)
-	mutants, err := FindPackage(*root, *pkg)
+	mutants, err := FindPackage(*root, *pkg, only)
 	if err != nil {
 		return err
 	}
@@ -86,9 +92,14 @@ func scoreCommand(args []string) error {
 	gremlinsFile := fs.String("gremlins", "", "gremlins' log (missing: none of its mutants ran)")
 	ownFile := fs.String("own", "", "the results of mutator run")
 	eqFile := fs.String("equivalents", "", "the equivalent mutants' file")
+	files := fs.String("files", "", "only the package's files whose names match this regular expression")
 	_ = fs.Parse(args)
 	if *pkg == "" || *ownFile == "" {
 		return errors.New("score needs -pkg and -own")
+	}
+	only, err := compileFiles(*files)
+	if err != nil {
+		return err
 	}
 	var own Run
 	if err := readJSONFile(*ownFile, &own); err != nil {
@@ -102,7 +113,7 @@ func scoreCommand(args []string) error {
 			return err
 		}
 	}
-	expected, err := expectedGremlins(*root, *pkg)
+	expected, err := expectedGremlins(*root, *pkg, only)
 	if err != nil {
 		return err
 	}
@@ -153,8 +164,8 @@ func gremlinsTimeouts(root, pkg, logFile string) ([]Mutant, error) {
 	return out, nil
 }
 
-func expectedGremlins(root, pkg string) ([]string, error) {
-	sources, err := packageSources(root, pkg)
+func expectedGremlins(root, pkg string, only *regexp.Regexp) ([]string, error) {
+	sources, err := packageSources(root, pkg, only)
 	if err != nil {
 		return nil, err
 	}
@@ -183,6 +194,17 @@ func unrunGremlins(expected []string, gremlins, own []Mutant) int {
 		}
 	}
 	return n
+}
+
+func compileFiles(expr string) (*regexp.Regexp, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, fmt.Errorf("-files: %w", err)
+	}
+	return re, nil
 }
 
 func writeJSONFile(name string, v any) error {

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +83,28 @@ func k() (error, int) { return errX, 1 }
 		ids = append(ids, m.ID)
 	}
 	require.Equal(t, []string{"p.go:4:29:RETURN_NIL_ERROR"}, ids)
+}
+
+// A package's mutants come from its own non-test files, those -files
+// names when it is given.
+func TestFindPackageReadsTheChosenFiles(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "p")
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "sub"), 0o755))
+	for _, name := range []string{"a.go", "b.go", "a_test.go", "sub/c.go"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("package p\n\nfunc f() { g() }\n"), 0o644))
+	}
+	ids := func(only *regexp.Regexp) []string {
+		mutants, err := FindPackage(root, "p", only)
+		require.NoError(t, err)
+		var out []string
+		for _, m := range mutants {
+			out = append(out, m.ID)
+		}
+		return out
+	}
+	require.Equal(t, []string{"p/a.go:3:12:REMOVE_CALL", "p/b.go:3:12:REMOVE_CALL"}, ids(nil))
+	require.Equal(t, []string{"p/b.go:3:12:REMOVE_CALL"}, ids(regexp.MustCompile("^b")))
 }
 
 func TestGremlinsIDsFollowItsDefaultMutators(t *testing.T) {
