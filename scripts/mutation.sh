@@ -115,6 +115,7 @@ for pkg in "${packages[@]}"; do
   if [ -n "$logs" ]; then
     cp "$out/gremlins.log" "$logs/$name.gremlins.log"
     cp "$out/mutator.log" "$logs/$name.mutator.log"
+    cp "$out/own.json" "$logs/$name.own.json"
     echo "$result" >"$logs/$name.score"
   fi
   rm -rf "$out"

@@ -47,6 +47,7 @@ func runCommand(args []string) error {
 	out := fs.String("out", "", "where to write the results (JSON)")
 	recheck := fs.String("recheck", "", "gremlins' log: test again, first, the mutants it timed out on")
 	files := fs.String("files", "", "only the package's files whose names match this regular expression")
+	dryRun := fs.Bool("dry-run", false, "list the mutants, all as not run, without testing any")
 	_ = fs.Parse(args)
 	if *pkg == "" || *out == "" {
 		return errors.New("run needs -pkg and -out")
@@ -66,6 +67,14 @@ func runCommand(args []string) error {
 			return err
 		}
 		mutants = append(timedOut, mutants...)
+	}
+	if *dryRun {
+		var listed Run
+		for _, m := range mutants {
+			fmt.Println(m.ID)
+			listed.Unrun = append(listed.Unrun, m.ID)
+		}
+		return writeJSONFile(*out, listed)
 	}
 	dir, err := os.MkdirTemp("", "mutator-")
 	if err != nil {
@@ -129,8 +138,7 @@ func scoreCommand(args []string) error {
 			return err
 		}
 	}
-	unrun := own.Unrun + unrunGremlins(expected, gremlins, own.Mutants)
-	score(*pkg, gremlins, own.Mutants, unrun, eq).print(os.Stdout)
+	score(*pkg, gremlins, own, expected, eq).print(os.Stdout)
 	return nil
 }
 
@@ -178,22 +186,6 @@ func expectedGremlins(root, pkg string, only *regexp.Regexp) ([]string, error) {
 		ids = append(ids, found...)
 	}
 	return ids, nil
-}
-
-// unrunGremlins counts the mutants gremlins would make that neither tool
-// reported: those its time budget left out.
-func unrunGremlins(expected []string, gremlins, own []Mutant) int {
-	reported := map[string]bool{}
-	for _, m := range append(gremlins, own...) {
-		reported[m.ID] = true
-	}
-	n := 0
-	for _, id := range expected {
-		if !reported[id] {
-			n++
-		}
-	}
-	return n
 }
 
 func compileFiles(expr string) (*regexp.Regexp, error) {

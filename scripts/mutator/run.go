@@ -22,11 +22,11 @@ const (
 	NotCovered = "NOT COVERED"
 )
 
-// Run is what one run of the package's mutants left: Unrun counts the
+// Run is what one run of the package's mutants left: Unrun names the
 // mutants the time budget left out.
 type Run struct {
 	Mutants []Mutant `json:"mutants"`
-	Unrun   int      `json:"unrun"`
+	Unrun   []string `json:"unrun"`
 }
 
 // minTimeout is the least time a mutant's tests get: building them on a
@@ -79,7 +79,9 @@ func (r *runner) run(mutants []Mutant, deadline time.Time) (Run, error) {
 	var out Run
 	for i, m := range mutants {
 		if time.Now().After(deadline) {
-			out.Unrun = len(mutants) - i
+			for _, left := range mutants[i:] {
+				out.Unrun = append(out.Unrun, left.ID)
+			}
 			break
 		}
 		status, err := r.one(m)

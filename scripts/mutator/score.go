@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -84,21 +83,37 @@ func (s Score) Percent() float64 {
 
 // score merges gremlins' mutants and ours: where both name one mutant (the
 // comparisons in case conditions, which gremlins never runs, and those it
-// timed out on, tested again), ours stands. A gremlins timeout not tested
-// again counts as not run: on a busy machine it may be no hang at all.
-func score(pkg string, gremlins, own []Mutant, unrun int, eq Equivalents) Score {
+// timed out on, tested again), ours stands. Counted as not run: the
+// mutants of ours the budget left out (gremlins' "not covered" for them
+// included), a gremlins timeout not tested again (on a busy machine it may
+// be no hang at all), and the mutants gremlins was expected to make but
+// never reported.
+func score(pkg string, gremlins []Mutant, own Run, expected []string, eq Equivalents) Score {
 	byID := map[string]Mutant{}
 	for _, m := range gremlins {
 		byID[m.ID] = m
 	}
-	for _, m := range own {
+	ours := map[string]bool{}
+	for _, m := range own.Mutants {
 		byID[m.ID] = m
+		ours[m.ID] = true
 	}
+	unrun := map[string]bool{}
 	for _, m := range gremlins {
-		if m.Status == TimedOut && byID[m.ID].Status == TimedOut && !slices.ContainsFunc(own, func(o Mutant) bool { return o.ID == m.ID }) {
-			delete(byID, m.ID)
-			unrun++
+		if m.Status == TimedOut && !ours[m.ID] {
+			unrun[m.ID] = true
 		}
+	}
+	for _, id := range own.Unrun {
+		unrun[id] = true
+	}
+	for _, id := range expected {
+		if _, ok := byID[id]; !ok {
+			unrun[id] = true
+		}
+	}
+	for id := range unrun {
+		delete(byID, id)
 	}
 	ids := make([]string, 0, len(byID))
 	for id := range byID {
@@ -106,7 +121,7 @@ func score(pkg string, gremlins, own []Mutant, unrun int, eq Equivalents) Score 
 	}
 	sort.Slice(ids, func(a, b int) bool { return lessID(ids[a], ids[b]) })
 
-	s := Score{Package: pkg, Unrun: unrun}
+	s := Score{Package: pkg, Unrun: len(unrun)}
 	for _, id := range ids {
 		m := byID[id]
 		reason, equivalent := eq[id]
@@ -127,7 +142,7 @@ func score(pkg string, gremlins, own []Mutant, unrun int, eq Equivalents) Score 
 		}
 	}
 	for id := range eq {
-		if file, _ := splitID(id); path.Dir(file) == pkg && !hasID(byID, id) && unrun == 0 {
+		if file, _ := splitID(id); path.Dir(file) == pkg && !hasID(byID, id) && len(unrun) == 0 {
 			s.Warnings = append(s.Warnings, fmt.Sprintf("%s is listed as equivalent but no such mutant was made: has the code moved?", id))
 		}
 	}
