@@ -43,14 +43,17 @@ type Mutant struct {
 	Status      string `json:"status,omitempty"`
 }
 
-// gremlinsTables are the operator replacements of gremlins' default
-// mutators.
+// gremlinsTables are the operator replacements of the gremlins mutators
+// scripts/mutation.sh enables: the defaults, INVERT_LOGICAL and
+// INVERT_LOOPCTRL.
 var gremlinsTables = map[string]map[string]string{
 	"ARITHMETIC_BASE":     {"+": "-", "-": "+", "*": "/", "/": "*", "%": "*"},
 	ConditionalsBoundary:  {"<": "<=", "<=": "<", ">": ">=", ">=": ">"},
 	ConditionalsNegation:  {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"},
 	"INCREMENT_DECREMENT": {"++": "--", "--": "++"},
 	"INVERT_NEGATIVES":    {"-": "+"},
+	"INVERT_LOGICAL":      {"&&": "||", "||": "&&"},
+	"INVERT_LOOPCTRL":     {"break": "continue", "continue": "break"},
 }
 
 // deadlocking calls are not removed: the mutant only hangs until the
@@ -267,8 +270,11 @@ func (f *finder) text(e ast.Node) string {
 	return string(f.src[f.fset.Position(e.Pos()).Offset:f.fset.Position(e.End()).Offset])
 }
 
-// gremlinsKinds are the mutants gremlins makes by default of each token.
+// gremlinsKinds are the mutants the enabled gremlins mutators make of each
+// token.
 var gremlinsKinds = map[token.Token][]string{
+	token.LAND: {"INVERT_LOGICAL"}, token.LOR: {"INVERT_LOGICAL"},
+	token.BREAK: {"INVERT_LOOPCTRL"}, token.CONTINUE: {"INVERT_LOOPCTRL"},
 	token.ADD: {"ARITHMETIC_BASE"}, token.SUB: {"INVERT_NEGATIVES", "ARITHMETIC_BASE"},
 	token.MUL: {"ARITHMETIC_BASE"}, token.QUO: {"ARITHMETIC_BASE"}, token.REM: {"ARITHMETIC_BASE"},
 	token.EQL: {ConditionalsNegation}, token.NEQ: {ConditionalsNegation},
@@ -291,6 +297,8 @@ func GremlinsIDs(name string, src []byte) ([]string, error) {
 		var pos token.Pos
 		switch n := n.(type) {
 		case *ast.AssignStmt:
+			tok, pos = n.Tok, n.TokPos
+		case *ast.BranchStmt:
 			tok, pos = n.Tok, n.TokPos
 		case *ast.BinaryExpr:
 			tok, pos = n.Op, n.OpPos
@@ -335,14 +343,15 @@ func GremlinsMutant(id string, src []byte) (Mutant, error) {
 	if n != line || offset >= len(src) {
 		return Mutant{}, fmt.Errorf("mutant id %q: no such position", id)
 	}
-	table := gremlinsTables[parts[3]]
-	for _, size := range []int{2, 1} {
-		if offset+size > len(src) {
-			continue
+	// The longest operator there: "<=" rather than "<".
+	var found string
+	for op := range gremlinsTables[parts[3]] {
+		if len(op) > len(found) && strings.HasPrefix(string(src[offset:]), op) {
+			found = op
 		}
-		if r, ok := table[string(src[offset:offset+size])]; ok {
-			return Mutant{ID: id, Kind: parts[3], Start: offset, End: offset + size, Replacement: r}, nil
-		}
+	}
+	if found != "" {
+		return Mutant{ID: id, Kind: parts[3], Start: offset, End: offset + len(found), Replacement: gremlinsTables[parts[3]][found]}, nil
 	}
 	return Mutant{}, fmt.Errorf("mutant id %q: no operator %s mutates there", id, parts[3])
 }

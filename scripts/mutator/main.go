@@ -15,6 +15,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -48,6 +50,7 @@ func runCommand(args []string) error {
 	recheck := fs.String("recheck", "", "gremlins' log: test again, first, the mutants it timed out on")
 	files := fs.String("files", "", "only the package's files whose names match this regular expression")
 	dryRun := fs.Bool("dry-run", false, "list the mutants, all as not run, without testing any")
+	onlyIDs := fs.String("only", "", "test just these mutants (comma-separated ids, ours or gremlins')")
 	_ = fs.Parse(args)
 	if *pkg == "" || *out == "" {
 		return errors.New("run needs -pkg and -out")
@@ -61,7 +64,11 @@ func runCommand(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *recheck != "" {
+	if *onlyIDs != "" {
+		if mutants, err = chosen(*root, mutants, strings.Split(*onlyIDs, ",")); err != nil {
+			return err
+		}
+	} else if *recheck != "" {
 		timedOut, err := gremlinsTimeouts(*root, *pkg, *recheck)
 		if err != nil {
 			return err
@@ -140,6 +147,30 @@ func scoreCommand(args []string) error {
 	}
 	score(*pkg, gremlins, own, expected, eq).print(os.Stdout)
 	return nil
+}
+
+// chosen picks the mutants named by ids: ours from found, gremlins'
+// rebuilt from the source.
+func chosen(root string, found []Mutant, ids []string) ([]Mutant, error) {
+	var out []Mutant
+	for _, id := range ids {
+		i := slices.IndexFunc(found, func(m Mutant) bool { return m.ID == id })
+		if i >= 0 {
+			out = append(out, found[i])
+			continue
+		}
+		file, _ := splitID(id)
+		src, err := os.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			return nil, err
+		}
+		m, err := GremlinsMutant(id, src)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // gremlinsTimeouts rebuilds the mutants gremlins' log reports as timed out.

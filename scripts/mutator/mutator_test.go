@@ -107,18 +107,21 @@ func TestFindPackageReadsTheChosenFiles(t *testing.T) {
 	require.Equal(t, []string{"p/b.go:3:12:REMOVE_CALL"}, ids(regexp.MustCompile("^b")))
 }
 
-func TestGremlinsIDsFollowItsDefaultMutators(t *testing.T) {
-	ids, err := GremlinsIDs("p/p.go", []byte("package p\n\nfunc f(a, b int) bool {\n\ta++\n\treturn a-b < -1 || a == b\n}\n"))
+func TestGremlinsIDsFollowItsMutators(t *testing.T) {
+	src := "package p\n\nfunc f(a, b int) bool {\n\ta++\n\tfor {\n\t\tbreak\n\t}\n\treturn a-b < -1 || a == b\n}\n"
+	ids, err := GremlinsIDs("p/p.go", []byte(src))
 	require.NoError(t, err)
 	require.Equal(t, []string{
 		"p/p.go:4:3:INCREMENT_DECREMENT",
-		"p/p.go:5:13:CONDITIONALS_BOUNDARY",
-		"p/p.go:5:13:CONDITIONALS_NEGATION",
-		"p/p.go:5:10:INVERT_NEGATIVES",
-		"p/p.go:5:10:ARITHMETIC_BASE",
-		"p/p.go:5:15:INVERT_NEGATIVES",
-		"p/p.go:5:15:ARITHMETIC_BASE",
-		"p/p.go:5:23:CONDITIONALS_NEGATION",
+		"p/p.go:6:3:INVERT_LOOPCTRL",
+		"p/p.go:8:18:INVERT_LOGICAL",
+		"p/p.go:8:13:CONDITIONALS_BOUNDARY",
+		"p/p.go:8:13:CONDITIONALS_NEGATION",
+		"p/p.go:8:10:INVERT_NEGATIVES",
+		"p/p.go:8:10:ARITHMETIC_BASE",
+		"p/p.go:8:15:INVERT_NEGATIVES",
+		"p/p.go:8:15:ARITHMETIC_BASE",
+		"p/p.go:8:23:CONDITIONALS_NEGATION",
 	}, ids)
 }
 
@@ -140,19 +143,21 @@ func TestReadGremlinsStopsAtShutdown(t *testing.T) {
 }
 
 func TestGremlinsMutantIsRebuiltFromItsID(t *testing.T) {
-	src := []byte("package p\n\nfunc f(a, b int) bool {\n\ta--\n\treturn a-b <= -1\n}\n")
+	src := []byte("package p\n\nfunc f(a, b int) bool {\n\ta--\n\tfor a > 0 {\n\t\tcontinue\n\t}\n\treturn a-b <= -1 && b != 0\n}\n")
 	for id, want := range map[string]string{
 		"p.go:4:3:INCREMENT_DECREMENT":    "a++",
-		"p.go:5:10:ARITHMETIC_BASE":       "return a+b <= -1",
-		"p.go:5:13:CONDITIONALS_BOUNDARY": "return a-b < -1",
-		"p.go:5:13:CONDITIONALS_NEGATION": "return a-b > -1",
-		"p.go:5:16:INVERT_NEGATIVES":      "return a-b <= +1",
+		"p.go:6:3:INVERT_LOOPCTRL":        "break",
+		"p.go:8:10:ARITHMETIC_BASE":       "return a+b <= -1 && b != 0",
+		"p.go:8:13:CONDITIONALS_BOUNDARY": "return a-b < -1 && b != 0",
+		"p.go:8:13:CONDITIONALS_NEGATION": "return a-b > -1 && b != 0",
+		"p.go:8:16:INVERT_NEGATIVES":      "return a-b <= +1 && b != 0",
+		"p.go:8:19:INVERT_LOGICAL":        "return a-b <= -1 || b != 0",
 	} {
 		m, err := GremlinsMutant(id, src)
 		require.NoError(t, err, id)
 		require.Equal(t, want, line(m.Apply(src), m.Start), id)
 	}
-	_, err := GremlinsMutant("p.go:5:2:ARITHMETIC_BASE", src)
+	_, err := GremlinsMutant("p.go:8:2:ARITHMETIC_BASE", src)
 	require.ErrorContains(t, err, "no operator")
 	_, err = GremlinsMutant("p.go:50:2:ARITHMETIC_BASE", src)
 	require.ErrorContains(t, err, "no such position")
