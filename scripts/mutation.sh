@@ -19,6 +19,8 @@
 #               on are tested again that way: its timeout has no floor.
 #   -f REGEX    only the package files whose names match (e.g. 'patch|values'),
 #               to measure the code a change touched within the budget
+#   -m IDS      test just these mutants (comma-separated ids as printed, of
+#               one package), e.g. the survivors a new test should kill
 #   -o DIR      keep each package's logs in DIR
 #
 # It runs under nice, one package at a time, on a copy of the work tree (the
@@ -29,7 +31,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 gremlins_version=v0.6.0
-budget=20 workers=1 coefficient=5 since="" logs="" files=""
+budget=20 workers=1 coefficient=5 since="" logs="" files="" only=""
 packages=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     -c) coefficient=$2; shift 2 ;;
     -o) logs=$2; shift 2 ;;
     -f) files=$2; shift 2 ;;
+    -m) only=$2; shift 2 ;;
     --since) since=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
@@ -52,6 +55,10 @@ if [ -n "$since" ]; then
       compgen -G "$dir/*.go" >/dev/null && echo "$dir"
     done)
 fi
+if [ -n "$only" ]; then
+  # The package of the mutants named.
+  packages=("$(dirname "${only%%:*}")")
+fi
 if [ ${#packages[@]} -eq 0 ]; then
   echo "no package to test (give package directories or --since REF)" >&2
   exit 2
@@ -62,7 +69,7 @@ trap 'rm -rf "$tmp"' EXIT
 export TMPDIR=$tmp # gremlins' copies of the module go there too
 
 gremlins=$(command -v gremlins || true)
-if [ -z "$gremlins" ] || ! "$gremlins" --version 2>/dev/null | grep -q "$gremlins_version"; then
+if [ -z "$only" ] && { [ -z "$gremlins" ] || ! "$gremlins" --version 2>/dev/null | grep -q "$gremlins_version"; }; then
   echo "installing gremlins $gremlins_version" >&2
   GOBIN="$tmp/bin" go install "github.com/go-gremlins/gremlins/cmd/gremlins@$gremlins_version"
   gremlins=$tmp/bin/gremlins
@@ -96,12 +103,19 @@ for pkg in "${packages[@]}"; do
 
   start=$(date +%s)
   deadline=$((start + budget * 60))
+  if [ -n "$only" ]; then
+    nice -n 15 "$mutator" run -root "$src" -pkg "$pkg" -only "$only" -timeout-coefficient "$coefficient" \
+      -budget "$((budget * 60))s" -out "$out/own.json" | tail -n +2
+    rm -rf "$out"
+    continue
+  fi
   echo "== $pkg: gremlins (budget ${budget}m in all)" >&2
   # -count=1: gremlins times each mutant against its coverage run, which a
   # cached test result would make look instant. -vet=off: a mutant is
   # killed by a test, not by go vet (and vet costs time on every mutant).
   (cd "$src" && GOFLAGS='-count=1 -vet=off' timeout -s TERM -k 60 $((budget * 60 * 7 / 10)) \
     nice -n 15 "$gremlins" unleash --workers "$workers" --timeout-coefficient "$coefficient" \
+    --invert-logical --invert-loopctrl \
     "${excludes[@]}" "./$pkg") >"$out/gremlins.log" 2>&1 || true
   left=$((deadline - $(date +%s)))
   echo "== $pkg: mutator ($((left > 0 ? left : 0))s left)" >&2
