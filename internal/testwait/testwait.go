@@ -8,9 +8,10 @@ import (
 	"time"
 )
 
-// Bound is how long any one wait may take. It is generous for a loaded
-// machine running the race detector, and still seconds.
-const Bound = 10 * time.Second
+// Bound is how long any one wait may take: generous, because a server that
+// starts in a second alone can take over ten on a busy two-core machine
+// under the race detector, and still a small part of go test's timeout.
+const Bound = 30 * time.Second
 
 // Context returns a context that ends after Bound, for calls that take
 // one: such a call fails with the context's error instead of hanging.
