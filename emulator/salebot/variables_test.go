@@ -28,6 +28,21 @@ func TestSaveVariablesDealByDefaultClientWithPrefix(t *testing.T) {
 	require.NotContains(t, vars, "status", "a flat object without status")
 }
 
+// The system fields read what the client has: "NONE" is only for an empty
+// one.
+func TestGetVariablesSystemFieldsWhenSet(t *testing.T) {
+	e := newEnv(t, map[string]any{"salebot": map[string]any{
+		"channels": []any{map[string]any{"type": "telegram", "id": 23, "group_id": "shop_bot"}},
+		"clients": []any{map[string]any{
+			"id": 7, "platform_id": "500", "name": "Анна", "avatar": "https://cdn.example/anna.jpg", "tag": "vip", "message_id": 3,
+		}},
+	}})
+	r := e.get("get_variables", "client_id=7")
+	require.Equal(t, http.StatusOK, r.Status)
+	require.Equal(t, `{"platform_id":"500","client_type":"1","name":"Анна","avatar":"https://cdn.example/anna.jpg","tag":"vip",`+
+		`"group":"shop_bot","main_client_id":"7","message_id":"3"}`, string(r.Body))
+}
+
 func TestGetVariablesDealWinsAndOrder(t *testing.T) {
 	e := newEnv(t, shopFixture)
 	ids := e.newClients(1)

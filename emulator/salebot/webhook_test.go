@@ -12,6 +12,7 @@ import (
 
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 	"github.com/fakebots/fakebots/emulator/internal/golden"
+	"github.com/fakebots/fakebots/internal/testwait"
 )
 
 // webhookTo points the project's webhook at a new recording receiver.
@@ -121,8 +122,8 @@ func assertWebhookBody(t *testing.T, name string, body []byte) {
 	golden.Assert(t, name, append(append([]byte(nil), body...), '\n'))
 }
 
-// A receiver that hangs never holds up the API: the call returns while
-// the receiver is still busy with its request.
+// A receiver that hangs never holds up the API: the call answers while
+// the receiver still holds its delivery (it is released only at the end).
 func TestSlowReceiverDoesNotSlowTheAPI(t *testing.T) {
 	e := newEnv(t, hookFixture)
 	arrived, release := make(chan struct{}), make(chan struct{})
@@ -134,8 +135,18 @@ func TestSlowReceiverDoesNotSlowTheAPI(t *testing.T) {
 	defer close(release)
 	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: slow.URL, TimeoutMS: 30000})
 
-	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "hi"})
-	<-arrived // the delivery is in flight, the API call already answered
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := e.f.Client().Post(e.sb.URL("message"), "application/json", strings.NewReader(`{"client_id":77,"message":"hi"}`))
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	testwait.Receive(t, arrived, "the delivery to reach the receiver")
+	require.Equal(t, http.StatusOK, testwait.Receive(t, answered, "the API to answer while the receiver holds the delivery"))
 	e.ok("GET", "get_history?client_id=77", nil)
 }
 
