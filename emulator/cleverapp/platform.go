@@ -14,7 +14,6 @@ import (
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/spec"
 	"github.com/fakebots/fakebots/emulator/store"
-	"github.com/fakebots/fakebots/specs"
 )
 
 // Brand is what tells the two white-labels apart.
@@ -42,38 +41,17 @@ type Platform struct {
 
 // NewCleverApp builds the CleverApp platform from specs/cleverapp.yaml.
 func NewCleverApp(env *platform.Env) (platform.Platform, error) {
-	raw, err := specs.Platform("cleverapp")
-	if err != nil {
-		return nil, err
-	}
-	return newPlatform(brandCleverApp, raw, env)
+	return newPlatform(brandCleverApp, env)
 }
 
-// NewOnebot builds Onebot: the CleverApp document with specs/onebot.yaml laid over it.
+// NewOnebot builds Onebot: the CleverApp document with specs/onebot.yaml
+// laid over it (x-overlay-of).
 func NewOnebot(env *platform.Env) (platform.Platform, error) {
-	raw, err := onebotSpec()
-	if err != nil {
-		return nil, err
-	}
-	return newPlatform(brandOnebot, raw, env)
+	return newPlatform(brandOnebot, env)
 }
 
-// onebotSpec lays the embedded overlay over the embedded CleverApp document,
-// once per process: both are constants, and the merge costs milliseconds.
-var onebotSpec = sync.OnceValues(func() ([]byte, error) {
-	base, err := specs.Platform("cleverapp")
-	if err != nil {
-		return nil, err
-	}
-	overlay, err := specs.Platform("onebot")
-	if err != nil {
-		return nil, err
-	}
-	return spec.Overlay(base, overlay)
-})
-
-func newPlatform(b Brand, raw []byte, env *platform.Env) (*Platform, error) {
-	s, err := spec.Load(b.Name, raw)
+func newPlatform(b Brand, env *platform.Env) (*Platform, error) {
+	s, err := spec.LoadServed(b.Name)
 	if err != nil {
 		return nil, err
 	}

@@ -3,10 +3,8 @@ package scenario
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/fakebots/fakebots/emulator/spec"
-	"github.com/fakebots/fakebots/specs"
 )
 
 // Platforms are the emulated platforms, in the order the emulator lists them.
@@ -21,29 +19,9 @@ func knownPlatform(name string) bool {
 	return false
 }
 
-var loadedSpecs sync.Map // platform → func() (*spec.Spec, error)
-
 // platformSpec is a platform's OpenAPI document as the emulator serves it
 // (Onebot's is its overlay laid over CleverApp's).
-func platformSpec(name string) (*spec.Spec, error) {
-	load, _ := loadedSpecs.LoadOrStore(name, sync.OnceValues(func() (*spec.Spec, error) {
-		raw, err := specs.Platform(name)
-		if err != nil {
-			return nil, err
-		}
-		if name == "onebot" {
-			base, err := specs.Platform("cleverapp")
-			if err != nil {
-				return nil, err
-			}
-			if raw, err = spec.Overlay(base, raw); err != nil {
-				return nil, err
-			}
-		}
-		return spec.Load(name, raw)
-	}))
-	return load.(func() (*spec.Spec, error))()
-}
+func platformSpec(name string) (*spec.Spec, error) { return spec.LoadServed(name) }
 
 // operation finds an operation of a platform by its id.
 func operation(platformName, id string) (*spec.Operation, error) {

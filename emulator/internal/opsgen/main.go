@@ -15,7 +15,6 @@ import (
 	"unicode"
 
 	"github.com/fakebots/fakebots/emulator/spec"
-	"github.com/fakebots/fakebots/specs"
 )
 
 func main() {
@@ -36,22 +35,6 @@ type platform struct{ name, goName string }
 
 var platforms = []platform{{"cleverapp", "CleverApp"}, {"onebot", "Onebot"}, {"salebot", "Salebot"}, {"bothelp", "BotHelp"}}
 
-func load(name string) (*spec.Spec, error) {
-	raw, err := specs.Platform(name)
-	if err != nil {
-		return nil, err
-	}
-	if name == "onebot" {
-		base, err := specs.Platform("cleverapp")
-		if err != nil {
-			return nil, err
-		}
-		if raw, err = spec.Overlay(base, raw); err != nil {
-			return nil, err
-		}
-	}
-	return spec.Load(name, raw)
-}
 
 // generate is the constants file, gofmt'ed.
 func generate() ([]byte, error) {
@@ -64,7 +47,7 @@ func generate() ([]byte, error) {
 	}
 	b.WriteString(")\n")
 	for _, p := range platforms {
-		s, err := load(p.name)
+		s, err := spec.LoadServed(p.name)
 		if err != nil {
 			return nil, err
 		}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/spec"
 )
 
 func main() {
@@ -15,16 +15,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: specdump PLATFORM")
 		os.Exit(2)
 	}
-	e, err := emulator.New()
+	raw, err := spec.Served(os.Args[1])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	defer e.Close()
-	p := e.Platform(os.Args[1])
-	if p == nil {
-		fmt.Fprintf(os.Stderr, "no platform %q\n", os.Args[1])
-		os.Exit(1)
-	}
-	os.Stdout.Write(p.Spec().Raw)
+	os.Stdout.Write(raw)
 }
