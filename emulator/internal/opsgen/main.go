@@ -35,7 +35,6 @@ type platform struct{ name, goName string }
 
 var platforms = []platform{{"cleverapp", "CleverApp"}, {"onebot", "Onebot"}, {"salebot", "Salebot"}, {"bothelp", "BotHelp"}}
 
-
 // generate is the constants file, gofmt'ed.
 func generate() ([]byte, error) {
 	var b bytes.Buffer
