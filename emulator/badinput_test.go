@@ -80,11 +80,15 @@ func TestTokenSources(t *testing.T) {
 	for name, r := range cases {
 		require.Equal(t, http.StatusOK, r.Status, name+": "+string(r.Body))
 	}
-	form := f.Do(t, "GET", base+"/getBotTags?bot_id="+itoa(f.Tenant.CleverApp.BotID), "api_token="+token, "X-Requested-With", xhr, "Content-Type", "application/x-www-form-urlencoded")
-	require.Equal(t, http.StatusOK, form.Status, "a form body's token counts on a GET too: "+string(form.Body))
+	tags := base + "/getBotTags?bot_id=" + itoa(f.Tenant.CleverApp.BotID)
+	form := f.Do(t, "GET", tags, "api_token="+token, "X-Requested-With", xhr, "Content-Type", "application/x-www-form-urlencoded")
+	require.Equal(t, http.StatusUnauthorized, form.Status, "Laravel reads only the query of a GET: "+string(form.Body))
+	json := f.Do(t, "GET", tags, `{"api_token":"`+token+`"}`, "X-Requested-With", xhr, "Content-Type", "application/json")
+	require.Equal(t, http.StatusOK, json.Status, "a JSON body is the input source on any method: "+string(json.Body))
 
 	redirect := f.Do(t, "GET", base+"/getMe", nil)
 	require.Equal(t, http.StatusFound, redirect.Status, "no JSON wanted: Laravel redirects guests to the login page")
-	require.Equal(t, f.URL+"/cleverapp/login", redirect.Header.Get("Location"))
-	require.Contains(t, string(redirect.Body), "Redirecting to <a href=\""+f.URL+"/cleverapp/login\">")
+	login := strings.TrimSuffix(base, "/api/v1") + "/login" // the tenant's own address of the login page
+	require.Equal(t, login, redirect.Header.Get("Location"))
+	require.Contains(t, string(redirect.Body), "Redirecting to <a href=\""+login+"\">")
 }

@@ -19,12 +19,14 @@ import (
 	"github.com/fakebots/fakebots/emulator/https"
 	"github.com/fakebots/fakebots/emulator/spec"
 	"github.com/fakebots/fakebots/emulator/version"
+	"github.com/fakebots/fakebots/fixtures"
 	"github.com/fakebots/fakebots/specs"
 )
 
 func newServer(t *testing.T, opts ...emulator.Option) *fakebotstest.Server {
 	t.Helper()
-	return fakebotstest.NewServer(t, fakebotstest.WithEmulatorOptions(opts...))
+	// The engine's own tests watch its clock follow the machine's.
+	return fakebotstest.NewServer(t, fakebotstest.WithRealTime(), fakebotstest.WithEmulatorOptions(opts...))
 }
 
 func TestHealth(t *testing.T) {
@@ -145,32 +147,39 @@ func TestDemoFixtureTwiceGetsFreshCredentials(t *testing.T) {
 func TestWholeReset(t *testing.T) {
 	s := newServer(t, emulator.WithSeed("demo"))
 	require.Equal(t, http.StatusCreated, s.Do(t, http.MethodPost, "/__fakebots/tenants", `{"id":"extra"}`).Status)
-	_, err := s.Control.SetClock(context.Background(), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), true)
-	require.NoError(t, err)
+	globalClock(t, s, "/set", map[string]any{"now": time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), "freeze": true})
 
 	r := s.Do(t, http.MethodPost, "/__fakebots/reset", nil)
 	require.Equal(t, http.StatusOK, r.Status)
 	require.JSONEq(t, `{"reset":true,"seed_tenant":"demo"}`, string(r.Body))
 	require.Equal(t, http.StatusNotFound, s.Do(t, http.MethodGet, "/__fakebots/tenants/extra", nil).Status)
 	require.Equal(t, http.StatusOK, s.Do(t, http.MethodGet, "/__fakebots/tenants/demo", nil).Status)
-	clock, err := s.Control.Clock(context.Background())
-	require.NoError(t, err)
+	clock := globalClock(t, s, "", nil)
 	require.False(t, clock.Frozen)
 	require.WithinDuration(t, time.Now(), clock.Now, time.Minute)
 }
 
+// globalClock calls the emulator-wide clock endpoint /__fakebots/clock+action
+// (GET without one).
+func globalClock(t *testing.T, s *fakebotstest.Server, action string, body any) fakebotstest.ClockState {
+	t.Helper()
+	method := http.MethodPost
+	if action == "" {
+		method = http.MethodGet
+	}
+	var state fakebotstest.ClockState
+	require.NoError(t, s.Control.Call(context.Background(), method, "/clock"+action, body, &state))
+	return state
+}
+
 func TestClockControl(t *testing.T) {
 	s := newServer(t)
-	ctx := context.Background()
-	frozen, err := s.Control.Freeze(ctx)
-	require.NoError(t, err)
+	frozen := globalClock(t, s, "/freeze", nil)
 	require.True(t, frozen.Frozen)
-	advanced, err := s.Control.Advance(ctx, 90*time.Second)
-	require.NoError(t, err)
+	advanced := globalClock(t, s, "/advance", map[string]string{"by": "90s"})
 	require.Equal(t, frozen.Now.Add(90*time.Second), advanced.Now)
 	at := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
-	set, err := s.Control.SetClock(ctx, at, false)
-	require.NoError(t, err)
+	set := globalClock(t, s, "/set", map[string]any{"now": at})
 	require.True(t, set.Now.Equal(at))
 	require.True(t, set.Frozen, "set keeps the clock frozen")
 
@@ -194,7 +203,7 @@ func TestClockControl(t *testing.T) {
 func TestRateLimitSwitch(t *testing.T) {
 	s := newServer(t)
 	require.JSONEq(t, `{"enabled":true}`, string(s.Do(t, http.MethodGet, "/__fakebots/rate-limits", nil).Body))
-	require.NoError(t, s.Control.SetRateLimits(context.Background(), false))
+	require.NoError(t, s.Control.Call(context.Background(), http.MethodPut, "/rate-limits", map[string]bool{"enabled": false}, nil))
 	require.JSONEq(t, `{"enabled":false}`, string(s.Do(t, http.MethodGet, "/__fakebots/rate-limits", nil).Body))
 	require.Equal(t, http.StatusBadRequest, s.Do(t, http.MethodPut, "/__fakebots/rate-limits", `{}`).Status)
 }
@@ -277,6 +286,11 @@ func TestSpecsAreServed(t *testing.T) {
 	require.NotContains(t, string(onebot.Body), "x-fidelity: documented", "Onebot documents no method")
 	r := s.Do(t, http.MethodGet, "/__fakebots/openapi.yaml", nil)
 	require.Equal(t, specs.Control, r.Body)
+
+	schema := s.Do(t, http.MethodGet, "/__fakebots/schemas/fixture.json", nil)
+	require.Equal(t, http.StatusOK, schema.Status)
+	require.Equal(t, "application/schema+json", schema.Header.Get("Content-Type"))
+	require.Equal(t, fixtures.Schema, schema.Body)
 }
 
 func TestCoverageEndpoint(t *testing.T) {

@@ -25,6 +25,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/limits"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/salebot"
+	"github.com/fakebots/fakebots/emulator/scenario"
 	"github.com/fakebots/fakebots/emulator/store"
 	"github.com/fakebots/fakebots/emulator/tenant"
 	"github.com/fakebots/fakebots/emulator/ui"
@@ -61,6 +62,8 @@ type Emulator struct {
 	stop         chan struct{}
 	stopped      sync.WaitGroup
 	closeOnce    sync.Once
+	// scenarioRuns are the scenario runs started through the control API.
+	scenarioRuns *scenario.RunsHandler
 }
 
 // New builds an emulator: it opens the store, loads the specs and creates
@@ -131,7 +134,7 @@ func New(opts ...Option) (*Emulator, error) {
 		Store: st, Tenants: e.manager, Runtime: e.tenants, Journal: e.journal, Faults: e.faults,
 		Limiter: e.limiter, Platforms: e.platforms, Env: e.env, Log: cfg.log,
 		MaxBodyBytes: cfg.maxBodyBytes, Token: cfg.controlToken,
-		RunDue: e.runDue, ResetAll: e.Reset,
+		RunDue: e.runDue, ResetAll: e.Reset, Mounts: e.scenarioMounts(),
 		Events: e.events, StreamWriteTimeout: cfg.writeTimeout, UI: ui.Handler(),
 	})
 	if err := e.manager.Seed(context.Background(), cfg.seed); err != nil {
@@ -187,6 +190,7 @@ func buildPlatforms(env *platform.Env) ([]platform.Platform, error) {
 func (e *Emulator) Close() error {
 	var err error
 	e.closeOnce.Do(func() {
+		e.scenarioRuns.Close() // runs talk to the emulator: they end first
 		e.events.Close()
 		close(e.stop)
 		e.stopped.Wait()

@@ -104,7 +104,7 @@ func salebotAPIKey(t *testing.T, tn *fakebotstest.Tenant) string {
 // reaches its stream, in order, and none of another tenant's does.
 func TestEventStreamTellsWhatChanges(t *testing.T) {
 	s := newServer(t, emulator.WithRateLimits(false))
-	tn, other := s.NewTenant(t, nil), s.NewTenant(t, nil)
+	tn, other := s.NewTenant(t), s.NewTenant(t)
 	base := "/__fakebots/tenants/" + tn.ID
 	st := openStream(t, s, tn.ID)
 	require.Equal(t, http.StatusOK, st.resp.StatusCode)
@@ -177,7 +177,7 @@ func TestEventStreamTellsWhatChanges(t *testing.T) {
 // hears of the global clock's changes.
 func TestEventStreamFollowsTheGlobalClock(t *testing.T) {
 	s := newServer(t)
-	tn := s.NewTenant(t, nil)
+	tn := s.NewTenant(t)
 	st := openStream(t, s, tn.ID)
 	st.until(t, events.Ready)
 	clockCall(t, s, http.MethodPost, "/__fakebots/clock/freeze", nil)
@@ -208,7 +208,7 @@ func TestEventStreamAccess(t *testing.T) {
 // stream, saying why; a tenant holds a bounded number open.
 func TestEventStreamsEnd(t *testing.T) {
 	s := newServer(t)
-	tn := s.NewTenant(t, nil)
+	tn := s.NewTenant(t)
 	st := openStream(t, s, tn.ID)
 	st.until(t, events.Ready)
 	s.Emulator.EndStreams()
@@ -221,7 +221,7 @@ func TestEventStreamsEnd(t *testing.T) {
 	require.Equal(t, map[string]any{"reason": events.EmulatorReset}, st.until(t, events.End))
 	st.closed(t)
 
-	tn = s.NewTenant(t, nil)
+	tn = s.NewTenant(t)
 	for range 32 {
 		openStream(t, s, tn.ID).until(t, events.Ready)
 	}

@@ -18,7 +18,7 @@ import (
 // naming it, never an empty list that lets "expect nothing" pass.
 func TestControlFiltersNameWhatTheyDoNotKnow(t *testing.T) {
 	s := newServer(t)
-	tn := s.NewTenant(t, nil)
+	tn := s.NewTenant(t)
 	for _, tt := range []struct {
 		method, path string
 		status       int
@@ -83,7 +83,7 @@ func TestJournalPagesWithACursor(t *testing.T) {
 // than what it shows, and opens one entry by its id, within its tenant.
 func TestJournalAfterAndOneEntry(t *testing.T) {
 	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
-	other := f.NewTenant(t, nil)
+	other := f.NewTenant(t)
 	var ids []int64
 	for i := 0; i < 4; i++ {
 		f.Do(t, http.MethodGet, fmt.Sprintf("/cleverapp/api/v1/getMe?api_token=%s&n=%d", f.Tenant.CleverApp.APIToken, i), nil, "X-Requested-With", xhr)
@@ -186,7 +186,7 @@ func TestLongQueryStringsStayBounded(t *testing.T) {
 
 func TestTenantFaults(t *testing.T) {
 	s := newServer(t)
-	a, b := s.NewTenant(t, nil), s.NewTenant(t, nil)
+	a, b := s.NewTenant(t), s.NewTenant(t)
 	added := s.Do(t, http.MethodPost, "/__fakebots/tenants/"+a.ID+"/faults", `{"platform":"cleverapp","operation":"getMe","status":503}`)
 	require.Equal(t, http.StatusCreated, added.Status, string(added.Body))
 	var fault struct {

@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
 
@@ -16,10 +15,10 @@ import (
 // asks, with or without valid credentials, and journaled with the reason.
 func TestOwnDeliveryIsRefusedOnArrival(t *testing.T) {
 	f := fakebotstest.New(t)
-	sb := f.Tenant.Salebot(t)
+	sb := f.Salebot
 	const reason = "the request is a webhook delivery of this emulator (X-Fakebots-Delivery: 42) coming back to it"
 	for _, path := range []string{
-		sb.BasePath + "/callback",
+		sb.URL("callback"),
 		"/salebot/api/unknown-key/callback",
 		"/cleverapp/api/v1/createOrUpdateContact",
 		"/onebot/api/v1/createOrUpdateContact",
@@ -32,13 +31,12 @@ func TestOwnDeliveryIsRefusedOnArrival(t *testing.T) {
 		require.Equal(t, `{"error":"refused: `+reason+`; point the webhook at a receiver of your own"}`, string(r.Body), path)
 	}
 
-	entries, err := f.Control.Journal(context.Background(), fakebotstest.Filter{Tenant: f.Tenant.ID})
-	require.NoError(t, err)
+	entries := f.Journal(t, fakebotstest.JournalFilter{})
 	require.Len(t, entries, 1, "the call with the tenant's key")
 	require.Equal(t, "callback", entries[0].Operation)
 	require.Equal(t, http.StatusLoopDetected, entries[0].Response.Status)
 	require.Contains(t, entries[0].Response.Body, reason)
 
-	r := f.Do(t, "POST", sb.BasePath+"/callback", map[string]any{"client_id": 1, "message": "first"})
+	r := f.Do(t, "POST", sb.URL("callback"), map[string]any{"client_id": 1, "message": "first"})
 	require.NotEqual(t, http.StatusLoopDetected, r.Status, "without the header the call goes through")
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
-	"github.com/fakebots/fakebots/emulator/faults"
 )
 
 const xhr = "XMLHttpRequest"
@@ -49,15 +48,13 @@ func TestRoutingByPrefixAndHost(t *testing.T) {
 
 func TestJournal(t *testing.T) {
 	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false), emulator.WithJournalSize(3)))
-	ctx := context.Background()
 	token := f.Tenant.CleverApp.APIToken
 	for i := 0; i < 4; i++ {
 		f.Do(t, http.MethodGet, fmt.Sprintf("/cleverapp/api/v1/getBotTags?api_token=%s&bot_id=%d&n=%d", token, f.Tenant.CleverApp.BotID, i), nil, "X-Requested-With", xhr)
 	}
 	f.Do(t, http.MethodPost, "/cleverapp/api/v1/sendMessage?api_token="+token, `{"text":"x"}`, "X-Requested-With", xhr, "Content-Type", "application/json")
 
-	entries, err := f.Control.Journal(ctx, fakebotstest.Filter{Tenant: f.Tenant.ID})
-	require.NoError(t, err)
+	entries := journalPage(t, f.Server, "tenant="+f.Tenant.ID)
 	require.Len(t, entries, 3, "bounded per tenant")
 	require.Equal(t, "sendMessage", entries[0].Operation, "newest first")
 	require.Equal(t, "cleverapp", entries[0].Platform)
@@ -69,31 +66,34 @@ func TestJournal(t *testing.T) {
 	require.Contains(t, entries[2].Request.Query, "n=2")
 	require.Greater(t, entries[0].ID, entries[1].ID)
 
-	onlyTags, err := f.Control.Journal(ctx, fakebotstest.Filter{Tenant: f.Tenant.ID, Operation: "getBotTags", Limit: 1})
-	require.NoError(t, err)
+	onlyTags := journalPage(t, f.Server, "tenant="+f.Tenant.ID+"&operation=getBotTags&limit=1")
 	require.Len(t, onlyTags, 1)
 	require.Contains(t, onlyTags[0].Request.Query, "n=3")
 
 	cleared := f.Do(t, http.MethodDelete, "/__fakebots/journal?tenant="+f.Tenant.ID+"&operation=getBotTags", nil)
 	require.JSONEq(t, `{"removed":2}`, string(cleared.Body))
-	left, err := f.Control.Journal(ctx, fakebotstest.Filter{Tenant: f.Tenant.ID})
-	require.NoError(t, err)
-	require.Len(t, left, 1)
+	require.Len(t, f.Journal(t, fakebotstest.JournalFilter{}), 1)
 	require.Equal(t, http.StatusBadRequest, f.Do(t, http.MethodGet, "/__fakebots/journal?limit=x", nil).Status)
+}
+
+// journalPage reads one page of the emulator-wide journal, newest first.
+func journalPage(t *testing.T, s *fakebotstest.Server, query string) []fakebotstest.JournalEntry {
+	t.Helper()
+	var page struct{ Data []fakebotstest.JournalEntry }
+	require.NoError(t, s.Control.Call(context.Background(), http.MethodGet, "/journal?"+query, nil, &page))
+	return page.Data
 }
 
 func TestFaultAnswersThenExpires(t *testing.T) {
 	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
-	ctx := context.Background()
-	fault, err := f.Control.AddFault(ctx, faults.Fault{
+	fault := f.AddFault(t, fakebotstest.Fault{
 		Platform: "cleverapp", Operation: "getMe", TenantID: f.Tenant.ID, Count: 2,
 		Status: http.StatusServiceUnavailable, Body: []byte(`{"message":"Service Unavailable"}`),
 	})
-	require.NoError(t, err)
 	require.Equal(t, 2, fault.Count)
 	url := "/cleverapp/api/v1/getMe?api_token=" + f.Tenant.CleverApp.APIToken
 
-	other := f.Server.NewTenant(t, nil)
+	other := f.Server.NewTenant(t)
 	require.Equal(t, http.StatusOK, f.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token="+other.CleverApp.APIToken, nil, "X-Requested-With", xhr).Status,
 		"a tenant's fault does not touch other tenants")
 	for i := 0; i < 2; i++ {
@@ -104,10 +104,8 @@ func TestFaultAnswersThenExpires(t *testing.T) {
 	}
 	require.Equal(t, http.StatusOK, f.Do(t, http.MethodGet, url, nil, "X-Requested-With", xhr).Status)
 
-	entries, err := f.Control.Journal(ctx, fakebotstest.Filter{Tenant: f.Tenant.ID, Limit: 2})
-	require.NoError(t, err)
-	require.Empty(t, entries[0].Fault)
-	require.Equal(t, fault.ID, entries[1].Fault, "the journal names the fault that answered")
+	faulted := f.Journal(t, fakebotstest.JournalFilter{}).Faults()
+	require.Equal(t, []string{fault.ID, fault.ID, ""}, faulted, "the journal names the fault that answered")
 
 	for _, bad := range []string{`{}`, `{"platform":"cleverapp"}`, `{"platform":"telegram","status":500}`,
 		`{"platform":"cleverapp","operation":"nope","status":500}`, `{"platform":"cleverapp","drop":true,"status":500}`} {
@@ -124,11 +122,8 @@ func TestFaultDelayAndTextBody(t *testing.T) {
 		slept = append(slept, d)
 	}
 	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false), emulator.WithSleep(sleep)))
-	ctx := context.Background()
-	_, err := f.Control.AddFault(ctx, faults.Fault{Platform: "cleverapp", DelayMS: 1500})
-	require.NoError(t, err)
-	_, err = f.Control.AddFault(ctx, faults.Fault{Platform: "cleverapp", Status: 502, Body: []byte(`"<html>Bad Gateway</html>"`)})
-	require.NoError(t, err)
+	f.AddFault(t, fakebotstest.Fault{Platform: "cleverapp", DelayMS: 1500})
+	f.AddFault(t, fakebotstest.Fault{Platform: "cleverapp", Status: 502, Body: []byte(`"<html>Bad Gateway</html>"`)})
 	url := "/cleverapp/api/v1/getMe?api_token=" + f.Tenant.CleverApp.APIToken
 
 	delayed := f.Do(t, http.MethodGet, url, nil, "X-Requested-With", xhr)
@@ -146,9 +141,7 @@ func TestFaultDelayAndTextBody(t *testing.T) {
 
 func TestFaultDropsTheConnection(t *testing.T) {
 	f := fakebotstest.New(t)
-	ctx := context.Background()
-	added, err := f.Control.AddFault(ctx, faults.Fault{Platform: "cleverapp", Drop: true})
-	require.NoError(t, err)
+	added := f.AddFault(t, fakebotstest.Fault{Platform: "cleverapp", Drop: true})
 	req, err := http.NewRequest(http.MethodGet, f.Tenant.CleverApp.BaseURL+"/getMe?api_token="+f.Tenant.CleverApp.APIToken, nil)
 	require.NoError(t, err)
 	// A fresh connection: Go's client would silently retry a GET on a reused one.
@@ -156,9 +149,9 @@ func TestFaultDropsTheConnection(t *testing.T) {
 	_, err = client.Do(req)
 	require.Error(t, err, "the client sees the connection closed")
 
-	// In process, without a listener, the handler aborts instead.
-	_, err = f.Control.AddFault(ctx, faults.Fault{Platform: "cleverapp", Drop: true})
-	require.NoError(t, err)
+	// In process, without a listener, the handler aborts instead (a fault of
+	// every tenant: the request carries no credential).
+	require.NoError(t, f.Control.Call(context.Background(), http.MethodPost, "/faults", fakebotstest.Fault{Platform: "cleverapp", Drop: true}, nil))
 	rec := httptest.NewRecorder()
 	require.PanicsWithValue(t, http.ErrAbortHandler, func() {
 		f.Emulator.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/cleverapp/api/v1/getMe", nil))
@@ -170,9 +163,7 @@ func TestFaultDropsTheConnection(t *testing.T) {
 
 func TestRateLimitsOnTheClock(t *testing.T) {
 	f := fakebotstest.New(t)
-	ctx := context.Background()
-	_, err := f.Control.Freeze(ctx)
-	require.NoError(t, err)
+	f.Freeze(t)
 	url := "/cleverapp/api/v1/getMe?api_token=" + f.Tenant.CleverApp.APIToken
 	get := func() *fakebotstest.Response { return f.Do(t, http.MethodGet, url, nil, "X-Requested-With", xhr) }
 
@@ -189,22 +180,19 @@ func TestRateLimitsOnTheClock(t *testing.T) {
 
 	// 118 more over the minute (2 a second), then the minute limit bites.
 	for i := 0; i < 59; i++ {
-		_, err = f.Control.Advance(ctx, time.Second)
-		require.NoError(t, err)
+		f.Advance(t, time.Second)
 		require.Equal(t, http.StatusOK, get().Status, "second %d", i+1)
 		require.Equal(t, http.StatusOK, get().Status, "second %d", i+1)
 	}
-	_, err = f.Control.Advance(ctx, 500*time.Millisecond)
-	require.NoError(t, err)
+	f.Advance(t, 500*time.Millisecond)
 	limited := get()
 	require.Equal(t, http.StatusTooManyRequests, limited.Status, "120 a minute")
 	require.Equal(t, "1", limited.Header.Get("Retry-After"), "the minute window ends 0.5 s later, rounded up")
-	_, err = f.Control.Advance(ctx, time.Second)
-	require.NoError(t, err)
+	f.Advance(t, time.Second)
 	require.Equal(t, http.StatusOK, get().Status, "a new window")
 
 	// Another tenant has its own buckets.
-	other := f.Server.NewTenant(t, nil)
+	other := f.Server.NewTenant(t)
 	require.Equal(t, http.StatusOK, f.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token="+other.CleverApp.APIToken, nil, "X-Requested-With", xhr).Status)
 }
 
@@ -212,7 +200,7 @@ func TestIsolationUnderParallelTenants(t *testing.T) {
 	s := fakebotstest.NewServer(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
 	tenants := make([]*fakebotstest.Tenant, 6)
 	for i := range tenants {
-		tenants[i] = s.NewTenant(t, nil)
+		tenants[i] = s.NewTenant(t)
 	}
 	t.Run("group", func(t *testing.T) {
 		for i, tn := range tenants {

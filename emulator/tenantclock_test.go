@@ -53,7 +53,7 @@ func TestTenantClocksAreIndependent(t *testing.T) {
 		for _, job := range []string{"moves", "waits"} {
 			t.Run(job, func(t *testing.T) {
 				t.Parallel()
-				tn := s.NewTenant(t, nil)
+				tn := s.NewTenant(t)
 				base := "/__fakebots/tenants/" + tn.ID
 				set := clockCall(t, s, http.MethodPost, base+"/clock/set", map[string]any{"now": start, "freeze": true})
 				require.Equal(t, clockState{Now: start, Frozen: true}, set)
@@ -94,7 +94,7 @@ func TestTenantClocksAreIndependent(t *testing.T) {
 
 func TestTenantClockFollowsTheGlobalOneUntilChanged(t *testing.T) {
 	s := newServer(t)
-	tn := s.NewTenant(t, nil)
+	tn := s.NewTenant(t)
 	base := "/__fakebots/tenants/" + tn.ID + "/clock"
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	clockCall(t, s, http.MethodPost, "/__fakebots/clock/set", map[string]any{"now": at, "freeze": true})
@@ -126,7 +126,7 @@ func TestTenantClockOfAnUnknownTenant(t *testing.T) {
 
 func TestTenantRateLimitSwitch(t *testing.T) {
 	s := newServer(t)
-	off, on := s.NewTenant(t, nil), s.NewTenant(t, nil)
+	off, on := s.NewTenant(t), s.NewTenant(t)
 	r := s.Do(t, http.MethodPut, "/__fakebots/tenants/"+off.ID+"/rate-limits", `{"enabled":false}`)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	require.JSONEq(t, `{"enabled":false}`, string(r.Body))

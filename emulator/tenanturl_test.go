@@ -47,7 +47,7 @@ func urlsOf(t *testing.T, tn *fakebotstest.Tenant) tenantURLs {
 
 func TestTenantAnswerCarriesBaseURLsAndControlToken(t *testing.T) {
 	s := newServer(t)
-	u := urlsOf(t, s.NewTenant(t, nil))
+	u := urlsOf(t, s.NewTenant(t))
 	p := "/t/" + u.ID
 	require.Equal(t, p+"/cleverapp/api/v1", u.CleverApp.BaseURL)
 	require.Equal(t, p+"/onebot/api/v1", u.Onebot.BaseURL)
@@ -65,7 +65,7 @@ func bothelpToken(t *testing.T, s *fakebotstest.Server, tokenURL, id, secret str
 
 func TestTenantBaseURLsServeEveryPlatform(t *testing.T) {
 	s := newServer(t)
-	u := urlsOf(t, s.NewTenant(t, nil))
+	u := urlsOf(t, s.NewTenant(t))
 	for _, base := range []struct{ url, token string }{{u.CleverApp.BaseURL, u.CleverApp.APIToken}, {u.Onebot.BaseURL, u.Onebot.APIToken}} {
 		r := s.Do(t, http.MethodGet, base.url+"/getMe?api_token="+base.token, nil, "X-Requested-With", xhr)
 		require.Equal(t, http.StatusOK, r.Status, base.url+": "+string(r.Body))
@@ -91,7 +91,7 @@ func TestTenantBaseURLsServeEveryPlatform(t *testing.T) {
 // tenant whose URL it was.
 func TestAnotherTenantsCredentialThroughATenantURL(t *testing.T) {
 	s := newServer(t)
-	mine, theirs := urlsOf(t, s.NewTenant(t, nil)), urlsOf(t, s.NewTenant(t, nil))
+	mine, theirs := urlsOf(t, s.NewTenant(t)), urlsOf(t, s.NewTenant(t))
 
 	ca := s.Do(t, http.MethodGet, mine.CleverApp.BaseURL+"/getMe?api_token="+theirs.CleverApp.APIToken, nil, "X-Requested-With", xhr)
 	golden.Assert(t, "foreign_cleverapp_401.golden", golden.Response(ca.Status, ca.Header, ca.Body, "Content-Type"))
@@ -134,7 +134,7 @@ func TestAnotherTenantsCredentialThroughATenantURL(t *testing.T) {
 
 func TestMissingCredentialThroughATenantURLIsTheTenants(t *testing.T) {
 	s := newServer(t)
-	u := urlsOf(t, s.NewTenant(t, nil))
+	u := urlsOf(t, s.NewTenant(t))
 	r := s.Do(t, http.MethodGet, u.CleverApp.BaseURL+"/getMe", nil, "X-Requested-With", xhr)
 	require.Equal(t, http.StatusUnauthorized, r.Status)
 	var journal struct {

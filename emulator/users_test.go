@@ -34,8 +34,7 @@ var endUserPlatforms = []struct{ name, platformID string }{
 func newUsersServer(t *testing.T) *fakebotstest.Server {
 	t.Helper()
 	s := newServer(t, emulator.WithRateLimits(false))
-	_, err := s.Control.SetClock(context.Background(), usersEpoch, true)
-	require.NoError(t, err)
+	require.NoError(t, s.Control.Call(context.Background(), http.MethodPost, "/clock/set", map[string]any{"now": usersEpoch, "freeze": true}, nil))
 	for _, id := range []string{"acme", "other"} {
 		r := s.Do(t, http.MethodPost, "/__fakebots/tenants", map[string]any{"id": id})
 		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
@@ -117,16 +116,17 @@ func TestEndUsers(t *testing.T) {
 			wrote := do("POST", user+"/messages", map[string]any{"text": "Здравствуйте! Сколько стоит доставка?",
 				"attachments": []any{map[string]any{"type": "image", "url": "https://files.example/photos/order.jpg"}}}, 201)
 			assertUsersGolden(t, p.name+"_write", wrote)
-			_, err := s.Control.Advance(context.Background(), time.Minute)
-			require.NoError(t, err)
+			advance := func() {
+				require.NoError(t, s.Control.Call(context.Background(), http.MethodPost, "/clock/advance", map[string]any{"by": "1m"}, nil))
+			}
+			advance()
 			blocked := do("POST", user+"/unsubscribe", nil, 200)
 			var u fakebotstest.EndUser
 			blocked.JSON(t, &u)
 			require.False(t, u.Subscribed)
 			require.Equal(t, string(blocked.Body), string(do("POST", user+"/unsubscribe", nil, 200).Body))
 			require.Equal(t, string(blocked.Body), string(do("GET", user, nil, 200).Body))
-			_, err = s.Control.Advance(context.Background(), time.Minute)
-			require.NoError(t, err)
+			advance()
 			do("POST", user+"/messages", map[string]any{"text": "Вы тут?"}, 201)
 			require.Contains(t, string(do("GET", user, nil, 200).Body), `"subscribed":true`)
 
@@ -203,7 +203,7 @@ func TestEndUserErrors(t *testing.T) {
 					}
 				})
 			}
-			require.Empty(t, s.Users("acme", p.name).Thread(t, u.ID), "no failed call left a trace")
+			require.Empty(t, s.Users("acme", fakebotstest.Platform(p.name)).Thread(t, u.ID), "no failed call left a trace")
 		})
 	}
 }
@@ -229,14 +229,14 @@ func TestEndUsersOfOneTenant(t *testing.T) {
 			}
 			require.Equal(t, `{"data":[],"next_after":null}`, string(s.Do(t, http.MethodGet, usersPath("other", p.name, ""), nil).Body))
 			require.Equal(t, `{"error":"tenant not found"}`, string(s.Do(t, http.MethodGet, usersPath("nobody", p.name, ""), nil).Body))
-			require.Empty(t, s.Users("acme", p.name).Thread(t, u.ID), "the other tenant's calls did nothing")
-			require.True(t, s.Users("acme", p.name).Get(t, u.ID).Subscribed)
-			s.Users("acme", p.name).Write(t, u.ID, "hi")
+			require.Empty(t, s.Users("acme", fakebotstest.Platform(p.name)).Thread(t, u.ID), "the other tenant's calls did nothing")
+			require.True(t, s.Users("acme", fakebotstest.Platform(p.name)).Get(t, u.ID).Subscribed)
+			s.Users("acme", fakebotstest.Platform(p.name)).Write(t, u.ID, "hi")
 		})
 	}
 	// A reset takes the users and all they did with it.
-	require.NoError(t, s.Control.ResetTenant(context.Background(), "acme"))
+	require.NoError(t, s.Control.Call(context.Background(), http.MethodPost, "/tenants/acme/reset", nil, nil))
 	for _, p := range endUserPlatforms {
-		require.Empty(t, s.Users("acme", p.name).List(t, ""), p.name)
+		require.Empty(t, s.Users("acme", fakebotstest.Platform(p.name)).List(t, ""), p.name)
 	}
 }

@@ -30,6 +30,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return coverage(args, stdout, stderr)
 	case "version":
 		return printVersion(args, stdout, stderr)
+	case "scenario":
+		return scenarioCmd(args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -45,6 +47,7 @@ Usage:
   fakebots health [--addr]    exit 0 when a running emulator answers
   fakebots coverage           print the per-operation fidelity table (Markdown)
   fakebots version            print the version of this build
+  fakebots scenario run|record|lint   run, record or check scripted flows
 
 Run "fakebots serve --help" for the flags; each has a FAKEBOTS_* variable.
 `

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 )
 
@@ -27,12 +25,11 @@ func send(b *testing.B, req func() *http.Request, want int) {
 
 // BenchmarkTokenExchange is a client-credentials exchange over HTTP.
 func BenchmarkTokenExchange(b *testing.B) {
-	tn := shared.NewTenant(b, nil)
-	bh, err := tn.BotHelp()
-	require.NoError(b, err)
+	tn := shared.NewTenant(b)
+	bh := tn.BotHelp
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {bh.ClientID}, "client_secret": {bh.ClientSecret}}.Encode()
 	req := func() *http.Request {
-		r, _ := http.NewRequest(http.MethodPost, shared.URL+fakebotstest.BotHelpTokenPath, strings.NewReader(form))
+		r, _ := http.NewRequest(http.MethodPost, shared.URL+"/bothelp/oauth2/token", strings.NewReader(form))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		return r
 	}
@@ -44,12 +41,12 @@ func BenchmarkTokenExchange(b *testing.B) {
 // BenchmarkSubscribersPage is a full page (100 subscribers) from an
 // account of 1000, over HTTP.
 func BenchmarkSubscribersPage(b *testing.B) {
-	tn := shared.NewTenant(b, map[string]any{"bothelp": map[string]any{
+	tn := shared.NewTenant(b, fakebotstest.WithFixture(map[string]any{"bothelp": map[string]any{
 		"generate": map[string]any{"count": 1000, "tags": []string{"лид", "вебинар"}},
-	}})
-	token := shared.BotHelpToken(b, tn)
+	}}))
+	token := tn.BotHelp.Token(b)
 	req := func() *http.Request {
-		r, _ := http.NewRequest(http.MethodGet, shared.URL+fakebotstest.BotHelpAPIPath+"/v1/subscribers/?after=500", nil)
+		r, _ := http.NewRequest(http.MethodGet, shared.URL+"/bothelp"+"/v1/subscribers/?after=500", nil)
 		r.Header.Set("Authorization", "Bearer "+token)
 		return r
 	}

@@ -61,7 +61,7 @@ func (p *Platform) ctlSubscribers(c *platform.ControlRequest) (int, any, error) 
 	if err := rows.Err(); err != nil {
 		return 0, nil, err
 	}
-	out := make([]controlSubscriber, len(subs))
+	out := make([]ControlSubscriber, len(subs))
 	for i, s := range subs {
 		fields, err := p.customFields(ctx, c.TenantID, s.ID)
 		if err != nil {
@@ -93,8 +93,8 @@ func (p *Platform) customFields(ctx context.Context, tenantID string, id int64) 
 // {"generate": {...}} fake ones, and answers them all in the control form.
 func (p *Platform) ctlCreateSubscribers(c *platform.ControlRequest) (int, any, error) {
 	var body struct {
-		Subscribers []controlSubscriber `json:"subscribers"`
-		Generate    generateSpec        `json:"generate"`
+		Subscribers []ControlSubscriber `json:"subscribers"`
+		Generate    GenerateSpec        `json:"generate"`
 	}
 	if err := c.Decode(&body); err != nil {
 		return 0, nil, err
@@ -103,7 +103,7 @@ func (p *Platform) ctlCreateSubscribers(c *platform.ControlRequest) (int, any, e
 		return 0, nil, platform.BadControlRequest("generate.count must be between 0 and 100000")
 	}
 	all := append(body.Subscribers, body.Generate.subscribers(gofakeit.New(0), c.Now)...)
-	out := make([]controlSubscriber, 0, len(all))
+	out := make([]ControlSubscriber, 0, len(all))
 	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
 		acc, err := loadAccount(tx.QueryRow, c.TenantID)
 		if err != nil {
@@ -124,7 +124,7 @@ func (p *Platform) ctlCreateSubscribers(c *platform.ControlRequest) (int, any, e
 // subscriberDetail is one subscriber with what the API did to it. The
 // running bots and funnels replay its actions, known referrals or not.
 type subscriberDetail struct {
-	controlSubscriber
+	ControlSubscriber
 	RunningBots []string     `json:"running_bots"`
 	Funnels     []string     `json:"funnels"`
 	Actions     []actionView `json:"actions"`
@@ -160,7 +160,7 @@ func (p *Platform) detail(ctx context.Context, tenantID, prefix string, s subscr
 	if err != nil {
 		return subscriberDetail{}, err
 	}
-	d := subscriberDetail{controlSubscriber: controlView(s, prefix, fields), RunningBots: []string{}, Funnels: []string{}, Actions: actions}
+	d := subscriberDetail{ControlSubscriber: controlView(s, prefix, fields), RunningBots: []string{}, Funnels: []string{}, Actions: actions}
 	for _, a := range actions {
 		switch a.Kind {
 		case actionBotRun:
@@ -253,7 +253,7 @@ func (p *Platform) ctlFunnels(c *platform.ControlRequest) (int, any, error) {
 func controlRefs(now time.Time) *referralSource { return &referralSource{ms: now.UnixMilli()} }
 
 func (p *Platform) ctlCreateBot(c *platform.ControlRequest) (int, any, error) {
-	var body botSpec
+	var body BotSpec
 	if err := c.Decode(&body); err != nil {
 		return 0, nil, err
 	}
@@ -266,7 +266,7 @@ func (p *Platform) ctlCreateBot(c *platform.ControlRequest) (int, any, error) {
 }
 
 func (p *Platform) ctlCreateFunnel(c *platform.ControlRequest) (int, any, error) {
-	var body itemSpec
+	var body ItemSpec
 	if err := c.Decode(&body); err != nil {
 		return 0, nil, err
 	}

@@ -16,27 +16,27 @@ import (
 // The API cannot create bots, steps, funnels or subscribers; fixtures and
 // the control API do, through the functions of this file.
 
-// itemSpec is a step or funnel to create. In fixtures it may be just its title.
-type itemSpec struct {
+// ItemSpec is a step or funnel to create. In fixtures it may be just its title.
+type ItemSpec struct {
 	Title    string `json:"title"`
 	Referral string `json:"referral,omitempty"`
 }
 
-func (it *itemSpec) UnmarshalJSON(b []byte) error {
+func (it *ItemSpec) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		return json.Unmarshal(b, &it.Title)
 	}
-	type plain itemSpec
+	type plain ItemSpec
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	return dec.Decode((*plain)(it))
 }
 
-// botSpec is a bot to create, with its steps in order.
-type botSpec struct {
+// BotSpec is a bot to create, with its steps in order.
+type BotSpec struct {
 	Title    string     `json:"title"`
 	Referral string     `json:"referral,omitempty"`
-	Steps    []itemSpec `json:"steps,omitempty"`
+	Steps    []ItemSpec `json:"steps,omitempty"`
 }
 
 // botView is a created bot as fixtures and the control API report it.
@@ -95,7 +95,7 @@ func existsIn(tx *store.Tx, query string, args ...any) func(string) (bool, error
 }
 
 // createBot stores a bot and its steps.
-func createBot(tx *store.Tx, tenantID string, b botSpec, refs *referralSource, now time.Time) (botView, error) {
+func createBot(tx *store.Tx, tenantID string, b BotSpec, refs *referralSource, now time.Time) (botView, error) {
 	if b.Title == "" {
 		return botView{}, errors.New("a bot needs a title")
 	}
@@ -126,7 +126,7 @@ func createBot(tx *store.Tx, tenantID string, b botSpec, refs *referralSource, n
 
 // createFunnel stores a funnel. The format of live funnel referrals is
 // unknown; they get bare timestamps like steps (inferred).
-func createFunnel(tx *store.Tx, tenantID string, f itemSpec, refs *referralSource, now time.Time) (item, error) {
+func createFunnel(tx *store.Tx, tenantID string, f ItemSpec, refs *referralSource, now time.Time) (item, error) {
 	if f.Title == "" {
 		return item{}, errors.New("a funnel needs a title")
 	}
@@ -140,7 +140,7 @@ func createFunnel(tx *store.Tx, tenantID string, f itemSpec, refs *referralSourc
 
 // createSubscriber stores a subscriber from its control form, with its
 // custom fields, and returns it as stored.
-func createSubscriber(tx *store.Tx, tenantID string, in controlSubscriber, now time.Time) (subscriber, error) {
+func createSubscriber(tx *store.Tx, tenantID string, in ControlSubscriber, now time.Time) (subscriber, error) {
 	s, err := in.model(now)
 	if err != nil {
 		return s, err

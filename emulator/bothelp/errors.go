@@ -54,6 +54,10 @@ var (
 	// inferred: no such path, or a path on the other host.
 	errRouteNotFound = notFound("No route found")
 
+	// inferred: a body past the emulator's bound on values (PHP would run
+	// out of memory first).
+	errTooManyValues = invalid(fmt.Sprintf("Request body has more than %d values", platform.MaxInputValues))
+
 	errTooManyRequests = &apiError{http.StatusTooManyRequests, "TOO_MANY_REQUESTS", "Too many requests"}
 	errTooLarge        = &apiError{http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "Request body too large"}
 	errInternal        = &apiError{http.StatusInternalServerError, "INTERNAL_ERROR", "Internal server error"}

@@ -1,9 +1,7 @@
 package bothelp_test
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -17,25 +15,18 @@ import (
 )
 
 // A test gets an emulator with a fresh tenant, exchanges the tenant's client
-// credentials for a token, seeds a subscriber through the control API and
-// calls the API as a BotHelp client would (base URL .../bothelp).
-func Example() {
-	f, err := fakebotstest.Start()
-	if err != nil {
-		panic(err)
-	}
-	defer f.Close()
-	ctx := context.Background()
-	bh, _ := f.Tenant.BotHelp()
-	token, _ := f.Control.BotHelpToken(ctx, bh)
-	subs, _ := f.Control.CreateBotHelpSubscribers(ctx, f.Tenant.ID, []fakebotstest.BotHelpSubscriber{{Name: "Иван", Email: "ivan@example.com"}})
+// credentials for a token, adds a subscriber through the control API and
+// calls the API as a BotHelp client would (the tenant's BaseURL).
+func TestClientExample(t *testing.T) {
+	f := fakebotstest.New(t)
+	token := f.BotHelp.Token(t)
+	subs := f.BotHelp.AddSubscribers(t, fakebotstest.BotHelpSubscriber{Name: "Иван", Email: "ivan@example.com"})
 
-	req, _ := http.NewRequest(http.MethodGet, f.URL+"/bothelp/v1/subscribers/?email=ivan@example.com", nil)
+	req, err := http.NewRequest(http.MethodGet, f.BotHelp.BaseURL+"/v1/subscribers/?email=ivan@example.com", nil)
+	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := f.Client().Do(req)
-	if err != nil {
-		panic(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	var page struct {
 		Data []struct {
@@ -44,9 +35,12 @@ func Example() {
 			Name string
 		}
 	}
-	json.NewDecoder(resp.Body).Decode(&page)
-	fmt.Println(resp.StatusCode, page.Data[0].ID, page.Data[0].Name, page.Data[0].CUID == subs[0].CUID)
-	// Output: 200 1 Иван true
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Len(t, page.Data, 1)
+	require.Equal(t, int64(1), page.Data[0].ID)
+	require.Equal(t, "Иван", page.Data[0].Name)
+	require.Equal(t, subs[0].CUID, page.Data[0].CUID)
 }
 
 func TestBannerCurlLineWorks(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// fixtureSection is BotHelp's part of a fixture:
+// Fixture is BotHelp's part of a fixture:
 //
 //	bothelp:
 //	  client_id: demo-bothelp-client-id      # optional; taken or absent → generated
@@ -29,28 +29,28 @@ import (
 //	  funnels: [Прогрев]                     # default: one funnel
 //	  subscribers: [{name: Иван, email: ivan@example.com, tags: [лид]}]
 //	  generate: {count: 300, channels: [...], tags: [...], custom_fields: [...]}
-type fixtureSection struct {
+type Fixture struct {
 	ClientID     string              `json:"client_id"`
 	ClientSecret string              `json:"client_secret"`
 	AccountID    int64               `json:"account_id"`
 	CUIDPrefix   string              `json:"cuid_prefix"`
 	Settings     json.RawMessage     `json:"settings"`
-	Bots         []botSpec           `json:"bots"`
-	Funnels      []itemSpec          `json:"funnels"`
-	Subscribers  []controlSubscriber `json:"subscribers"`
-	Generate     generateSpec        `json:"generate"`
+	Bots         []BotSpec           `json:"bots"`
+	Funnels      []ItemSpec          `json:"funnels"`
+	Subscribers  []ControlSubscriber `json:"subscribers"`
+	Generate     GenerateSpec        `json:"generate"`
 }
 
 var (
 	// defaultBot and defaultFunnel make a tenant usable at once.
-	defaultBot    = botSpec{Title: "Бот", Steps: []itemSpec{{Title: "Приветствие"}}}
-	defaultFunnel = itemSpec{Title: "Авторассылка"}
+	defaultBot    = BotSpec{Title: "Бот", Steps: []ItemSpec{{Title: "Приветствие"}}}
+	defaultFunnel = ItemSpec{Title: "Авторассылка"}
 
 	prefixPattern = regexp.MustCompile(`^[0-9a-z]{1,16}$`)
 )
 
-func decodeFixture(raw json.RawMessage) (fixtureSection, error) {
-	var f fixtureSection
+func decodeFixture(raw json.RawMessage) (Fixture, error) {
+	var f Fixture
 	if err := platform.DecodeStrict(raw, &f); err != nil {
 		return f, err
 	}
@@ -95,10 +95,10 @@ func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 		return nil, err
 	}
 	if len(f.Bots) == 0 {
-		f.Bots = []botSpec{defaultBot}
+		f.Bots = []BotSpec{defaultBot}
 	}
 	if len(f.Funnels) == 0 {
-		f.Funnels = []itemSpec{defaultFunnel}
+		f.Funnels = []ItemSpec{defaultFunnel}
 	}
 	refs := &referralSource{ms: s.Now.Add(-90 * 24 * time.Hour).UnixMilli(), rnd: s.Rand}
 	bots := make([]botView, len(f.Bots))

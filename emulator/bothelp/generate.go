@@ -8,7 +8,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/fakedata"
 )
 
-// generateSpec asks for generated subscribers (fixtures and the control API):
+// GenerateSpec asks for generated subscribers (fixtures and the control API):
 //
 //	generate:
 //	  count: 300
@@ -16,9 +16,9 @@ import (
 //	  tags: [лид, купил_базовый]      # each subscriber gets some of them
 //	  custom_fields: [Город, Бюджет]  # each subscriber gets a value for each
 //	  days: 90                        # createdAt spread over the days before now
-type generateSpec struct {
+type GenerateSpec struct {
 	Count        int       `json:"count"`
-	Channels     []channel `json:"channels"`
+	Channels     []Channel `json:"channels"`
 	Tags         []string  `json:"tags"`
 	CustomFields []string  `json:"custom_fields"`
 	Days         int       `json:"days"`
@@ -33,23 +33,23 @@ var (
 // subscribers draws Count subscribers from the faker, oldest first, spread
 // evenly over the Days before now; ids are left to the store (ascending, so
 // ids and createdAt grow together).
-func (g generateSpec) subscribers(f *gofakeit.Faker, now time.Time) []controlSubscriber {
+func (g GenerateSpec) subscribers(f *gofakeit.Faker, now time.Time) []ControlSubscriber {
 	channels := g.Channels
 	if len(channels) == 0 {
-		channels = []channel{{Type: defaultChannelType}}
+		channels = []Channel{{Type: defaultChannelType}}
 	}
 	days := g.Days
 	if days <= 0 {
 		days = 90
 	}
 	span := time.Duration(days) * 24 * time.Hour
-	out := make([]controlSubscriber, g.Count)
+	out := make([]ControlSubscriber, g.Count)
 	for i := range out {
 		ch := channels[f.Number(0, len(channels)-1)]
 		created := now.Add(-span * time.Duration(g.Count-i) / time.Duration(g.Count)).Truncate(time.Second)
 		subscribed := f.Number(1, 10) > 1
 		first, last := fakedata.Person(f)
-		s := controlSubscriber{
+		s := ControlSubscriber{
 			CreatedAt: &created, Subscribed: &subscribed,
 			Name: first + " " + last, FirstName: first, LastName: last,
 			ChannelType: ch.Type, ChannelName: ch.Name,

@@ -26,7 +26,7 @@ var epoch = time.Date(2026, 5, 6, 12, 0, 0, 0, time.UTC)
 
 // shared is the emulator most tests use, each with its own tenant: tenants
 // are isolated, and one emulator per test would spend the test time loading
-// specs. Tests do not run in parallel, so each may set the shared clock.
+// specs. Each test sets its own tenant's clock.
 var shared *fakebotstest.Server
 
 func TestMain(m *testing.M) {
@@ -42,18 +42,17 @@ func TestMain(m *testing.M) {
 }
 
 // newFake gives a test a fresh tenant (from fixture, when not nil) on the
-// shared emulator, whose clock it freezes at epoch. Rate limits are off;
+// shared emulator, with the tenant's clock frozen at epoch. Rate limits are off;
 // with options, the test gets an emulator of its own instead.
 func newFake(t testing.TB, fixture any, opts ...emulator.Option) *fakebotstest.Fake {
 	t.Helper()
 	var f *fakebotstest.Fake
 	if len(opts) == 0 {
-		f = &fakebotstest.Fake{Server: shared, Tenant: shared.NewTenant(t, fixture)}
+		f = &fakebotstest.Fake{Server: shared, Tenant: shared.NewTenant(t, fakebotstest.WithFixture(fixture))}
 	} else {
 		f = fakebotstest.New(t, fakebotstest.WithEmulatorOptions(opts...), fakebotstest.WithFixture(fixture))
 	}
-	_, err := f.Control.SetClock(context.Background(), epoch, true)
-	require.NoError(t, err)
+	f.SetTime(t, epoch)
 	return f
 }
 
@@ -63,15 +62,14 @@ type client struct {
 	t      testing.TB
 	f      *fakebotstest.Fake
 	tenant *fakebotstest.Tenant
-	bh     fakebotstest.BotHelp
+	bh     fakebotstest.BotHelpAccount
 	token  string
 }
 
 func newClient(t testing.TB, f *fakebotstest.Fake, tn *fakebotstest.Tenant) *client {
 	t.Helper()
-	bh, err := tn.BotHelp()
-	require.NoError(t, err)
-	return &client{t: t, f: f, tenant: tn, bh: bh, token: f.BotHelpToken(t, tn)}
+	bh := tn.BotHelp
+	return &client{t: t, f: f, tenant: tn, bh: bh, token: tn.BotHelp.Token(t)}
 }
 
 // call sends method path (the real path, e.g. /v1/bots/) with the token,
@@ -80,7 +78,7 @@ func newClient(t testing.TB, f *fakebotstest.Fake, tn *fakebotstest.Tenant) *cli
 func (c *client) call(operation, method, path string, body any, headers ...string) *fakebotstest.Response {
 	c.t.Helper()
 	headers = append([]string{"Authorization", "Bearer " + c.token}, headers...)
-	r := c.f.Do(c.t, method, fakebotstest.BotHelpAPIPath+path, body, headers...)
+	r := c.f.Do(c.t, method, "/bothelp"+path, body, headers...)
 	checkSpec(c.t, c.f, operation, r)
 	return r
 }
@@ -88,15 +86,13 @@ func (c *client) call(operation, method, path string, body any, headers ...strin
 // seed creates subscribers in the client's tenant.
 func (c *client) seed(subs ...fakebotstest.BotHelpSubscriber) []fakebotstest.BotHelpSubscriber {
 	c.t.Helper()
-	return c.f.SeedBotHelpSubscribers(c.t, c.tenant, subs...)
+	return c.tenant.BotHelp.AddSubscribers(c.t, subs...)
 }
 
 // detail reads a subscriber through the control API.
 func (c *client) detail(id int64) fakebotstest.BotHelpSubscriberDetail {
 	c.t.Helper()
-	d, err := c.f.Control.BotHelpSubscriber(context.Background(), c.tenant.ID, id)
-	require.NoError(c.t, err)
-	return d
+	return c.tenant.BotHelp.Subscriber(c.t, id)
 }
 
 // settings changes the tenant's settings.
@@ -108,7 +104,7 @@ func (c *client) settings(s map[string]any) {
 // token posts a token request with a body of contentType.
 func token(t testing.TB, f *fakebotstest.Fake, contentType, body string) *fakebotstest.Response {
 	t.Helper()
-	r := f.Do(t, http.MethodPost, fakebotstest.BotHelpTokenPath, body, "Content-Type", contentType)
+	r := f.Do(t, http.MethodPost, "/bothelp/oauth2/token", body, "Content-Type", contentType)
 	checkSpec(t, f, "getToken", r)
 	return r
 }

@@ -1,7 +1,6 @@
 package bothelp_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -15,12 +14,7 @@ import (
 // outbox is the tenant's delivered messages, oldest first.
 func (c *client) outbox() []store.Message {
 	c.t.Helper()
-	msgs, err := c.f.Control.Outbox(context.Background(), fakebotstest.Filter{Tenant: c.tenant.ID, Platform: "bothelp"})
-	require.NoError(c.t, err)
-	for i, j := 0, len(msgs)-1; i < j; i, j = i+1, j-1 {
-		msgs[i], msgs[j] = msgs[j], msgs[i]
-	}
-	return msgs
+	return c.tenant.Outbox(c.t, fakebotstest.OutboxFilter{Platform: fakebotstest.BotHelp})
 }
 
 func TestSendMessagesInBothShapes(t *testing.T) {

@@ -42,6 +42,37 @@ func TestUpdateSubscriberProfileAndTags(t *testing.T) {
 	require.Len(t, p.Data, 1, "the change is visible in the list at once")
 }
 
+// A removed tag goes wherever it stands in the list, first place included,
+// and the others keep their order.
+func TestRemovingTheFirstTag(t *testing.T) {
+	f := newFake(t, nil)
+	c := newClient(t, f, f.Tenant)
+	s := c.seed(fakebotstest.BotHelpSubscriber{Name: "Иван", Tags: []string{"лид", "купил", "vip"}})[0]
+	r := c.call("updateSubscriber", http.MethodPatch, "/v1/subscribers/"+itoa(s.ID), patch{
+		{"op": "remove", "path": "/tags", "value": []string{"лид"}},
+	})
+	assertGolden(t, "success_200.golden", r)
+	require.Equal(t, []string{"купил", "vip"}, c.detail(s.ID).Tags)
+}
+
+// Tags are an array of strings: a null among them is no tag, for add and
+// remove alike, and the whole patch is refused.
+func TestNullInTagsIsRefused(t *testing.T) {
+	f := newFake(t, nil)
+	c := newClient(t, f, f.Tenant)
+	s := c.seed(fakebotstest.BotHelpSubscriber{Name: "Иван", Tags: []string{"лид"}})[0]
+	for _, op := range []string{"add", "remove"} {
+		r := c.call("updateSubscriber", http.MethodPatch, "/v1/subscribers/"+itoa(s.ID), patch{
+			{"op": "replace", "path": "/name", "value": "Пётр"},
+			{"op": op, "path": "/tags", "value": []any{"новый", nil}},
+		})
+		assertGolden(t, "expected_array_400.golden", r)
+	}
+	d := c.detail(s.ID)
+	require.Equal(t, "Иван", d.Name, "nothing applied")
+	require.Equal(t, []string{"лид"}, d.Tags)
+}
+
 func TestUpdateSubscriberAddressing(t *testing.T) {
 	f := newFake(t, nil)
 	c := newClient(t, f, f.Tenant)

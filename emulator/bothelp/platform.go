@@ -8,6 +8,7 @@ package bothelp
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net"
@@ -158,7 +159,11 @@ func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 	}
 	in := platform.Input{}
 	for k, v := range r.HTTP.URL.Query() {
-		in[k] = v[len(v)-1] // PHP keeps the last of repeated keys
+		last := v[len(v)-1] // PHP keeps the last of repeated keys
+		if last == "" && !requiredQueryParameter(r.Operation, k) {
+			continue // ?after= is "" to PHP, which the API's filters take as not given
+		}
+		in[k] = last
 	}
 	if r.HTTP.Method == http.MethodGet || r.HTTP.Method == http.MethodHead {
 		return in, nil
@@ -169,6 +174,13 @@ func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 			return in, nil
 		}
 		return nil, errJSONDecode
+	}
+	var complex *platform.InputTooComplexError
+	if errors.As(platform.CheckJSONBounds(body), &complex) {
+		if complex.Deep {
+			return nil, errJSONDecode // json_decode's depth
+		}
+		return nil, errTooManyValues
 	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
@@ -185,6 +197,16 @@ func hasQueryParameter(op *spec.Operation, in platform.Input) bool {
 	for _, p := range op.Op.Parameters {
 		if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && in.Present(p.Value.Name) {
 			return true
+		}
+	}
+	return false
+}
+
+// requiredQueryParameter reports a query parameter op cannot do without.
+func requiredQueryParameter(op *spec.Operation, name string) bool {
+	for _, p := range op.Op.Parameters {
+		if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.Name == name {
+			return p.Value.Required
 		}
 	}
 	return false

@@ -15,7 +15,7 @@ import (
 func TestListsAnswer301ToTheirCanonicalForm(t *testing.T) {
 	f := newFake(t, flowFixture)
 	c := newClient(t, f, f.Tenant)
-	base := f.URL + fakebotstest.BotHelpAPIPath
+	base := f.URL + "/bothelp"
 	for _, tc := range []struct{ op, method, path, location string }{
 		{"listBots", http.MethodGet, "/v1/bots", "/v1/bots/"},
 		{"listFunnels", http.MethodGet, "/v1/funnels", "/v1/funnels/"},
@@ -70,7 +70,6 @@ func TestCatalogLists(t *testing.T) {
 
 func TestPerMethodLimitsPerToken(t *testing.T) {
 	f := newFake(t, nil, emulator.WithRateLimits(true))
-	ctx := context.Background()
 	c := newClient(t, f, f.Tenant)
 	s := c.seed(fakebotstest.BotHelpSubscriber{Name: "Иван"})[0]
 
@@ -82,7 +81,7 @@ func TestPerMethodLimitsPerToken(t *testing.T) {
 	require.Equal(t, http.StatusOK, c.call("listFunnels", http.MethodGet, "/v1/funnels/", nil).Status, "another method has its own bucket")
 
 	other := *c
-	other.token = f.BotHelpToken(t, f.Tenant)
+	other.token = f.Tenant.BotHelp.Token(t)
 	require.Equal(t, http.StatusOK, other.call("listBots", http.MethodGet, "/v1/bots/", nil).Status, "another token has its own bucket")
 
 	path := "/v1/subscribers/" + itoa(s.ID) + "/bot"
@@ -94,8 +93,7 @@ func TestPerMethodLimitsPerToken(t *testing.T) {
 		require.Equal(t, http.StatusOK, c.call("listSubscribers", http.MethodGet, "/v1/subscribers/", nil).Status, "no limit is stated for the list")
 	}
 
-	_, err := f.Control.Advance(ctx, time.Second)
-	require.NoError(t, err)
+	f.Advance(t, time.Second)
 	require.Equal(t, http.StatusOK, c.call("listBots", http.MethodGet, "/v1/bots/", nil).Status, "a new window")
 	require.Equal(t, http.StatusOK, c.call("runBot", http.MethodPost, path, map[string]any{"botReferral": "c1"}).Status)
 }

@@ -14,8 +14,7 @@ import (
 
 func TestEmptyTenantIsUsableAtOnce(t *testing.T) {
 	f := newFake(t, nil)
-	bh, err := f.Tenant.BotHelp()
-	require.NoError(t, err)
+	bh := f.Tenant.BotHelp
 	require.Regexp(t, `^\d{6}:[0-9a-f]{32}$`, bh.ClientID)
 	require.Regexp(t, `^\d{6}:[0-9a-f]{32}$`, bh.ClientSecret)
 	require.Regexp(t, `^c\d{13}$`, bh.BotReferral)
@@ -39,7 +38,7 @@ func TestTenantsAreIsolated(t *testing.T) {
 	mine := newClient(t, f, f.Tenant)
 	s := mine.seed(fakebotstest.BotHelpSubscriber{Name: "Мой", Email: "mine@example.com"})[0]
 
-	other := newClient(t, f, f.NewTenant(t, nil))
+	other := newClient(t, f, f.NewTenant(t))
 	require.Equal(t, `{"data":[],"paging":null}`, string(other.call("listSubscribers", http.MethodGet, "/v1/subscribers/", nil).Body))
 	require.Empty(t, other.page("email=mine@example.com").Data)
 	require.Equal(t, http.StatusNotFound, other.call("updateSubscriber", http.MethodPatch, "/v1/subscribers/"+itoa(s.ID), patch{{"op": "replace", "path": "/name", "value": "x"}}).Status)
@@ -59,8 +58,7 @@ func TestTenantsAreIsolated(t *testing.T) {
 
 func TestDemoFixture(t *testing.T) {
 	f := newFake(t, "demo")
-	bh, err := f.Tenant.BotHelp()
-	require.NoError(t, err)
+	bh := f.Tenant.BotHelp
 	require.GreaterOrEqual(t, bh.Subscribers, 200)
 	require.GreaterOrEqual(t, len(bh.Bots), 2)
 	require.NotEmpty(t, bh.Funnels)
@@ -76,7 +74,7 @@ func TestDemoFixture(t *testing.T) {
 	var reset map[string]json.RawMessage
 	require.NoError(t, f.Control.Call(context.Background(), http.MethodPost, "/tenants/"+f.Tenant.ID+"/reset", nil, &reset))
 	require.JSONEq(t, string(f.Tenant.Raw["bothelp"]), string(reset["bothelp"]), "the same credentials and ids")
-	c.token = f.BotHelpToken(t, f.Tenant)
+	c.token = f.Tenant.BotHelp.Token(t)
 	require.Equal(t, string(before), string(c.call("listSubscribers", http.MethodGet, "/v1/subscribers/", nil).Body))
 }
 
@@ -122,17 +120,17 @@ func TestControlCatalogAndCredentials(t *testing.T) {
 	require.ErrorContains(t, f.Control.Call(ctx, http.MethodPost, base+"subscribers", map[string]any{"subscribers": []map[string]any{{"id": 3}}}, nil), "already exists")
 
 	// New client credentials: the old ones stop working, issued tokens do not.
-	var creds fakebotstest.BotHelp
+	var creds fakebotstest.BotHelpAccount
 	require.NoError(t, f.Control.Call(ctx, http.MethodPut, base+"credentials", map[string]any{"client_id": "my-id"}, &creds))
 	require.Equal(t, "my-id", creds.ClientID)
 	require.NotEmpty(t, creds.ClientSecret)
-	_, err := f.Control.BotHelpToken(ctx, c.bh)
-	require.ErrorContains(t, err, "invalid_client")
-	_, err = f.Control.BotHelpToken(ctx, creds)
-	require.NoError(t, err)
+	old := token(t, f, "application/x-www-form-urlencoded", form(c.bh))
+	require.Equal(t, http.StatusBadRequest, old.Status)
+	require.Contains(t, string(old.Body), "invalid_client")
+	require.Equal(t, http.StatusOK, token(t, f, "application/x-www-form-urlencoded", form(creds)).Status)
 	require.Equal(t, http.StatusOK, c.call("listBots", http.MethodGet, "/v1/bots/", nil).Status)
 
-	other := f.NewTenant(t, nil)
-	err = f.Control.Call(ctx, http.MethodPut, "/tenants/"+other.ID+"/bothelp/credentials", map[string]any{"client_id": "my-id"}, nil)
+	other := f.NewTenant(t)
+	err := f.Control.Call(ctx, http.MethodPut, "/tenants/"+other.ID+"/bothelp/credentials", map[string]any{"client_id": "my-id"}, nil)
 	require.ErrorContains(t, err, "409")
 }

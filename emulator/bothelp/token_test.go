@@ -14,14 +14,13 @@ import (
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 )
 
-func form(bh fakebotstest.BotHelp) string {
+func form(bh fakebotstest.BotHelpAccount) string {
 	return url.Values{"grant_type": {"client_credentials"}, "client_id": {bh.ClientID}, "client_secret": {bh.ClientSecret}}.Encode()
 }
 
 func TestTokenIsTheDocumentedBody(t *testing.T) {
 	f := newFake(t, nil)
-	bh, err := f.Tenant.BotHelp()
-	require.NoError(t, err)
+	bh := f.Tenant.BotHelp
 	r := token(t, f, "application/x-www-form-urlencoded", form(bh))
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	require.Regexp(t, `^\{"access_token":"[A-Za-z0-9]{40}","token_type":"Bearer","expires_in":3600\}$`, string(r.Body))
@@ -30,8 +29,7 @@ func TestTokenIsTheDocumentedBody(t *testing.T) {
 
 func TestTokenFromMultipartForm(t *testing.T) {
 	f := newFake(t, nil)
-	bh, err := f.Tenant.BotHelp()
-	require.NoError(t, err)
+	bh := f.Tenant.BotHelp
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	for k, v := range map[string]string{"grant_type": "client_credentials", "client_id": bh.ClientID, "client_secret": bh.ClientSecret} {
@@ -44,22 +42,19 @@ func TestTokenFromMultipartForm(t *testing.T) {
 
 func TestTokenLifecycleOnTheClock(t *testing.T) {
 	f := newFake(t, nil)
-	ctx := context.Background()
 	c := newClient(t, f, f.Tenant)
 
 	require.Equal(t, http.StatusOK, c.call("listBots", http.MethodGet, "/v1/bots/", nil).Status)
-	_, err := f.Control.Advance(ctx, 3599*time.Second)
-	require.NoError(t, err)
+	f.Advance(t, 3599*time.Second)
 	require.Equal(t, http.StatusOK, c.call("listBots", http.MethodGet, "/v1/bots/", nil).Status, "valid for 3600 s")
 
-	_, err = f.Control.Advance(ctx, time.Second)
-	require.NoError(t, err)
+	f.Advance(t, time.Second)
 	expired := c.call("listBots", http.MethodGet, "/v1/bots/", nil)
 	require.Equal(t, http.StatusUnauthorized, expired.Status)
 	assertGolden(t, "token_expired_401.golden", expired)
 
 	old := c.token
-	c.token = f.BotHelpToken(t, f.Tenant)
+	c.token = f.Tenant.BotHelp.Token(t)
 	require.NotEqual(t, old, c.token)
 	require.Equal(t, http.StatusOK, c.call("listBots", http.MethodGet, "/v1/bots/", nil).Status, "renewed")
 }
@@ -68,12 +63,12 @@ func TestOldTokensStayValidUnlessRevoked(t *testing.T) {
 	f := newFake(t, nil)
 	c := newClient(t, f, f.Tenant)
 	first := c.token
-	c.token = f.BotHelpToken(t, f.Tenant)
+	c.token = f.Tenant.BotHelp.Token(t)
 	c.token = first
 	require.Equal(t, http.StatusOK, c.call("listBots", http.MethodGet, "/v1/bots/", nil).Status)
 
 	c.settings(map[string]any{"revoke_old_tokens": true})
-	second := f.BotHelpToken(t, f.Tenant)
+	second := f.Tenant.BotHelp.Token(t)
 	require.Equal(t, http.StatusUnauthorized, c.call("listBots", http.MethodGet, "/v1/bots/", nil).Status)
 	c.token = second
 	require.Equal(t, http.StatusOK, c.call("listBots", http.MethodGet, "/v1/bots/", nil).Status)
@@ -93,8 +88,7 @@ func TestOldTokensStayValidUnlessRevoked(t *testing.T) {
 
 func TestTokenErrors(t *testing.T) {
 	f := newFake(t, nil)
-	bh, err := f.Tenant.BotHelp()
-	require.NoError(t, err)
+	bh := f.Tenant.BotHelp
 	for _, tc := range []struct {
 		golden string
 		form   url.Values
@@ -118,8 +112,7 @@ func TestTokenErrors(t *testing.T) {
 
 func TestBearerErrors(t *testing.T) {
 	f := newFake(t, nil)
-	bh, err := f.Tenant.BotHelp()
-	require.NoError(t, err)
+	bh := f.Tenant.BotHelp
 	for _, tc := range []struct{ name, golden, auth string }{
 		{"missing", "token_missing_401.golden", ""},
 		{"unknown", "token_invalid_401.golden", "Bearer tf4Si1LydYpTAPyHXUgjig72jlrd5HpIJL5oigmc"},
@@ -137,8 +130,7 @@ func TestBearerErrors(t *testing.T) {
 
 func TestRealHostsRouteByHostHeader(t *testing.T) {
 	f := newFake(t, nil)
-	bh, err := f.Tenant.BotHelp()
-	require.NoError(t, err)
+	bh := f.Tenant.BotHelp
 	send := func(host, method, path, body, contentType, auth string) *fakebotstest.Response {
 		req, err := http.NewRequest(method, f.URL+path, bytes.NewBufferString(body))
 		require.NoError(t, err)

@@ -96,7 +96,7 @@ func (p *Platform) CreateUser(c *platform.ControlRequest, u platform.NewUser) (p
 			return err
 		}
 		u.Generate(platform.UserFaker(c.TenantID, Name, id))
-		in := controlSubscriber{ID: id, UserID: u.PlatformID, Name: u.Name, Email: u.Email, Phone: u.Phone, ChannelType: u.Messenger, ChannelName: u.Bot}
+		in := ControlSubscriber{ID: id, UserID: u.PlatformID, Name: u.Name, Email: u.Email, Phone: u.Phone, ChannelType: u.Messenger, ChannelName: u.Bot}
 		if in.UserID != "" {
 			var old int64
 			err := tx.QueryRow(`SELECT id FROM bh_subscribers WHERE tenant_id = ? AND user_id = ? AND channel_type = ?`,

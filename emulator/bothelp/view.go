@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// controlSubscriber is a subscriber as fixtures and the control API write
+// ControlSubscriber is a subscriber as fixtures and the control API write
 // and read it: snake_case, with what the API does not show (first and last
 // name, notes, custom fields). Left-out fields take defaults: a telegram
 // channel, subscribed, created now, the next id, a user id derived from it.
-type controlSubscriber struct {
+type ControlSubscriber struct {
 	ID                int64             `json:"id,omitempty"`
 	CUID              string            `json:"cuid,omitempty"`
 	UserID            string            `json:"user_id"`
@@ -36,8 +36,8 @@ type controlSubscriber struct {
 	CustomFields      map[string]string `json:"custom_fields"`
 }
 
-// channel is a messenger channel of the account.
-type channel struct {
+// Channel is a messenger channel of the account.
+type Channel struct {
 	Type string `json:"type"`
 	Name string `json:"name"`
 }
@@ -55,7 +55,7 @@ var channelNames = map[string]string{
 const defaultChannelType = "telegram"
 
 // model turns the control form into a subscriber to store.
-func (c controlSubscriber) model(now time.Time) (subscriber, error) {
+func (c ControlSubscriber) model(now time.Time) (subscriber, error) {
 	if c.ID < 0 {
 		return subscriber{}, errors.New("id must be positive")
 	}
@@ -90,12 +90,12 @@ func (c controlSubscriber) model(now time.Time) (subscriber, error) {
 }
 
 // controlView shows a stored subscriber in the control form.
-func controlView(s subscriber, prefix string, fields map[string]string) controlSubscriber {
+func controlView(s subscriber, prefix string, fields map[string]string) ControlSubscriber {
 	created, subscribed := s.CreatedAt, s.Subscribed
 	if fields == nil {
 		fields = map[string]string{}
 	}
-	return controlSubscriber{
+	return ControlSubscriber{
 		ID: s.ID, CUID: formatCUID(prefix, s.ID), UserID: s.UserID, CreatedAt: &created, Subscribed: &subscribed,
 		Name: s.Name, FirstName: s.FirstName, LastName: s.LastName, Notes: s.Notes, Email: s.Email, Phone: s.Phone,
 		ChannelName: s.ChannelName, ChannelType: s.ChannelType,

@@ -1,7 +1,6 @@
 package cleverapp_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -42,8 +41,7 @@ func TestAccountLifecycle(t *testing.T) {
 				assertAnswer(t, f, "add"+c.section, r, http.StatusOK, opened)
 			}
 
-			_, err := f.Control.Advance(context.Background(), time.Minute)
-			require.NoError(t, err)
+			f.Advance(t, time.Minute)
 			r := call(t, f, http.MethodPost, "addFundsTo"+c.section, map[string]any{"account_id": 1, "amount": c.add, "description": "Пополнение"})
 			assertAnswer(t, f, "addFundsTo"+c.section, r, http.StatusOK, `{"data":`+account(c.afterAdd, "2024-03-01T12:01:00+00:00")+`}`)
 			r = call(t, f, http.MethodPost, "withdrawFundsFrom"+c.section, map[string]any{"account_id": 1, "amount": c.take, "description": "Заказ №1"})

@@ -1,9 +1,9 @@
 package cleverapp_test
 
 import (
-	"context"
 	"net/http"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -127,13 +127,13 @@ func TestGuestWithoutTheHeaderIsRedirectedToLogin(t *testing.T) {
 		require.NoError(t, err)
 		resp.Body.Close()
 		require.Equal(t, http.StatusFound, resp.StatusCode)
-		require.Equal(t, f.URL+"/cleverapp/login", resp.Header.Get("Location"))
+		require.Equal(t, strings.TrimSuffix(f.CleverApp.BaseURL, "/api/v1")+"/login", resp.Header.Get("Location"), "the login page at the tenant's own address")
 	}
 }
 
 func TestLapsedPlanIsForbidden(t *testing.T) {
 	f := newFake(t)
-	require.NoError(t, f.Control.Call(context.Background(), http.MethodPut, "/tenants/"+f.Tenant.ID+"/cleverapp/plan", map[string]string{"plan": "free"}, nil))
+	f.CleverApp.SetPlan(t, "free")
 	r := call(t, f, http.MethodGet, "getMe", nil)
 	assertAnswer(t, f, "getMe", r, http.StatusForbidden, `{"message":"Forbidden"}`)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/laravel"
+	"github.com/fakebots/fakebots/emulator/php"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 )
@@ -305,8 +306,8 @@ func (p *Platform) createOrUpdateContact(r *platform.Request) (any, error) {
 		if err := setContactFields(tx, id, fields, r.Now); err != nil {
 			return err
 		}
-		if tags, ok := in["tags"].([]any); ok {
-			for _, t := range tags {
+		if tags, ok := in["tags"].(*php.Array); ok {
+			for _, t := range tags.Values() {
 				if name := platform.Text(t); name != "" {
 					if err := p.attachTag(tx, r.TenantID(), botID, id, 0, name, r.Now); err != nil {
 						return err

@@ -1,7 +1,6 @@
 package cleverapp_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -87,8 +86,7 @@ func TestSendMessageToQueueIsIdempotent(t *testing.T) {
 		r := call(t, f, http.MethodPost, "sendMessageToQueue", map[string]any{"message_id": "order-1", "text": "Заказ отправлен", "contact_id": contact})
 		assertAnswer(t, f, "sendMessageToQueue", r, http.StatusOK, `{"success":true}`)
 	}
-	out, err := f.Control.Outbox(context.Background(), fakebotstest.Filter{Tenant: f.Tenant.ID, Platform: "cleverapp"})
-	require.NoError(t, err)
+	out := f.Outbox(t, fakebotstest.OutboxFilter{Platform: fakebotstest.CleverApp})
 	require.Len(t, out, 1)
 	require.Equal(t, "Заказ отправлен", out[0].Text)
 	require.Equal(t, strconv.FormatInt(contact, 10), out[0].Recipient)
@@ -148,7 +146,7 @@ func TestGetContactsSeesEveryWrite(t *testing.T) {
 	empty := list()
 	require.Equal(t, empty, list(), "the same page twice")
 
-	other := f.Server.NewTenant(t, nil)
+	other := f.Server.NewTenant(t)
 	r := f.Do(t, http.MethodPost, other.CleverApp.BaseURL+"/createOrUpdateContact?api_token="+other.CleverApp.APIToken,
 		map[string]any{"bot_id": other.CleverApp.BotID, "messenger": "telegram", "name": "Чужой", "telegram_id": 1}, "X-Requested-With", "XMLHttpRequest")
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))

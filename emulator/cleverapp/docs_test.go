@@ -1,7 +1,6 @@
 package cleverapp_test
 
 import (
-	"context"
 	"hash/crc32"
 	"net/http"
 	"os"
@@ -27,8 +26,7 @@ func TestSendMessageToWhatsAppIsTheDocumented200(t *testing.T) {
 	}, nil)
 	assertDocumented(t, "sendMessageToWhatsApp_200.json", r.Body) // the tenant's first contact: id 1
 
-	out, err := f.Control.Outbox(context.Background(), fakebotstest.Filter{Tenant: f.Tenant.ID})
-	require.NoError(t, err)
+	out := f.Outbox(t, fakebotstest.OutboxFilter{})
 	require.Len(t, out, 1)
 	require.Equal(t, "Здравствуйте", out[0].Text)
 	require.Equal(t, "whatsapp", out[0].Messenger)
@@ -41,7 +39,7 @@ func TestSendMessageToWhatsAppIsTheDocumented200(t *testing.T) {
 
 func TestSendMessageToAnotherTenantsContactIsTheDocumented403(t *testing.T) {
 	f := newFake(t)
-	other := f.NewTenant(t, map[string]any{"cleverapp": map[string]any{"bots": []any{map[string]any{"messenger": "telegram", "contacts": 1}}}})
+	other := f.NewTenant(t, fakebotstest.WithFixture(map[string]any{"cleverapp": map[string]any{"bots": []any{map[string]any{"messenger": "telegram", "contacts": 1}}}}))
 	var contacts struct{ Data []struct{ ID int64 } }
 	callAs(t, f.Server, other, http.MethodGet, "getContacts", nil).JSON(t, &contacts)
 

@@ -10,7 +10,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// fixtureSection is a brand's part of a fixture:
+// Fixture is a brand's part of a fixture:
 //
 //	cleverapp:
 //	  api_token: demo-cleverapp-token   # optional; taken or absent → generated
@@ -22,45 +22,45 @@ import (
 //	      messenger: telegram
 //	      tags: [Горячий, Акция]        # declared in the bot
 //	      variables: [Город]            # each generated contact gets a value
-//	      contacts: 20                  # generated with gofakeit, or listed (see fixtureContact)
+//	      contacts: 20                  # generated with gofakeit, or listed (see FixtureContact)
 //	      accounts: [RUB]               # a money account per contact, generated balance
 //	      crypto_accounts: [BTC]        # a crypto account per contact, generated balance
 //	      referrals: 2                  # generated contacts form an invite tree, ≤ 2 invites each
-//	  lists:                            # list schemas (see fixtureList)
+//	  lists:                            # list schemas (see FixtureList)
 //	    - name: Заказы
 //	      fields: [{slug: name, name: Название, type: string, is_required: true}]
 //	      items: 20
-type fixtureSection struct {
+type Fixture struct {
 	APIToken string          `json:"api_token"`
 	Plan     string          `json:"plan"`
 	Settings json.RawMessage `json:"settings"`
-	Account  fixtureAccount  `json:"account"`
-	Bots     []fixtureBot    `json:"bots"`
-	Lists    []fixtureList   `json:"lists"`
+	Account  FixtureAccount  `json:"account"`
+	Bots     []FixtureBot    `json:"bots"`
+	Lists    []FixtureList   `json:"lists"`
 }
 
-type fixtureAccount struct {
+type FixtureAccount struct {
 	Name  string `json:"name"`
 	Email string `json:"email"`
 	Phone string `json:"phone"`
 }
 
-type fixtureBot struct {
+type FixtureBot struct {
 	Name           string          `json:"name"`
 	Messenger      string          `json:"messenger"`
 	Tags           []string        `json:"tags"`
 	Variables      []string        `json:"variables"`
-	Contacts       fixtureContacts `json:"contacts"`
+	Contacts       FixtureContacts `json:"contacts"`
 	Accounts       []string        `json:"accounts"`
 	CryptoAccounts []string        `json:"crypto_accounts"`
 	Referrals      int             `json:"referrals"`
 }
 
 // defaultBot is the bot every tenant has when its fixture names none.
-var defaultBot = fixtureBot{Name: "Bot", Messenger: "telegram"}
+var defaultBot = FixtureBot{Name: "Bot", Messenger: "telegram"}
 
-func decodeFixture(raw json.RawMessage) (fixtureSection, error) {
-	var f fixtureSection
+func decodeFixture(raw json.RawMessage) (Fixture, error) {
+	var f Fixture
 	if err := platform.DecodeStrict(raw, &f); err != nil {
 		return f, err
 	}
@@ -120,7 +120,7 @@ func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 		return nil, err
 	}
 	if len(f.Bots) == 0 {
-		f.Bots = []fixtureBot{defaultBot}
+		f.Bots = []FixtureBot{defaultBot}
 	}
 	bots := []any{}
 	botIDs := map[string]int64{}
@@ -175,7 +175,7 @@ func randomToken(s platform.Setup, n int) string {
 
 // provisionBot creates a bot with an id drawn from the tenant's seed (so a
 // reset keeps it), its tags, and its contacts with their accounts.
-func (p *Platform) provisionBot(tx *store.Tx, s platform.Setup, b fixtureBot) (int64, error) {
+func (p *Platform) provisionBot(tx *store.Tx, s platform.Setup, b FixtureBot) (int64, error) {
 	if b.Name == "" {
 		b.Name = defaultBot.Name
 	}

@@ -14,14 +14,22 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// fixtureContacts is a bot's contacts in a fixture: how many to generate,
+// FixtureContacts is a bot's contacts in a fixture: how many to generate,
 // or a list of contacts spelled out.
-type fixtureContacts struct {
+type FixtureContacts struct {
 	Count int
-	List  []fixtureContact
+	List  []FixtureContact
 }
 
-func (c *fixtureContacts) UnmarshalJSON(b []byte) error {
+// MarshalJSON writes the list when there is one, else the count.
+func (c FixtureContacts) MarshalJSON() ([]byte, error) {
+	if c.List != nil {
+		return json.Marshal(c.List)
+	}
+	return json.Marshal(c.Count)
+}
+
+func (c *FixtureContacts) UnmarshalJSON(b []byte) error {
 	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '[' {
 		return platform.DecodeStrict(b, &c.List)
 	}
@@ -31,7 +39,7 @@ func (c *fixtureContacts) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// fixtureContact is a contact spelled out; what it leaves out is generated
+// FixtureContact is a contact spelled out; what it leaves out is generated
 // (a name, the messenger's id).
 //
 //	contacts:
@@ -41,7 +49,7 @@ func (c *fixtureContacts) UnmarshalJSON(b []byte) error {
 //	    referrer: Василий Васильев     # who invited: an earlier contact of the bot, by name
 //	    tags: [Горячий]
 //	    variables: {Город: Москва}
-type fixtureContact struct {
+type FixtureContact struct {
 	Name             string            `json:"name"`
 	Phone            string            `json:"phone"`
 	Email            string            `json:"email"`
@@ -60,7 +68,7 @@ type fixtureContact struct {
 // the generated ones spread over the 30 days before the tenant, oldest
 // first, forming an invite tree when the bot asks for referrals (contact n
 // invited by contact (n-1)/referrals, so the tree is the same every time).
-func (p *Platform) provisionContacts(tx *store.Tx, s platform.Setup, botID int64, b fixtureBot) error {
+func (p *Platform) provisionContacts(tx *store.Tx, s platform.Setup, botID int64, b FixtureBot) error {
 	var ids []int64
 	byName := map[string]int64{}
 	for _, c := range b.Contacts.List {
@@ -126,7 +134,7 @@ const insertContact = `INSERT INTO ca_contacts (tenant_id, brand, bot_id, name, 
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // listedContact creates a contact a fixture spells out.
-func (p *Platform) listedContact(tx *store.Tx, s platform.Setup, botID int64, messenger string, c fixtureContact, referrer any) (int64, error) {
+func (p *Platform) listedContact(tx *store.Tx, s platform.Setup, botID int64, messenger string, c FixtureContact, referrer any) (int64, error) {
 	if c.Name == "" {
 		c.Name = fakedata.Name(s.Faker)
 	}
@@ -172,7 +180,7 @@ func (p *Platform) listedContact(tx *store.Tx, s platform.Setup, botID int64, me
 
 // generateContact makes one fake contact of a bot, with values for the
 // bot's variables and some of its tags.
-func (p *Platform) generateContact(tx *store.Tx, s platform.Setup, botID int64, b fixtureBot, created time.Time, referrer any) (int64, error) {
+func (p *Platform) generateContact(tx *store.Tx, s platform.Setup, botID int64, b FixtureBot, created time.Time, referrer any) (int64, error) {
 	f := s.Faker
 	phone := fakedata.Phone(f)
 	tgID, tgUser, viberID, vkID := externalIDs(s, b.Messenger)
@@ -205,7 +213,7 @@ func (p *Platform) generateContact(tx *store.Tx, s platform.Setup, botID int64, 
 
 // provisionAccounts opens the bot's money and crypto accounts for a contact
 // with generated balances: whole roubles (or dollars ...) and up to half a coin.
-func provisionAccounts(tx *store.Tx, s platform.Setup, brand string, contactID int64, b fixtureBot) error {
+func provisionAccounts(tx *store.Tx, s platform.Setup, brand string, contactID int64, b FixtureBot) error {
 	for _, code := range b.Accounts {
 		if _, err := openAccount(tx, moneyAccounts, s.TenantID, brand, contactID, strings.ToUpper(code), float64(s.Faker.Number(0, 5000)*100), s.Now); err != nil {
 			return err

@@ -1,7 +1,6 @@
 package cleverapp_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -89,7 +88,6 @@ func TestDemoFixtureHasEverySection(t *testing.T) {
 // The same fixture gives the same data on every start, and a reset gives
 // the tenant back the ids it had.
 func TestFixtureDataIsReproducible(t *testing.T) {
-	when := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 	snapshot := func(s *fakebotstest.Server, tn *fakebotstest.Tenant) string {
 		t.Helper()
 		var schemas page[struct{ ID string }]
@@ -103,9 +101,7 @@ func TestFixtureDataIsReproducible(t *testing.T) {
 	var got []string
 	for i := 0; i < 2; i++ {
 		s := fakebotstest.NewServer(t)
-		_, err := s.Control.SetClock(context.Background(), when, true)
-		require.NoError(t, err)
-		tn := s.NewTenant(t, "demo")
+		tn := s.NewTenant(t, fakebotstest.WithFixture("demo"))
 		got = append(got, snapshot(s, tn))
 		if i == 1 {
 			tn.Reset(t)
@@ -118,8 +114,7 @@ func TestFixtureDataIsReproducible(t *testing.T) {
 
 func TestGeneralRateLimit(t *testing.T) {
 	f := fakebotstest.New(t)
-	_, err := f.Control.Freeze(context.Background())
-	require.NoError(t, err)
+	f.Freeze(t)
 	for i := 0; i < 2; i++ {
 		require.Equal(t, http.StatusOK, call(t, f, http.MethodGet, "getMe", nil).Status)
 	}
@@ -128,7 +123,6 @@ func TestGeneralRateLimit(t *testing.T) {
 	assertGolden(t, "getListSchemas_429.golden", r)
 	checkSpec(t, f, "getListSchemas", r)
 
-	_, err = f.Control.Advance(context.Background(), time.Second)
-	require.NoError(t, err)
+	f.Advance(t, time.Second)
 	ok(t, f, http.MethodGet, "getListSchemas", nil, nil)
 }

@@ -2,7 +2,6 @@ package cleverapp_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -31,10 +30,14 @@ func newFake(t *testing.T, opts ...fakebotstest.Option) *fakebotstest.Fake {
 
 // call invokes a CleverApp method the way the docs ask: api_token in the
 // query, X-Requested-With set, parameters as a JSON body (nil for none).
+// The answer, whatever its status, is checked against the spec: a method's
+// path is its operation id, and the spec declares every status of it.
 func call(t *testing.T, f *fakebotstest.Fake, method, op string, params any) *fakebotstest.Response {
 	t.Helper()
-	return f.Do(t, method, f.Tenant.CleverApp.BaseURL+"/"+op+"?api_token="+f.Tenant.CleverApp.APIToken, params,
+	r := f.Do(t, method, f.Tenant.CleverApp.BaseURL+"/"+op+"?api_token="+f.Tenant.CleverApp.APIToken, params,
 		"X-Requested-With", "XMLHttpRequest")
+	checkSpec(t, f, op, r)
+	return r
 }
 
 // goldenHeaders are the headers every golden response file shows.
@@ -73,8 +76,10 @@ func checkSpecOf(t *testing.T, f *fakebotstest.Fake, brand, op string, r *fakebo
 // in the query, X-Requested-With set.
 func callAs(t *testing.T, s *fakebotstest.Server, tn *fakebotstest.Tenant, method, op string, params any) *fakebotstest.Response {
 	t.Helper()
-	return s.Do(t, method, tn.CleverApp.BaseURL+"/"+op+"?api_token="+tn.CleverApp.APIToken, params,
+	r := s.Do(t, method, tn.CleverApp.BaseURL+"/"+op+"?api_token="+tn.CleverApp.APIToken, params,
 		"X-Requested-With", "XMLHttpRequest")
+	spectest.ValidateResponse(t, s.Emulator.Platform("cleverapp").Spec(), op, r.Status, r.Header, r.Body)
+	return r
 }
 
 // callForm invokes a method with a urlencoded form body, as PHP clients do.
@@ -86,17 +91,18 @@ func callForm(t *testing.T, f *fakebotstest.Fake, op string, form url.Values) *f
 // callRaw POSTs a body as it is, for bodies whose key order matters.
 func callRaw(t *testing.T, f *fakebotstest.Fake, op, contentType, body string) *fakebotstest.Response {
 	t.Helper()
-	return f.Do(t, http.MethodPost, f.Tenant.CleverApp.BaseURL+"/"+op+"?api_token="+f.Tenant.CleverApp.APIToken, body,
+	r := f.Do(t, http.MethodPost, f.Tenant.CleverApp.BaseURL+"/"+op+"?api_token="+f.Tenant.CleverApp.APIToken, body,
 		"X-Requested-With", "XMLHttpRequest", "Content-Type", contentType)
+	checkSpec(t, f, op, r)
+	return r
 }
 
-// ok calls a method that must succeed, checks the answer against the spec
-// and decodes it into out (when not nil).
+// ok calls a method that must succeed and decodes the answer into out
+// (when not nil).
 func ok(t *testing.T, f *fakebotstest.Fake, method, op string, params, out any) *fakebotstest.Response {
 	t.Helper()
 	r := call(t, f, method, op, params)
 	require.Equal(t, http.StatusOK, r.Status, "%s: %s", op, r.Body)
-	checkSpec(t, f, op, r)
 	if out != nil {
 		r.JSON(t, out)
 	}
@@ -116,8 +122,7 @@ func at(t *testing.T, f *fakebotstest.Fake, instant string) time.Time {
 	t.Helper()
 	now, err := time.Parse(time.RFC3339, instant)
 	require.NoError(t, err)
-	_, err = f.Control.SetClock(context.Background(), now, true)
-	require.NoError(t, err)
+	f.SetTime(t, now)
 	return now
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/laravel"
+	"github.com/fakebots/fakebots/emulator/php"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 )
@@ -95,12 +96,12 @@ func (p *Platform) itemByID(r *platform.Request, id string) (listItem, listSchem
 // On create every required field must be there; on update only the fields
 // sent are checked, and null clears an optional one.
 func (p *Platform) checkData(r *platform.Request, s listSchema, creating bool) (map[string]any, error) {
-	data, _ := r.Input["data"].(map[string]any)
+	data, _ := r.Input["data"].(*php.Array)
 	in := platform.Input{"data": data}
 	var errs jsonx.Object
 	out := map[string]any{}
 	for _, f := range s.Fields {
-		v, sent := data[f.Slug]
+		v, sent := data.Get(f.Slug)
 		if !sent && !creating {
 			continue
 		}

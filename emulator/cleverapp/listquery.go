@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/fakebots/fakebots/emulator/laravel"
+	"github.com/fakebots/fakebots/emulator/php"
 	"github.com/fakebots/fakebots/emulator/platform"
 )
 
@@ -34,15 +35,16 @@ func (p *Platform) getListItems(r *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	filters, _ := in["filters"].(map[string]any)
+	filters, _ := in["filters"].(*php.Array)
 	matched := items[:0]
 	for _, it := range items {
 		ok := true
 		for _, ref := range refs {
 			ok = ok && it.refersTo(s, ref.fieldType, ref.id)
 		}
-		for slug, want := range filters {
-			ok = ok && matchesFilter(s, it, slug, want)
+		for i := 0; i < filters.Len(); i++ {
+			slug, _ := filters.Key(i)
+			ok = ok && matchesFilter(s, it, slug, filters.Value(i))
 		}
 		if ok {
 			matched = append(matched, it)
@@ -93,8 +95,8 @@ func (p *Platform) schemaItems(r *platform.Request, schemaID string) ([]listItem
 // matches a missing value, and a slug the schema lacks has only missing
 // values, as in a document store.
 func matchesFilter(s listSchema, it listItem, slug string, want any) bool {
-	if list, ok := want.([]any); ok {
-		for _, w := range list {
+	if list, ok := want.(*php.Array); ok {
+		for _, w := range list.Values() {
 			if matchesFilter(s, it, slug, w) {
 				return true
 			}

@@ -9,12 +9,13 @@ import (
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/laravel"
+	"github.com/fakebots/fakebots/emulator/php"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// listField is one field of a list schema, keyed by its slug.
-type listField struct {
+// ListField is one field of a list schema, keyed by its slug.
+type ListField struct {
 	Slug          string `json:"slug"`
 	Name          string `json:"name"`
 	Type          string `json:"type"`
@@ -68,11 +69,11 @@ func checkSlug(attr, slug string) error {
 }
 
 // fieldFromInput reads a field object that passed the spec's rules.
-func fieldFromInput(slug string, v any) listField {
-	m, _ := v.(map[string]any)
-	return listField{
-		Slug: slug, Name: platform.Text(m["name"]), Type: platform.Text(m["type"]),
-		IsRequired: platform.Truthy(m["is_required"]), IsHidden: platform.Truthy(m["is_hidden"]), IsEncryptable: platform.Truthy(m["is_encryptable"]),
+func fieldFromInput(slug string, v any) ListField {
+	m, _ := v.(*php.Array)
+	return ListField{
+		Slug: slug, Name: platform.Text(m.Field("name")), Type: platform.Text(m.Field("type")),
+		IsRequired: platform.Truthy(m.Field("is_required")), IsHidden: platform.Truthy(m.Field("is_hidden")), IsEncryptable: platform.Truthy(m.Field("is_encryptable")),
 	}
 }
 
@@ -82,7 +83,7 @@ type listSchema struct {
 	BotID     sql.NullInt64
 	Name      string
 	IsMenu    bool
-	Fields    []listField
+	Fields    []ListField
 	CreatedAt int64
 	UpdatedAt int64
 }
@@ -98,13 +99,13 @@ func scanSchema(row interface{ Scan(...any) error }) (listSchema, error) {
 	return s, json.Unmarshal([]byte(fields), &s.Fields)
 }
 
-func (s listSchema) field(slug string) (listField, bool) {
+func (s listSchema) field(slug string) (ListField, bool) {
 	for _, f := range s.Fields {
 		if f.Slug == slug {
 			return f, true
 		}
 	}
-	return listField{}, false
+	return ListField{}, false
 }
 
 // JSON is the schema as getListSchemas documents it, fields keyed by slug.
@@ -209,12 +210,13 @@ func (p *Platform) createListSchema(r *platform.Request) (any, error) {
 		}
 		s.BotID = sql.NullInt64{Int64: botID, Valid: true}
 	}
-	fields, _ := in["fields"].(map[string]any)
-	for _, slug := range orderedKeys(r, "fields") {
+	fields, _ := in["fields"].(*php.Array)
+	for i := 0; i < fields.Len(); i++ {
+		slug, _ := fields.Key(i)
 		if err := checkSlug("fields."+slug, slug); err != nil {
 			return nil, err
 		}
-		s.Fields = append(s.Fields, fieldFromInput(slug, fields[slug]))
+		s.Fields = append(s.Fields, fieldFromInput(slug, fields.Value(i)))
 	}
 	err := p.store().Write(r.Context(), func(tx *store.Tx) error {
 		var err error
@@ -234,8 +236,8 @@ func (p *Platform) addListSchemaField(r *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, _ := r.Input["field"].(map[string]any)
-	slug := platform.Text(raw["slug"])
+	raw, _ := r.Input["field"].(*php.Array)
+	slug := platform.Text(raw.Field("slug"))
 	if err := checkSlug("field.slug", slug); err != nil {
 		return nil, err
 	}

@@ -107,7 +107,7 @@ func TestCreateListSchemaValidatesEveryField(t *testing.T) {
 		`"name":["Поле name обязательно для заполнения."],`+
 		`"fields.b.name":["Поле fields.b.name обязательно для заполнения."],`+
 		`"fields.a.type":["Выбранное значение для fields.a.type ошибочно."],`+
-		`"fields.a.is_hidden":["Поле fields.a.is hidden должно иметь значение логического типа."]}}`)
+		`"fields.a.is_hidden":["Поле fields.a.is_hidden должно иметь значение логического типа."]}}`)
 
 	r = callRaw(t, f, "createListSchema", "application/json", `{"name":"X","fields":{"id":{"name":"Id","type":"string"}}}`)
 	assertAnswer(t, f, "createListSchema", r, http.StatusUnprocessableEntity,

@@ -1,7 +1,6 @@
 package cleverapp_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -34,8 +33,7 @@ func TestSendMessageByContactID(t *testing.T) {
 	assertDocumented(t, "sendMessage_200.json", r.Body)
 	checkSpec(t, f, "sendMessage", r)
 
-	out, err := f.Control.Outbox(context.Background(), fakebotstest.Filter{Tenant: f.Tenant.ID})
-	require.NoError(t, err)
+	out := f.Outbox(t, fakebotstest.OutboxFilter{})
 	require.Len(t, out, 1)
 	require.Equal(t, "Привет", out[0].Text)
 	require.Equal(t, "telegram", out[0].Messenger)
@@ -44,9 +42,7 @@ func TestSendMessageByContactID(t *testing.T) {
 
 func TestSendMessagePerMessengerLimit(t *testing.T) {
 	f := fakebotstest.New(t)
-	ctx := context.Background()
-	_, err := f.Control.Freeze(ctx)
-	require.NoError(t, err)
+	f.Freeze(t)
 	created := call(t, f, http.MethodPost, "sendMessageToWhatsApp", map[string]any{
 		"bot_id": f.Tenant.CleverApp.BotID, "phone": "+7 999 123-45-67", "text": "Здравствуйте", "name": "Иван Иванов",
 	})
@@ -54,18 +50,15 @@ func TestSendMessagePerMessengerLimit(t *testing.T) {
 	var contact struct{ Data struct{ ID int64 } }
 	created.JSON(t, &contact)
 
-	_, err = f.Control.Advance(ctx, time.Second) // the general 2-a-second limit
-	require.NoError(t, err)
+	f.Advance(t, time.Second) // the general 2-a-second limit
 	first := call(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": contact.Data.ID, "text": "1"})
 	require.Equal(t, http.StatusOK, first.Status, string(first.Body))
-	_, err = f.Control.Advance(ctx, time.Second)
-	require.NoError(t, err)
+	f.Advance(t, time.Second)
 	second := call(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": contact.Data.ID, "text": "2"})
 	require.Equal(t, http.StatusTooManyRequests, second.Status)
 	assertDocumented(t, "sendMessage_limit.json", second.Body)
 
-	_, err = f.Control.Advance(ctx, 10*time.Second)
-	require.NoError(t, err)
+	f.Advance(t, 10*time.Second)
 	third := call(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": contact.Data.ID, "text": "3"})
 	require.Equal(t, http.StatusOK, third.Status, string(third.Body))
 }

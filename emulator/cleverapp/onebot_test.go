@@ -1,7 +1,6 @@
 package cleverapp_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -13,10 +12,13 @@ import (
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 )
 
-// callOnebot invokes an Onebot method with the tenant's Onebot token.
+// callOnebot invokes an Onebot method with the tenant's Onebot token and
+// checks the answer against Onebot's spec.
 func callOnebot(t *testing.T, f *fakebotstest.Fake, method, op string, params any) *fakebotstest.Response {
 	t.Helper()
-	return f.Do(t, method, f.Tenant.Onebot.BaseURL+"/"+op+"?api_token="+f.Tenant.Onebot.APIToken, params, "X-Requested-With", "XMLHttpRequest")
+	r := f.Do(t, method, f.Tenant.Onebot.BaseURL+"/"+op+"?api_token="+f.Tenant.Onebot.APIToken, params, "X-Requested-With", "XMLHttpRequest")
+	checkSpecOf(t, f, "onebot", op, r)
+	return r
 }
 
 func TestOnebotTokenWorksOnlyOnOnebot(t *testing.T) {
@@ -41,11 +43,9 @@ func TestOnebotDataIsSeparateFromCleverApp(t *testing.T) {
 		"bot_id": f.Tenant.Onebot.BotID, "messenger": "whatsapp", "name": "Онбот Контакт", "phone": "79990001122",
 	})
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
-	checkSpecOf(t, f, "onebot", "createOrUpdateContact", r)
 	r.JSON(t, &c)
 	r = callOnebot(t, f, http.MethodPost, "createListSchema", map[string]any{"name": "Записи", "fields": map[string]any{"day": map[string]any{"name": "День", "type": "date"}}})
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
-	checkSpecOf(t, f, "onebot", "createListSchema", r)
 	var schema struct{ Data struct{ ID string } }
 	r.JSON(t, &schema)
 
@@ -98,14 +98,13 @@ func TestOnebotSpecIsServedAsInferred(t *testing.T) {
 
 func TestOnebotPlanSwitch(t *testing.T) {
 	f := newFake(t)
-	require.NoError(t, f.Control.Call(context.Background(), http.MethodPut, "/tenants/"+f.Tenant.ID+"/onebot/plan", map[string]string{"plan": "free"}, nil))
+	f.Onebot.SetPlan(t, "free")
 	r := callOnebot(t, f, http.MethodGet, "getMe", nil)
 	require.Equal(t, http.StatusForbidden, r.Status)
 	require.Equal(t, `{"message":"Forbidden"}`, string(r.Body))
-	checkSpecOf(t, f, "onebot", "getMe", r)
 	// CleverApp's plan is its own.
 	ok(t, f, http.MethodGet, "getMe", nil, nil)
 
-	require.NoError(t, f.Control.Call(context.Background(), http.MethodPut, "/tenants/"+f.Tenant.ID+"/onebot/plan", map[string]string{"plan": "pro"}, nil))
+	f.Onebot.SetPlan(t, "pro")
 	require.Equal(t, http.StatusOK, callOnebot(t, f, http.MethodGet, "getMe", nil).Status)
 }

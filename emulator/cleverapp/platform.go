@@ -14,7 +14,6 @@ import (
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/spec"
 	"github.com/fakebots/fakebots/emulator/store"
-	"github.com/fakebots/fakebots/specs"
 )
 
 // Brand is what tells the two white-labels apart.
@@ -42,38 +41,17 @@ type Platform struct {
 
 // NewCleverApp builds the CleverApp platform from specs/cleverapp.yaml.
 func NewCleverApp(env *platform.Env) (platform.Platform, error) {
-	raw, err := specs.Platform("cleverapp")
-	if err != nil {
-		return nil, err
-	}
-	return newPlatform(brandCleverApp, raw, env)
+	return newPlatform(brandCleverApp, env)
 }
 
-// NewOnebot builds Onebot: the CleverApp document with specs/onebot.yaml laid over it.
+// NewOnebot builds Onebot: the CleverApp document with specs/onebot.yaml
+// laid over it (x-overlay-of).
 func NewOnebot(env *platform.Env) (platform.Platform, error) {
-	raw, err := onebotSpec()
-	if err != nil {
-		return nil, err
-	}
-	return newPlatform(brandOnebot, raw, env)
+	return newPlatform(brandOnebot, env)
 }
 
-// onebotSpec lays the embedded overlay over the embedded CleverApp document,
-// once per process: both are constants, and the merge costs milliseconds.
-var onebotSpec = sync.OnceValues(func() ([]byte, error) {
-	base, err := specs.Platform("cleverapp")
-	if err != nil {
-		return nil, err
-	}
-	overlay, err := specs.Platform("onebot")
-	if err != nil {
-		return nil, err
-	}
-	return spec.Overlay(base, overlay)
-})
-
-func newPlatform(b Brand, raw []byte, env *platform.Env) (*Platform, error) {
-	s, err := spec.Load(b.Name, raw)
+func newPlatform(b Brand, env *platform.Env) (*Platform, error) {
+	s, err := spec.LoadServed(b.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -155,11 +133,11 @@ func (p *Platform) Handler(id string) platform.Handler { return p.handlers[id] }
 // Authenticate is Laravel's token guard plus the PRO-plan check: a missing
 // or unknown token is unauthenticated; a valid one on a lapsed plan is forbidden.
 func (p *Platform) Authenticate(r *platform.Request) (platform.Principal, error) {
-	in, err := p.Input(r)
+	in, err := laravel.ReadRequest(r)
 	if err != nil {
-		return platform.Principal{}, err
+		return platform.Principal{}, errTooLarge // ValidatePostSize runs before the guard
 	}
-	r.Input = in
+	r.Input = laravel.Params(in.All)
 	if r.Operation.Public() {
 		return platform.Principal{}, nil
 	}
@@ -210,25 +188,22 @@ func (p *Platform) tokenOwner(r *platform.Request, token string) (tokenOwner, er
 	return owner, nil
 }
 
-// Input merges query, form and JSON as Laravel's $request->input() does,
-// after its TrimStrings and ConvertEmptyStringsToNull middleware. A JSON
-// body that does not parse is ignored, as Laravel's json() bag is then empty.
+// Input is $request->all() as Laravel 8 reads it (see laravel.ReadInput),
+// read once by Authenticate.
 func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 	if r.Input != nil {
 		return r.Input, nil
 	}
-	in, _, err := platform.ParseInput(r, platform.InputOptions{})
-	if err != nil && !errors.Is(err, platform.ErrMalformedJSON) {
-		// An unreadable form is as good as no form to Laravel.
-		in = platform.Input{}
+	in, err := laravel.ReadRequest(r)
+	if err != nil {
+		return nil, errTooLarge
 	}
-	return laravel.Normalize(in), nil
+	return laravel.Params(in.All), nil
 }
 
-// Validate applies the operation's x-rules, wildcards ("fields.*.name")
-// expanded over the keys the client sent.
+// Validate applies the operation's x-rules as Laravel's Validator does.
 func (p *Platform) Validate(r *platform.Request) error {
-	if errs := laravel.Validate(expandWildcards(p.rules[r.Operation.ID], r), r.Input); errs != nil {
+	if errs := laravel.Validate(p.rules[r.Operation.ID], r.Input); errs != nil {
 		return &validationError{errs}
 	}
 	return nil

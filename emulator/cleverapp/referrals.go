@@ -7,6 +7,7 @@ import (
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/laravel"
+	"github.com/fakebots/fakebots/emulator/php"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 )
@@ -136,12 +137,12 @@ func (p *Platform) getCountReferrals(r *platform.Request) (any, error) {
 // tags, and one of the tags given by id (inferred: any of a list, all of
 // the keys). The lists travel as JSON so the query text stays the same.
 func tagFilter(in platform.Input) (string, []any) {
-	filters, _ := in["filters"].(map[string]any)
+	filters, _ := in["filters"].(*php.Array)
 	var names, ids []any
-	for _, v := range listOf(filters["tag_name"]) {
+	for _, v := range listOf(filters.Field("tag_name")) {
 		names = append(names, platform.Text(v))
 	}
-	for _, v := range listOf(filters["tag_id"]) {
+	for _, v := range listOf(filters.Field("tag_id")) {
 		n, ok := platform.Integer(v)
 		if !ok {
 			n = -1 // matches no tag
@@ -162,16 +163,14 @@ func listOf(v any) []any {
 	switch x := v.(type) {
 	case nil:
 		return nil
-	case []any:
+	case *php.Array:
 		var out []any
-		for _, e := range x {
+		for _, e := range x.Values() {
 			if e != nil {
 				out = append(out, e)
 			}
 		}
 		return out
-	case map[string]any:
-		return nil
 	}
 	return []any{v}
 }

@@ -1,7 +1,6 @@
 package cleverapp_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"testing"
@@ -15,11 +14,10 @@ import (
 // statuses lists a brand's outbox for the tenant as "text:status", oldest first.
 func statuses(t *testing.T, f *fakebotstest.Fake, brand string) []string {
 	t.Helper()
-	msgs, err := f.Control.Outbox(context.Background(), fakebotstest.Filter{Tenant: f.Tenant.ID, Platform: brand})
-	require.NoError(t, err)
+	msgs := f.Outbox(t, fakebotstest.OutboxFilter{Platform: fakebotstest.Platform(brand)})
 	out := make([]string, len(msgs))
 	for i, m := range msgs {
-		out[len(msgs)-1-i] = m.Text + ":" + m.Status
+		out[i] = m.Text + ":" + m.Status
 	}
 	return out
 }
@@ -74,8 +72,7 @@ func TestContactThread(t *testing.T) {
 	ok(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": u.ID, "text": "Каталог", "file": "https://files.example/catalog.pdf"}, nil)
 	ok(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": u.ID, "image": "https://files.example/img/cover.png"}, nil)
 	users.Write(t, u.ID, "Спасибо", fakebotstest.ThreadAttachment{Type: "file", URL: "https://files.example/u/order.docx"})
-	_, err := f.Control.Advance(context.Background(), time.Minute)
-	require.NoError(t, err)
+	f.Advance(t, time.Minute)
 	ok(t, f, http.MethodPost, "sendMessageToQueue", map[string]any{"contact_id": u.ID, "message_id": "m-1", "text": "Ваш заказ принят"}, nil)
 	r := f.Do(t, http.MethodGet, "/__fakebots/tenants/"+f.Tenant.ID+"/cleverapp/users/"+fmt.Sprint(u.ID)+"/thread", nil)
 	assertGolden(t, "users_thread.golden", r)

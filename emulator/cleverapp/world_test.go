@@ -45,7 +45,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	f := newFake(t, fakebotstest.WithFixture(worldFixture))
-	w := &world{Fake: f, other: f.NewTenant(t, worldFixture)}
+	w := &world{Fake: f, other: f.NewTenant(t, fakebotstest.WithFixture(worldFixture))}
 	w.mine, w.theirs = idsOf(t, f.Server, f.Tenant), idsOf(t, f.Server, w.other)
 	return w
 }

@@ -59,6 +59,15 @@ type Config struct {
 	// UI, when set, serves the dashboard under Prefix+"/ui/" to anyone: its
 	// files hold no data, which it reads from this API like any client.
 	UI http.Handler
+	// Mounts are endpoints served by handlers of their own (scenario runs),
+	// behind the control token like the rest.
+	Mounts []Mount
+}
+
+// Mount is an endpoint at Prefix+Path served by Handler.
+type Mount struct {
+	Method, Path string
+	Handler      http.Handler
 }
 
 // API is the control API's handler.
@@ -147,6 +156,9 @@ func (a *API) routes() {
 	}
 	a.documents()
 	a.dashboard()
+	for _, m := range a.cfg.Mounts {
+		a.Handle(m.Method, m.Path, m.Handler)
+	}
 }
 
 // handle mounts h at Prefix+path for method, behind the access check. A

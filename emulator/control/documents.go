@@ -6,6 +6,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
+	"github.com/fakebots/fakebots/fixtures"
 	"github.com/fakebots/fakebots/specs"
 )
 
@@ -16,11 +17,14 @@ type document struct {
 }
 
 // documents mounts the index and the raw documents: the control API's own
-// spec and each platform's.
+// spec, each platform's, and the JSON Schema of fixtures.
 func (a *API) documents() {
 	a.router.Handle(Prefix+"/", a.indexOrUI(a.guard(adminOnly, a.adapt(a.index)))).Methods("GET")
 	a.handle(adminOnly, "GET", "/openapi.yaml", func(*http.Request) (int, any, error) {
 		return http.StatusOK, document{"application/yaml", specs.Control}, nil
+	})
+	a.handle(adminOnly, "GET", "/schemas/fixture.json", func(*http.Request) (int, any, error) {
+		return http.StatusOK, document{"application/schema+json", fixtures.Schema}, nil
 	})
 	a.handle(adminOnly, "GET", "/specs/{platform}.yaml", func(r *http.Request) (int, any, error) {
 		name := mux.Vars(r)["platform"]
@@ -55,6 +59,7 @@ func (a *API) index(*http.Request) (int, any, error) {
 			{Key: "faults", Value: Prefix + "/faults"},
 			{Key: "rate_limits", Value: Prefix + "/rate-limits"},
 			{Key: "coverage", Value: Prefix + "/coverage?format=markdown"},
+			{Key: "fixture_schema", Value: Prefix + "/schemas/fixture.json"},
 			{Key: "specs", Value: specs},
 		}},
 	}, nil

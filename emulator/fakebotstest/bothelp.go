@@ -1,30 +1,22 @@
 package fakebotstest
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
 
-// BotHelp paths on the emulator (prefix form). The API path is followed by
-// the real one: /bothelp + /v1/subscribers/.
-const (
-	BotHelpTokenPath = "/bothelp/oauth2/token"
-	BotHelpAPIPath   = "/bothelp"
-)
-
-// BotHelp is a tenant's BotHelp account as its creation answer gives it
-// (Tenant.Raw["bothelp"]): the Open API client credentials and the ids a
-// test needs next.
-type BotHelp struct {
+// BotHelpAccount is a tenant's BotHelp account: the Open API client
+// credentials with the tenant's own API and token URLs, the ids a test needs
+// next, and helpers for the account's control endpoints.
+type BotHelpAccount struct {
+	// BaseURL is the tenant's own address of the API: append the real path
+	// (/v1/subscribers/).
+	BaseURL string `json:"base_url"`
+	// TokenURL is where client credentials become an access token.
+	TokenURL       string        `json:"token_url"`
 	ClientID       string        `json:"client_id"`
 	ClientSecret   string        `json:"client_secret"`
 	AccountID      int64         `json:"account_id"`
@@ -34,7 +26,9 @@ type BotHelp struct {
 	FunnelReferral string        `json:"funnel_referral"`
 	Bots           []BotHelpBot  `json:"bots"`
 	Funnels        []BotHelpItem `json:"funnels"`
-	Subscribers    int           `json:"subscribers"`
+	Subscribers    int           `json:"subscribers"` // how many the fixture made
+
+	tenant *Tenant
 }
 
 // BotHelpItem is a step or a funnel.
@@ -50,18 +44,8 @@ type BotHelpBot struct {
 	Steps    []BotHelpItem `json:"steps"`
 }
 
-// BotHelp decodes the tenant's BotHelp account.
-func (t *Tenant) BotHelp() (BotHelp, error) {
-	var b BotHelp
-	raw, ok := t.Raw["bothelp"]
-	if !ok {
-		return b, errors.New("the tenant has no bothelp section")
-	}
-	return b, json.Unmarshal(raw, &b)
-}
-
 // CUID is the CUID of the subscriber with id in this account.
-func (b BotHelp) CUID(id int64) string { return b.CUIDPrefix + "." + strconv.FormatInt(id, 36) }
+func (b *BotHelpAccount) CUID(id int64) string { return b.CUIDPrefix + "." + strconv.FormatInt(id, 36) }
 
 // BotHelpSubscriber is a subscriber as the control API creates and shows
 // it. Fields left empty on creation take defaults (a telegram channel,
@@ -111,73 +95,48 @@ type BotHelpAction struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-// BotHelpToken exchanges an account's client credentials for an access token.
-func (c *Control) BotHelpToken(ctx context.Context, b BotHelp) (string, error) {
+// Token exchanges the account's client credentials for an access token at
+// TokenURL, failing the test unless it is granted.
+func (b *BotHelpAccount) Token(t testing.TB) string {
+	t.Helper()
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {b.ClientID}, "client_secret": {b.ClientSecret}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL+BotHelpTokenPath, strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	client := c.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "", err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("bothelp token: %d %s", resp.StatusCode, raw)
-	}
+	r := b.tenant.server.Do(t, http.MethodPost, b.TokenURL, form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
 	var out struct {
 		AccessToken string `json:"access_token"`
 	}
-	return out.AccessToken, json.Unmarshal(raw, &out)
+	if r.Status != http.StatusOK {
+		t.Fatalf("fakebotstest: bothelp token: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &out)
+	return out.AccessToken
 }
 
-// CreateBotHelpSubscribers creates subscribers in a tenant's account and
-// returns them as stored (ids, CUIDs, defaults filled in).
-func (c *Control) CreateBotHelpSubscribers(ctx context.Context, tenantID string, subs []BotHelpSubscriber) ([]BotHelpSubscriber, error) {
+// AddSubscribers creates subscribers in the account and returns them as
+// stored (ids, CUIDs, defaults filled in).
+func (b *BotHelpAccount) AddSubscribers(t testing.TB, subs ...BotHelpSubscriber) []BotHelpSubscriber {
+	t.Helper()
+	return b.createSubscribers(t, map[string]any{"subscribers": subs})
+}
+
+// GenerateSubscribers creates n subscribers with made-up names, contacts,
+// channels and dates, and returns them as stored.
+func (b *BotHelpAccount) GenerateSubscribers(t testing.TB, n int) []BotHelpSubscriber {
+	t.Helper()
+	return b.createSubscribers(t, map[string]any{"generate": map[string]int{"count": n}})
+}
+
+func (b *BotHelpAccount) createSubscribers(t testing.TB, body any) []BotHelpSubscriber {
+	t.Helper()
 	var out struct{ Data []BotHelpSubscriber }
-	err := c.call(ctx, http.MethodPost, "/tenants/"+url.PathEscape(tenantID)+"/bothelp/subscribers", map[string]any{"subscribers": subs}, &out)
-	return out.Data, err
+	b.tenant.must(t, http.MethodPost, "/bothelp/subscribers", body, &out)
+	return out.Data
 }
 
-// BotHelpSubscriber reads one subscriber of a tenant with its custom
-// fields, running bots, funnels and recorded actions.
-func (c *Control) BotHelpSubscriber(ctx context.Context, tenantID string, id int64) (BotHelpSubscriberDetail, error) {
+// Subscriber reads one subscriber with its custom fields, running bots,
+// funnels and the actions the API recorded.
+func (b *BotHelpAccount) Subscriber(t testing.TB, id int64) BotHelpSubscriberDetail {
+	t.Helper()
 	var out BotHelpSubscriberDetail
-	err := c.call(ctx, http.MethodGet, fmt.Sprintf("/tenants/%s/bothelp/subscribers/%d", url.PathEscape(tenantID), id), nil, &out)
-	return out, err
-}
-
-// BotHelpToken gets an access token for the tenant's account, failing the test on error.
-func (s *Server) BotHelpToken(t testing.TB, tn *Tenant) string {
-	t.Helper()
-	b, err := tn.BotHelp()
-	if err != nil {
-		t.Fatalf("fakebotstest: %v", err)
-	}
-	token, err := s.Control.BotHelpToken(context.Background(), b)
-	if err != nil {
-		t.Fatalf("fakebotstest: %v", err)
-	}
-	return token
-}
-
-// SeedBotHelpSubscribers creates subscribers in the tenant's account,
-// failing the test on error, and returns them as stored.
-func (s *Server) SeedBotHelpSubscribers(t testing.TB, tn *Tenant, subs ...BotHelpSubscriber) []BotHelpSubscriber {
-	t.Helper()
-	out, err := s.Control.CreateBotHelpSubscribers(context.Background(), tn.ID, subs)
-	if err != nil {
-		t.Fatalf("fakebotstest: seed bothelp subscribers: %v", err)
-	}
+	b.tenant.must(t, http.MethodGet, "/bothelp/subscribers/"+strconv.FormatInt(id, 10), nil, &out)
 	return out
 }

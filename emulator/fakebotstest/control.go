@@ -7,24 +7,28 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
+	"testing"
 	"time"
 
 	"github.com/fakebots/fakebots/emulator/faults"
-	"github.com/fakebots/fakebots/emulator/journal"
-	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// Control is a typed client of the control API (/__fakebots), usable against
-// any running emulator, in process or not.
+// Control is a client of the control API (/__fakebots) of any running
+// emulator, in process or not: Call is the way to endpoints no helper
+// covers.
 type Control struct {
 	URL    string // the emulator's base URL
 	Client *http.Client
+	// Token is sent as Authorization: Bearer (the emulator's control token,
+	// or a tenant's).
+	Token string
+	root  string // prefix of every path after /__fakebots (a tenant's own)
 }
 
-// call sends a control request and decodes the JSON answer into out (when
-// not nil). Statuses of 400 and above are errors carrying the answer's text.
-func (c *Control) call(ctx context.Context, method, path string, in, out any) error {
+// Call sends a control request (path relative to /__fakebots) with in as
+// its JSON body (nil for none) and decodes the JSON answer into out (nil to
+// drop it). Answers of 400 and above are errors carrying the answer's text.
+func (c *Control) Call(ctx context.Context, method, path string, in, out any) error {
 	var body io.Reader
 	if in != nil {
 		raw, err := json.Marshal(in)
@@ -33,11 +37,15 @@ func (c *Control) call(ctx context.Context, method, path string, in, out any) er
 		}
 		body = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.URL+"/__fakebots"+path, body)
+	full := "/__fakebots" + c.root + path
+	req, err := http.NewRequestWithContext(ctx, method, c.URL+full, body)
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
 	client := c.Client
 	if client == nil {
 		client = http.DefaultClient
@@ -52,7 +60,7 @@ func (c *Control) call(ctx context.Context, method, path string, in, out any) er
 		return err
 	}
 	if resp.StatusCode >= 400 {
-		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, raw)
+		return fmt.Errorf("%s %s: %d %s", method, full, resp.StatusCode, bytes.TrimSpace(raw))
 	}
 	if out != nil && len(raw) > 0 {
 		return json.Unmarshal(raw, out)
@@ -60,115 +68,109 @@ func (c *Control) call(ctx context.Context, method, path string, in, out any) er
 	return nil
 }
 
-// CreateTenant creates a tenant, from a fixture name, an inline fixture, or nothing (nil).
-func (c *Control) CreateTenant(ctx context.Context, fixture any) (*Tenant, error) {
-	req := map[string]any{}
-	if fixture != nil {
-		req["fixture"] = fixture
-	}
-	var raw json.RawMessage
-	if err := c.call(ctx, http.MethodPost, "/tenants", req, &raw); err != nil {
-		return nil, err
-	}
-	tn := &Tenant{}
-	return tn, tn.fill(c.URL, raw)
+func (c *Control) call(method, path string, in, out any) error {
+	return c.Call(context.Background(), method, path, in, out)
 }
 
-// ResetTenant returns a tenant to its state right after creation.
-func (c *Control) ResetTenant(ctx context.Context, id string) error {
-	return c.call(ctx, http.MethodPost, "/tenants/"+url.PathEscape(id)+"/reset", nil, nil)
-}
-
-// DeleteTenant deletes a tenant.
-func (c *Control) DeleteTenant(ctx context.Context, id string) error {
-	return c.call(ctx, http.MethodDelete, "/tenants/"+url.PathEscape(id), nil, nil)
-}
-
-// Filter narrows Journal and Outbox; empty fields match everything.
-type Filter struct {
-	Tenant    string
-	Platform  string
-	Operation string // journal only
-	Recipient string // outbox only
-	Status    string // outbox only
-	Limit     int
-}
-
-func (f Filter) query() string {
-	q := url.Values{}
-	for k, v := range map[string]string{"tenant": f.Tenant, "platform": f.Platform, "operation": f.Operation, "recipient": f.Recipient, "status": f.Status} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if f.Limit > 0 {
-		q.Set("limit", fmt.Sprint(f.Limit))
-	}
-	return "?" + q.Encode()
-}
-
-// Journal lists recorded exchanges, newest first.
-func (c *Control) Journal(ctx context.Context, f Filter) ([]journal.Entry, error) {
-	var out struct{ Data []journal.Entry }
-	err := c.call(ctx, http.MethodGet, "/journal"+f.query(), nil, &out)
-	return out.Data, err
-}
-
-// Outbox lists messages delivered (or scheduled) to end users, newest first.
-func (c *Control) Outbox(ctx context.Context, f Filter) ([]store.Message, error) {
-	var out struct{ Data []store.Message }
-	err := c.call(ctx, http.MethodGet, "/outbox"+f.query(), nil, &out)
-	return out.Data, err
-}
-
-// ClockState is the emulator's time.
+// ClockState is a clock's time and whether it stands still.
 type ClockState struct {
 	Now    time.Time `json:"now"`
 	Frozen bool      `json:"frozen"`
 }
 
-// Clock reads the emulator's time.
-func (c *Control) Clock(ctx context.Context) (ClockState, error) {
+// Clock reads the tenant's time.
+func (tn *Tenant) Clock(t testing.TB) ClockState {
+	t.Helper()
 	var s ClockState
-	return s, c.call(ctx, http.MethodGet, "/clock", nil, &s)
+	tn.must(t, http.MethodGet, "/clock", nil, &s)
+	return s
 }
 
-// Freeze stops the clock.
-func (c *Control) Freeze(ctx context.Context) (ClockState, error) {
+// Now is the tenant's current time.
+func (tn *Tenant) Now(t testing.TB) time.Time {
+	t.Helper()
+	return tn.Clock(t).Now
+}
+
+// Freeze stops the tenant's clock.
+func (tn *Tenant) Freeze(t testing.TB) time.Time {
+	t.Helper()
+	return tn.clock(t, "/freeze", nil)
+}
+
+// Resume lets the tenant's clock run on the machine's time from where it
+// stands.
+func (tn *Tenant) Resume(t testing.TB) time.Time {
+	t.Helper()
+	return tn.clock(t, "/resume", nil)
+}
+
+// Advance moves the tenant's clock forward by d and runs what became due
+// (scheduled sends, webhook retries); it returns the new time.
+func (tn *Tenant) Advance(t testing.TB, d time.Duration) time.Time {
+	t.Helper()
+	return tn.clock(t, "/advance", map[string]string{"by": d.String()})
+}
+
+// SetTime moves the tenant's clock to instant and freezes it there.
+func (tn *Tenant) SetTime(t testing.TB, instant time.Time) time.Time {
+	t.Helper()
+	return tn.clock(t, "/set", map[string]any{"now": instant, "freeze": true})
+}
+
+func (tn *Tenant) clock(t testing.TB, action string, body any) time.Time {
+	t.Helper()
 	var s ClockState
-	return s, c.call(ctx, http.MethodPost, "/clock/freeze", nil, &s)
+	tn.must(t, http.MethodPost, "/clock"+action, body, &s)
+	return s.Now
 }
 
-// Advance moves the clock forward, delivering what became due.
-func (c *Control) Advance(ctx context.Context, d time.Duration) (ClockState, error) {
-	var s ClockState
-	return s, c.call(ctx, http.MethodPost, "/clock/advance", map[string]string{"by": d.String()}, &s)
+// SetRateLimits switches the platforms' rate limits on or off for the
+// tenant (they are on, as on the real services, unless the emulator was
+// started without them).
+func (tn *Tenant) SetRateLimits(t testing.TB, on bool) {
+	t.Helper()
+	tn.must(t, http.MethodPut, "/rate-limits", map[string]bool{"enabled": on}, nil)
 }
 
-// SetClock jumps to t, freezing the clock there when freeze is set.
-func (c *Control) SetClock(ctx context.Context, t time.Time, freeze bool) (ClockState, error) {
-	var s ClockState
-	return s, c.call(ctx, http.MethodPost, "/clock/set", map[string]any{"now": t, "freeze": freeze}, &s)
+// Fault is an injected fault as the control API shows it.
+type Fault = faults.Fault
+
+// FailNext makes the tenant's next n calls of an operation of a platform
+// (op "" for any of its operations) answer status with body: a string is
+// sent as it is, any other value as JSON, nil as no body.
+func (tn *Tenant) FailNext(t testing.TB, platform Platform, op Operation, n, status int, body any) Fault {
+	t.Helper()
+	f := Fault{Platform: string(platform), Operation: string(op), Count: n, Status: status}
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			t.Fatalf("fakebotstest: fault body: %v", err)
+		}
+		f.Body = raw
+	}
+	return tn.AddFault(t, f)
 }
 
-// AddFault injects a fault and returns it with its id.
-func (c *Control) AddFault(ctx context.Context, f faults.Fault) (faults.Fault, error) {
-	var out faults.Fault
-	return out, c.call(ctx, http.MethodPost, "/faults", f, &out)
+// AddFault injects any fault (a delay, a dropped connection, headers) for
+// the tenant and returns it with its id.
+func (tn *Tenant) AddFault(t testing.TB, f Fault) Fault {
+	t.Helper()
+	var out Fault
+	tn.must(t, http.MethodPost, "/faults", f, &out)
+	return out
 }
 
-// ClearFaults removes every fault of a tenant ("" for all).
-func (c *Control) ClearFaults(ctx context.Context, tenant string) error {
-	return c.call(ctx, http.MethodDelete, "/faults"+Filter{Tenant: tenant}.query(), nil, nil)
+// Faults lists the tenant's faults with what is left of them.
+func (tn *Tenant) Faults(t testing.TB) []Fault {
+	t.Helper()
+	var out struct{ Data []Fault }
+	tn.must(t, http.MethodGet, "/faults", nil, &out)
+	return out.Data
 }
 
-// SetRateLimits switches every limit on or off.
-func (c *Control) SetRateLimits(ctx context.Context, enabled bool) error {
-	return c.call(ctx, http.MethodPut, "/rate-limits", map[string]bool{"enabled": enabled}, nil)
-}
-
-// Call is the escape hatch for control endpoints without a typed method
-// (platform-specific ones, say): path is relative to /__fakebots.
-func (c *Control) Call(ctx context.Context, method, path string, in, out any) error {
-	return c.call(ctx, method, path, in, out)
+// ClearFaults removes the tenant's faults.
+func (tn *Tenant) ClearFaults(t testing.TB) {
+	t.Helper()
+	tn.must(t, http.MethodDelete, "/faults", nil, nil)
 }

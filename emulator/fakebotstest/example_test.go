@@ -1,15 +1,18 @@
 package fakebotstest_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/fixtures"
 )
 
 // notifier is a tiny CleverApp client, the kind of code a CRM integration
@@ -46,43 +49,31 @@ func (n *notifier) orderShipped(contactID int64, order string) error {
 	return nil
 }
 
-// A complete test of the client: an emulator with a tenant made from an
-// inline fixture, a call through the client, and assertions on what the
-// contact received and on the platform's own error for a contact that does
-// not exist. In a Go test, fakebotstest.New(t) does the start and cleanup.
-func Example() {
-	fake, err := fakebotstest.Start(fakebotstest.WithFixture(map[string]any{
-		"cleverapp": map[string]any{"bots": []any{map[string]any{"name": "Shop", "messenger": "telegram", "contacts": 1}}},
+// A complete test of the client, as a user writes it: a tenant from a typed
+// fixture, calls through the client, and assertions on what the contact
+// received, on the platform's own errors and on the calls the client made.
+func TestNotifierExample(t *testing.T) {
+	fake := fakebotstest.New(t, fakebotstest.WithFixture(fixtures.Tenant{
+		CleverApp: &fixtures.CleverApp{Bots: []fixtures.CleverAppBot{{Name: "Shop", Messenger: "telegram", Contacts: fixtures.Contacts{Count: 1}}}},
 	}))
-	if err != nil {
-		panic(err)
-	}
-	defer fake.Close()
-	ctx := context.Background()
-	fake.Control.Freeze(ctx)
-	cleverapp := fake.Tenant.CleverApp
+	client := &notifier{baseURL: fake.CleverApp.BaseURL, token: fake.CleverApp.APIToken, http: fake.Client()}
+	var contacts struct{ Data []struct{ ID int64 } }
+	fake.Do(t, http.MethodGet, fake.CleverApp.BaseURL+"/getContacts?api_token="+fake.CleverApp.APIToken, nil,
+		"X-Requested-With", "XMLHttpRequest").JSON(t, &contacts)
+	contact := contacts.Data[0]
 
-	// Find the fixture's contact the way a client would.
-	resp, err := fake.Client().Get(cleverapp.BaseURL + "/getContacts?api_token=" + cleverapp.APIToken)
-	if err != nil {
-		panic(err)
-	}
-	var page struct{ Data []struct{ ID int64 } }
-	json.NewDecoder(resp.Body).Decode(&page)
-	resp.Body.Close()
+	require.NoError(t, client.orderShipped(contact.ID, "A-17"))
+	require.Equal(t, []string{"Заказ A-17 отправлен"}, fake.Outbox(t, fakebotstest.OutboxFilter{}).Texts())
 
-	client := &notifier{baseURL: cleverapp.BaseURL, token: cleverapp.APIToken, http: fake.Client()}
-	fmt.Println("shipped:", client.orderShipped(page.Data[0].ID, "A-17"))
+	// The API allows 2 requests a second and time stands still until the
+	// test moves it: a third call now is refused, a second later it passes.
+	require.ErrorContains(t, client.orderShipped(contact.ID, "A-18"), "cleverapp: 429")
+	fake.Advance(t, time.Second)
+	require.EqualError(t, client.orderShipped(999999, "A-18"), "cleverapp: 404 No query results for model [App\\Contact] 999999")
 
-	outbox, _ := fake.Control.Outbox(ctx, fakebotstest.Filter{Tenant: fake.Tenant.ID})
-	fmt.Printf("delivered %q on %s\n", outbox[0].Text, outbox[0].Messenger)
-
-	// The API allows 2 requests a second: move the emulator's clock on
-	// rather than sleeping.
-	fake.Control.Advance(ctx, time.Second)
-	fmt.Println("unknown contact:", client.orderShipped(999999, "A-18"))
-	// Output:
-	// shipped: <nil>
-	// delivered "Заказ A-17 отправлен" on telegram
-	// unknown contact: cleverapp: 404 No query results for model [App\Contact] 999999
+	// A failure of the platform, and what the client sent.
+	fake.FailNext(t, fakebotstest.CleverApp, fakebotstest.CleverAppSendMessage, 1, http.StatusInternalServerError, map[string]any{"success": false, "message": "Server Error"})
+	require.EqualError(t, client.orderShipped(contact.ID, "A-19"), "cleverapp: 500 Server Error")
+	calls := fake.Journal(t, fakebotstest.JournalFilter{Operation: fakebotstest.CleverAppSendMessage})
+	require.Equal(t, []int{200, 429, 404, 500}, calls.Statuses())
 }

@@ -1,7 +1,6 @@
 package fakebotstest
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -13,19 +12,19 @@ import (
 	"time"
 )
 
-// Salebot is a tenant's Salebot project: its main key and the ids a test
-// needs next, decoded from Tenant.Raw["salebot"], with helpers for the
-// project's control endpoints.
-type Salebot struct {
+// SalebotProject is a tenant's Salebot project: its main key and base URL,
+// the ids a test needs next, and helpers for the project's control
+// endpoints.
+type SalebotProject struct {
+	// BaseURL is the tenant's own address of the API with the main key,
+	// ending in /api/{api_key}: append "/" + action.
+	BaseURL   string           `json:"base_url"`
 	APIKey    string           `json:"api_key"` // the main (old-style) key: every permission
 	ProjectID int64            `json:"project_id"`
-	BasePath  string           `json:"base_path"` // /salebot/api/{api_key}
 	ChannelID int64            `json:"channel_id"`
 	GroupID   string           `json:"group_id"` // the first channel's bot
 	Channels  []SalebotChannel `json:"channels"`
 	Keys      []SalebotKey     `json:"keys"` // the fixture's extra keys
-	// BaseURL is the emulator's URL plus BasePath: append "/" + action.
-	BaseURL string `json:"-"`
 
 	tenant *Tenant
 }
@@ -49,65 +48,49 @@ type SalebotKey struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
-// Salebot decodes the tenant's Salebot project.
-func (t *Tenant) Salebot(tb testing.TB) *Salebot {
-	tb.Helper()
-	if t.server == nil {
-		tb.Fatalf("fakebotstest: tenant %s was not created through a Server", t.ID)
-	}
-	s := &Salebot{tenant: t}
-	if err := json.Unmarshal(t.Raw["salebot"], s); err != nil {
-		tb.Fatalf("fakebotstest: tenant %s has no salebot project: %v", t.ID, err)
-	}
-	s.BaseURL = t.server.URL + s.BasePath
-	return s
-}
-
 // URL is the address of an action with the main key.
-func (s *Salebot) URL(action string) string { return s.BaseURL + "/" + action }
+func (s *SalebotProject) URL(action string) string { return s.BaseURL + "/" + action }
 
-// KeyURL is the address of an action with another key.
-func (s *Salebot) KeyURL(key, action string) string {
-	return s.tenant.server.URL + "/salebot/api/" + url.PathEscape(key) + "/" + action
+// KeyURL is the address of an action with another key, through the
+// tenant's own base URL.
+func (s *SalebotProject) KeyURL(key, action string) string {
+	return s.tenant.server.URL + "/t/" + s.tenant.ID + "/salebot/api/" + url.PathEscape(key) + "/" + action
 }
 
-func (s *Salebot) control(tb testing.TB, method, path string, in, out any) {
-	tb.Helper()
-	err := s.tenant.server.Control.Call(context.Background(), method, "/tenants/"+url.PathEscape(s.tenant.ID)+"/salebot/"+path, in, out)
-	if err != nil {
-		tb.Fatalf("fakebotstest: %v", err)
-	}
+func (s *SalebotProject) control(t testing.TB, method, path string, in, out any) {
+	t.Helper()
+	s.tenant.must(t, method, "/salebot/"+path, in, out)
 }
 
 // CreateKey creates a new-style key with the permissions (clients_read,
 // clients_write, clients_delete, crm_read, crm_write) and returns it.
-func (s *Salebot) CreateKey(tb testing.TB, name string, permissions ...string) string {
-	tb.Helper()
+func (s *SalebotProject) CreateKey(t testing.TB, name string, permissions ...string) string {
+	t.Helper()
 	var k SalebotKey
-	s.control(tb, http.MethodPost, "keys", map[string]any{"name": name, "permissions": permissions}, &k)
+	s.control(t, http.MethodPost, "keys", map[string]any{"name": name, "permissions": permissions}, &k)
 	return k.Key
 }
 
 // RevokeKey revokes a key; requests with it are answered as with an unknown key.
-func (s *Salebot) RevokeKey(tb testing.TB, key string) {
-	tb.Helper()
-	s.control(tb, http.MethodDelete, "keys/"+url.PathEscape(key), nil, nil)
+func (s *SalebotProject) RevokeKey(t testing.TB, key string) {
+	t.Helper()
+	s.control(t, http.MethodDelete, "keys/"+url.PathEscape(key), nil, nil)
 }
 
 // ListKeys lists the project's keys, revoked ones included.
-func (s *Salebot) ListKeys(tb testing.TB) []SalebotKey {
-	tb.Helper()
+func (s *SalebotProject) ListKeys(t testing.TB) []SalebotKey {
+	t.Helper()
 	var out struct{ Data []SalebotKey }
-	s.control(tb, http.MethodGet, "keys", nil, &out)
+	s.control(t, http.MethodGet, "keys", nil, &out)
 	return out.Data
 }
 
 // PatchSettings merges patch (content_type, not_found_status, errors ...)
 // into the project's settings and returns them.
-func (s *Salebot) PatchSettings(tb testing.TB, patch any) map[string]any {
-	tb.Helper()
+func (s *SalebotProject) PatchSettings(t testing.TB, patch any) map[string]any {
+	t.Helper()
 	var out map[string]any
-	s.control(tb, http.MethodPatch, "settings", patch, &out)
+	s.control(t, http.MethodPatch, "settings", patch, &out)
 	return out
 }
 
@@ -124,17 +107,17 @@ type SalebotWebhook struct {
 }
 
 // SetWebhook replaces the webhook configuration (zero fields: defaults).
-func (s *Salebot) SetWebhook(tb testing.TB, w SalebotWebhook) {
-	tb.Helper()
-	s.control(tb, http.MethodPut, "webhook", w, nil)
+func (s *SalebotProject) SetWebhook(t testing.TB, w SalebotWebhook) {
+	t.Helper()
+	s.control(t, http.MethodPut, "webhook", w, nil)
 }
 
 // Flush waits until the project's queued webhook deliveries are sent and
 // logged, or wait for a retry on the tenant's frozen clock (advance it, then
 // flush again).
-func (s *Salebot) Flush(tb testing.TB) {
-	tb.Helper()
-	s.control(tb, http.MethodPost, "webhook/flush", nil, nil)
+func (s *SalebotProject) Flush(t testing.TB) {
+	t.Helper()
+	s.control(t, http.MethodPost, "webhook/flush", nil, nil)
 }
 
 // SalebotDelivery is one entry of the delivery log.
@@ -165,11 +148,11 @@ type SalebotAttempt struct {
 
 // Deliveries flushes, then lists the delivery log, the delivery that ended
 // last first.
-func (s *Salebot) Deliveries(tb testing.TB) []SalebotDelivery {
-	tb.Helper()
-	s.Flush(tb)
+func (s *SalebotProject) Deliveries(t testing.TB) []SalebotDelivery {
+	t.Helper()
+	s.Flush(t)
 	var out struct{ Data []SalebotDelivery }
-	s.control(tb, http.MethodGet, "webhook/deliveries", nil, &out)
+	s.control(t, http.MethodGet, "webhook/deliveries", nil, &out)
 	return out.Data
 }
 
@@ -201,10 +184,10 @@ type SalebotInboundResult struct {
 
 // Inbound makes a client write to the bot: the message enters the history
 // and the project's webhook fires with is_input 1.
-func (s *Salebot) Inbound(tb testing.TB, m SalebotInbound) SalebotInboundResult {
-	tb.Helper()
+func (s *SalebotProject) Inbound(t testing.TB, m SalebotInbound) SalebotInboundResult {
+	t.Helper()
 	var out SalebotInboundResult
-	s.control(tb, http.MethodPost, "inbound", m, &out)
+	s.control(t, http.MethodPost, "inbound", m, &out)
 	return out
 }
 
@@ -226,16 +209,16 @@ type ReceivedWebhook struct {
 }
 
 // JSON decodes the body.
-func (r ReceivedWebhook) JSON(tb testing.TB, v any) {
-	tb.Helper()
+func (r ReceivedWebhook) JSON(t testing.TB, v any) {
+	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
-		tb.Fatalf("fakebotstest: webhook body is not JSON: %v\n%s", err, r.Body)
+		t.Fatalf("fakebotstest: webhook body is not JSON: %v\n%s", err, r.Body)
 	}
 }
 
 // NewWebhookReceiver starts a receiver, closed at the test's cleanup.
-func NewWebhookReceiver(tb testing.TB) *WebhookReceiver {
-	tb.Helper()
+func NewWebhookReceiver(t testing.TB) *WebhookReceiver {
+	t.Helper()
 	w := &WebhookReceiver{status: http.StatusOK}
 	w.server = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -246,7 +229,7 @@ func NewWebhookReceiver(tb testing.TB) *WebhookReceiver {
 		rw.WriteHeader(status)
 	}))
 	w.URL = w.server.URL
-	tb.Cleanup(w.server.Close)
+	t.Cleanup(w.server.Close)
 	return w
 }
 
@@ -265,8 +248,8 @@ func (w *WebhookReceiver) Received() []ReceivedWebhook {
 	return append([]ReceivedWebhook(nil), w.got...)
 }
 
-// SalebotClient is a client's card as the control API shows it.
-type SalebotClient struct {
+// SalebotClientCard is a client's card as the control API shows it.
+type SalebotClientCard struct {
 	ID         int64   `json:"id"`
 	PlatformID string  `json:"platform_id"`
 	ClientType int     `json:"client_type"`
@@ -288,10 +271,10 @@ type SalebotClient struct {
 	} `json:"orders"`
 }
 
-// Client reads a client's card: variables, manager, lists and deals.
-func (s *Salebot) Client(tb testing.TB, id int64) SalebotClient {
-	tb.Helper()
-	var out SalebotClient
-	s.control(tb, http.MethodGet, "clients/"+strconv.FormatInt(id, 10), nil, &out)
+// ClientCard reads a client's card: variables, manager, lists and deals.
+func (s *SalebotProject) ClientCard(t testing.TB, id int64) SalebotClientCard {
+	t.Helper()
+	var out SalebotClientCard
+	s.control(t, http.MethodGet, "clients/"+strconv.FormatInt(id, 10), nil, &out)
 	return out
 }

@@ -75,12 +75,12 @@ type EndUserReaction struct {
 type EndUsers struct {
 	control  *Control
 	tenantID string
-	platform string
+	platform Platform
 }
 
 // Users is the tenant's end users on a platform (cleverapp, onebot,
 // salebot, bothelp).
-func (t *Tenant) Users(tb testing.TB, platform string) *EndUsers {
+func (t *Tenant) Users(tb testing.TB, platform Platform) *EndUsers {
 	tb.Helper()
 	if t.server == nil {
 		tb.Fatalf("fakebotstest: tenant %s was not created through a Server", t.ID)
@@ -89,13 +89,13 @@ func (t *Tenant) Users(tb testing.TB, platform string) *EndUsers {
 }
 
 // Users is the end users of a tenant of the server on a platform.
-func (s *Server) Users(tenantID, platform string) *EndUsers {
+func (s *Server) Users(tenantID string, platform Platform) *EndUsers {
 	return &EndUsers{control: s.Control, tenantID: tenantID, platform: platform}
 }
 
 func (u *EndUsers) call(tb testing.TB, method, path string, in, out any) {
 	tb.Helper()
-	full := "/tenants/" + url.PathEscape(u.tenantID) + "/" + u.platform + "/users" + path
+	full := "/tenants/" + url.PathEscape(u.tenantID) + "/" + string(u.platform) + "/users" + path
 	if err := u.control.Call(context.Background(), method, full, in, out); err != nil {
 		tb.Fatalf("fakebotstest: %v", err)
 	}

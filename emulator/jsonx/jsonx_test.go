@@ -65,6 +65,7 @@ func TestMarshalErrors(t *testing.T) {
 		{"channel", make(chan int)},
 		{"NaN inside an Object", jsonx.Object{{Key: "a", Value: math.Inf(1)}}},
 		{"channel inside a nested Object", jsonx.Object{{Key: "a", Value: jsonx.Object{{Key: "b", Value: func() {}}}}}},
+		{"channel inside a list", []any{"a", make(chan int)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,7 +209,7 @@ func TestMarshalMatchesEncodingJSON(t *testing.T) {
 		all = append(all, byte(b))
 	}
 	values := []any{
-		string(all), "a\xffb\xc3", "\u2028\u2029\u00a0\ufeff", "Привет 👍", "",
+		string(all), "a\xffb\xc3", "a\x80b", "\u2028\u2029\u00a0\ufeff", "Привет 👍", "",
 		float64(0), math.Copysign(0, -1), 1.0, -1.5, 1e20, 1e21, 123456789012345678, 1e-6, 1e-7, 0.000001234, 5e-324, math.MaxFloat64, 3.14159,
 		int(-42), int64(1) << 62, true, false, nil,
 		[]any{"a", float64(1), nil, []any{}}, []string{"x/y", "<"}, []any{},

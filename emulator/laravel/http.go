@@ -7,20 +7,22 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
+	"github.com/fakebots/fakebots/emulator/php"
 	"github.com/fakebots/fakebots/emulator/platform"
 )
 
 // Token finds the api_token as Laravel's token guard does, in order: the
 // query string, the request input (form or JSON body), a Bearer token, the
-// password of HTTP Basic auth.
-func Token(r *platform.Request, input platform.Input) string {
-	if t := r.HTTP.URL.Query().Get("api_token"); t != "" {
-		return t
-	}
-	if t := input.String("api_token"); t != "" {
-		return t
+// password of HTTP Basic auth. A value PHP calls empty() ("", "0", null,
+// an array) is passed over.
+func Token(r *platform.Request, in Input) string {
+	for _, bag := range []*php.Array{in.Query, in.All} {
+		if t := bag.Field("api_token"); isScalarOrNull(t) && !php.Empty(t) {
+			return php.ToString(t)
+		}
 	}
 	auth := r.HTTP.Header.Get("Authorization")
 	if len(auth) > 7 && strings.EqualFold(auth[:7], "bearer ") {
@@ -73,8 +75,22 @@ func ServerError() platform.Response {
 	}
 }
 
-// ValidationFailed is the Laravel 5.5–8 422 body.
+// ValidationFailed is the Laravel 5.5–8 422 body. An attribute or message
+// that is not UTF-8 (a key the client sent) makes json_encode fail, and
+// JsonResponse's exception is the 500 of the exception handler.
 func ValidationFailed(errs jsonx.Object) platform.Response {
+	for _, f := range errs {
+		if !utf8.ValidString(f.Key) {
+			return ServerError()
+		}
+		if msgs, ok := f.Value.([]string); ok {
+			for _, m := range msgs {
+				if !utf8.ValidString(m) {
+					return ServerError()
+				}
+			}
+		}
+	}
 	return JSON(http.StatusUnprocessableEntity, jsonx.Object{
 		{Key: "message", Value: "The given data was invalid."},
 		{Key: "errors", Value: errs},

@@ -2,6 +2,7 @@ package laravel_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -47,6 +48,9 @@ func TestToken(t *testing.T) {
 		{"other scheme", "", nil, "Token abc", ""},
 		{"nothing", "", nil, "", ""},
 		{"other query keys ignored", "token=x&apiToken=y", platform.Input{"token": "z"}, "", ""},
+		{"query token trimmed by TrimStrings", "api_token=+q+", nil, "", "q"},
+		{"a token of \"0\" is empty() and passed over", "api_token=0", platform.Input{"api_token": "b"}, "", "b"},
+		{"an array token is passed over", "api_token[]=q", nil, "Bearer h", "h"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,10 +58,10 @@ func TestToken(t *testing.T) {
 			if tt.auth != "" {
 				r.Header.Set("Authorization", tt.auth)
 			}
-			in := tt.input
-			if in == nil {
-				in = platform.Input{}
-			}
+			body, err := json.Marshal(tt.input)
+			require.NoError(t, err)
+			in, err := laravel.ReadInput(http.MethodPost, "application/json", tt.query, body)
+			require.NoError(t, err)
 			require.Equal(t, tt.want, laravel.Token(&platform.Request{HTTP: r}, in))
 		})
 	}

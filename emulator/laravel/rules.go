@@ -7,7 +7,6 @@ package laravel
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -70,36 +69,4 @@ var knownRules = map[string]bool{
 
 // minArgs are the arguments a rule cannot do without (validation would
 // index them).
-var minArgs = map[string]int{"max": 1, "min": 1, "size": 1, "between": 2}
-
-// implicit rules run on missing values; after one fails Laravel stops
-// validating that field.
-var implicit = map[string]bool{
-	"required": true, "required_if": true, "required_with": true, "required_without": true, "required_without_all": true,
-}
-
-func (fr FieldRules) has(name string) bool {
-	for _, r := range fr.Rules {
-		if r.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// attributeType picks the message variant of max/min/between/size, as
-// Laravel's getAttributeType: by the field's rules, not its value.
-func (fr FieldRules) attributeType() string {
-	switch {
-	case fr.has("numeric") || fr.has("integer"):
-		return "numeric"
-	case fr.has("array"):
-		return "array"
-	}
-	return "string"
-}
-
-func atof(s string) float64 {
-	f, _ := strconv.ParseFloat(s, 64)
-	return f
-}
+var minArgs = map[string]int{"max": 1, "min": 1, "size": 1, "between": 2, "required_if": 2}

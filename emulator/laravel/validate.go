@@ -1,234 +1,386 @@
 package laravel
 
 import (
-	"encoding/json"
-	"math"
-	"net/mail"
-	"net/url"
-	"strconv"
+	"regexp"
+	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/fakebots/fakebots/emulator/jsonx"
+	"github.com/fakebots/fakebots/emulator/php"
 	"github.com/fakebots/fakebots/emulator/platform"
 )
 
-// Validate applies rules to input as Laravel's Validator does and returns
-// the failures as an ordered {field: [messages]} object, nil when valid.
+// Validate applies rules to input as Laravel 8's Validator does and returns
+// the failures as an ordered {attribute: [messages]} object, nil when
+// valid. Input values are PHP's (see package php); plain Go maps, slices
+// and numbers are read as the arrays and numbers json_decode would give.
 func Validate(rules Rules, input platform.Input) jsonx.Object {
-	var errs jsonx.Object
-	for _, fr := range rules {
-		value, _ := lookup(input, fr.Field)
-		var msgs []string
-		for _, r := range fr.Rules {
-			if !validatable(fr, r, input, fr.Field, value) {
-				continue
-			}
-			if passes(fr, r, input, value) {
-				continue
-			}
-			msgs = append(msgs, message(fr, r))
-			if implicit[r.Name] || fr.has("bail") {
-				break
-			}
-		}
-		if len(msgs) > 0 {
-			errs = append(errs, jsonx.Field{Key: fr.Field, Value: msgs})
-		}
-	}
-	return errs
+	return ValidateData(rules, topLevel(input))
 }
 
-// lookup reads a dotted field ("filters.tag_name") from the input.
-func lookup(input platform.Input, field string) (any, bool) {
-	var cur any = map[string]any(input)
-	for _, part := range strings.Split(field, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = m[part]; !ok {
-			return nil, false
-		}
-	}
-	return cur, true
+// ValidateData is Validate on an ordered array, as $request->all() gives it.
+func ValidateData(rules Rules, data *php.Array) jsonx.Object {
+	v := &validator{data: parseData(data), failed: map[string]map[string]bool{}}
+	v.setRules(rules)
+	return v.run()
 }
 
-// validatable is Laravel's isValidatable: a rule runs when the field is
-// present (or the rule is implicit), "sometimes" is satisfied, and a null is
-// not excused by "nullable".
-func validatable(fr FieldRules, r Rule, input platform.Input, field string, value any) bool {
-	_, present := lookup(input, field)
-	if implicit[r.Name] {
-		return true
+// topLevel makes the top level of an input an array. Its order matters to
+// no rule (the Laravel reader keeps nested order in php.Array values), only
+// to which of two keys that become one ("a.b" and "a"+placeholder…) wins:
+// keys with "." or "*" are sorted to keep that deterministic.
+func topLevel(in platform.Input) *php.Array {
+	keys := make([]string, 0, len(in))
+	sorted := true
+	for k := range in {
+		keys = append(keys, k)
+		sorted = sorted && !strings.ContainsAny(k, ".*")
 	}
-	if !present {
-		return false
+	if !sorted {
+		sort.Strings(keys)
 	}
-	if s, ok := value.(string); ok && strings.TrimSpace(s) == "" {
-		return false
+	a := php.NewArray()
+	for _, k := range keys {
+		a.Set(k, php.FromGo(in[k]))
 	}
-	if value == nil && fr.has("nullable") {
-		return false
-	}
-	return r.Name != "nullable" && r.Name != "sometimes" && r.Name != "bail"
+	return a
 }
 
-func filled(input platform.Input, field string) bool {
-	v, ok := lookup(input, field)
-	return ok && !platform.IsEmpty(v)
+// dotPlaceholder stands for "." inside a key while attributes are dotted
+// paths, as the Validator's random placeholder does.
+const dotPlaceholder = "\x00\x1b\x00"
+
+const asteriskPlaceholder = "__asterisk__"
+
+// parseData is Validator::parseData: "." and "*" in keys, at any depth,
+// become placeholders. Arrays without such keys are shared, not copied.
+func parseData(a *php.Array) *php.Array {
+	var out *php.Array
+	for i := 0; i < a.Len(); i++ {
+		key, _ := a.Key(i)
+		val := a.Value(i)
+		if sub, ok := val.(*php.Array); ok {
+			val = parseData(sub)
+		}
+		newKey := key
+		if strings.ContainsAny(key, ".*") {
+			newKey = strings.NewReplacer(".", dotPlaceholder, "*", asteriskPlaceholder).Replace(key)
+		}
+		if out == nil && (newKey != key || val != a.Value(i)) {
+			out = php.NewArray()
+			for j := 0; j < i; j++ {
+				k, _ := a.Key(j)
+				out.Set(k, a.Value(j))
+			}
+		}
+		if out != nil {
+			out.Set(newKey, val)
+		}
+	}
+	if out == nil {
+		return a
+	}
+	return out
 }
 
-func passes(fr FieldRules, r Rule, input platform.Input, v any) bool {
-	switch r.Name {
-	case "required":
-		return !platform.IsEmpty(v)
-	case "required_if":
-		if len(r.Args) >= 2 {
-			other, _ := lookup(input, r.Args[0])
-			if platform.Text(other) == r.Args[1] {
-				return !platform.IsEmpty(v)
-			}
-		}
-		return true
-	case "required_with":
-		for _, other := range r.Args {
-			if filled(input, other) {
-				return !platform.IsEmpty(v)
-			}
-		}
-		return true
-	case "required_without":
-		for _, other := range r.Args {
-			if !filled(input, other) {
-				return !platform.IsEmpty(v)
-			}
-		}
-		return true
-	case "required_without_all":
-		for _, other := range r.Args {
-			if filled(input, other) {
+func cleanAttribute(attr string) string {
+	if !strings.Contains(attr, dotPlaceholder) && !strings.Contains(attr, asteriskPlaceholder) {
+		return attr
+	}
+	return strings.NewReplacer(dotPlaceholder, ".", asteriskPlaceholder, "*").Replace(attr)
+}
+
+type attributeRules struct {
+	attribute string
+	rules     []Rule
+}
+
+func (ar *attributeRules) has(names ...string) bool {
+	for _, r := range ar.rules {
+		for _, n := range names {
+			if r.Name == n {
 				return true
 			}
 		}
-		return !platform.IsEmpty(v)
-	case "integer":
-		return isInteger(v)
-	case "numeric":
-		_, ok := number(v)
-		return ok
-	case "string":
-		_, ok := v.(string)
-		return ok
-	case "boolean":
-		switch x := v.(type) {
-		case bool:
-			return true
-		case float64:
-			return x == 0 || x == 1
-		case string:
-			return x == "0" || x == "1"
-		}
-		return false
-	case "array":
-		switch v.(type) {
-		case []any, map[string]any:
-			return true
-		}
-		return false
-	case "in":
-		if _, isScalar := scalar(v); !isScalar {
-			return false
-		}
-		s := platform.Text(v)
-		for _, a := range r.Args {
-			if s == a {
-				return true
-			}
-		}
-		return false
-	case "max":
-		size, ok := sizeOf(fr, v)
-		return ok && size <= atof(r.Args[0])
-	case "min":
-		size, ok := sizeOf(fr, v)
-		return ok && size >= atof(r.Args[0])
-	case "between":
-		size, ok := sizeOf(fr, v)
-		return ok && size >= atof(r.Args[0]) && size <= atof(r.Args[1])
-	case "size":
-		size, ok := sizeOf(fr, v)
-		return ok && size == atof(r.Args[0])
-	case "email":
-		s, ok := v.(string)
-		if !ok {
-			return false
-		}
-		addr, err := mail.ParseAddress(s)
-		return err == nil && addr.Address == s && strings.Contains(s, ".")
-	case "url":
-		s, ok := v.(string)
-		if !ok {
-			return false
-		}
-		u, err := url.Parse(s)
-		return err == nil && u.Scheme != "" && u.Host != ""
-	case "json":
-		s, ok := v.(string)
-		return ok && json.Valid([]byte(s))
-	}
-	return true
-}
-
-func scalar(v any) (any, bool) {
-	switch v.(type) {
-	case string, float64, bool, json.Number:
-		return v, true
-	}
-	return nil, false
-}
-
-// isInteger is PHP's filter_var(FILTER_VALIDATE_INT): whole numbers and their text.
-func isInteger(v any) bool {
-	switch x := v.(type) {
-	case float64:
-		return x == math.Trunc(x) && !math.IsInf(x, 0)
-	case bool:
-		return x
-	case string:
-		s := strings.TrimSpace(x)
-		if s == "" || (len(s) > 1 && (s[0] == '0' || (s[0] == '-' || s[0] == '+') && len(s) > 1 && s[1] == '0')) {
-			return s == "-0" || s == "+0" // PHP's special cases; any other leading zero fails
-		}
-		_, err := strconv.ParseInt(s, 10, 64)
-		return err == nil
 	}
 	return false
 }
 
-// number is PHP's is_numeric.
-func number(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case string:
-		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
-		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && !strings.ContainsAny(x, "xXpP_")
+type validator struct {
+	data          *php.Array
+	rules         []attributeRules
+	ruleAt        map[string]int      // attribute → index in rules, built when first needed
+	implicit      map[string][]string // wildcard attribute → the attributes it expanded to
+	implicitOrder []string
+	messages      jsonx.Object
+	failed        map[string]map[string]bool // cleaned attribute → failed rules
+}
+
+// setRules is ValidationRuleParser::explode: plain attributes in order,
+// then each wildcard attribute's expansions appended (merged into an
+// attribute already listed).
+func (v *validator) setRules(rules Rules) {
+	var wildcards []FieldRules
+	for _, fr := range rules {
+		if strings.Contains(fr.Field, "*") {
+			wildcards = append(wildcards, fr)
+			v.addRules(fr.Field, nil) // holds the place PHP's foreach gives it until unset
+			continue
+		}
+		v.addRules(fr.Field, fr.Rules)
+	}
+	for _, fr := range wildcards {
+		for _, attr := range expandWildcard(fr.Field, v.data) {
+			if v.implicit == nil {
+				v.implicit = map[string][]string{}
+			}
+			if _, seen := v.implicit[fr.Field]; !seen {
+				v.implicitOrder = append(v.implicitOrder, fr.Field)
+			}
+			v.implicit[fr.Field] = append(v.implicit[fr.Field], attr)
+			v.addRules(attr, fr.Rules)
+		}
+		v.removeRules(fr.Field)
+	}
+}
+
+func (v *validator) addRules(attr string, rules []Rule) {
+	if i, ok := v.index(attr); ok {
+		v.rules[i].rules = append(append([]Rule(nil), v.rules[i].rules...), rules...)
+		return
+	}
+	if v.ruleAt != nil {
+		v.ruleAt[attr] = len(v.rules)
+	}
+	v.rules = append(v.rules, attributeRules{attr, rules})
+}
+
+// index finds an attribute's rules: by scanning while there are few, by a
+// map once wildcards may have expanded to many.
+func (v *validator) index(attr string) (int, bool) {
+	if v.ruleAt == nil && len(v.rules) > 16 {
+		v.ruleAt = make(map[string]int, len(v.rules))
+		for i, ar := range v.rules {
+			v.ruleAt[ar.attribute] = i
+		}
+	}
+	if v.ruleAt != nil {
+		i, ok := v.ruleAt[attr]
+		return i, ok
+	}
+	for i := range v.rules {
+		if v.rules[i].attribute == attr {
+			return i, true
+		}
 	}
 	return 0, false
 }
 
-// sizeOf is Laravel's getSize: a number (when the field has a numeric rule
-// and the value is numeric), an element count, or a character count.
-func sizeOf(fr FieldRules, v any) (float64, bool) {
-	if n, ok := number(v); ok && fr.attributeType() == "numeric" {
-		return n, true
+func (v *validator) removeRules(attr string) {
+	i, ok := v.index(attr)
+	if !ok {
+		return
 	}
-	switch x := v.(type) {
-	case []any:
-		return float64(len(x)), true
-	case map[string]any:
-		return float64(len(x)), true
+	v.rules = append(v.rules[:i], v.rules[i+1:]...)
+	v.ruleAt = nil // rebuilt when next needed
+}
+
+// hasRule is Validator::hasRule for any attribute.
+func (v *validator) hasRule(attr string, names ...string) bool {
+	i, ok := v.index(attr)
+	return ok && v.rules[i].has(names...)
+}
+
+// run is Validator::passes.
+func (v *validator) run() jsonx.Object {
+	for _, ar := range v.rules {
+		for _, r := range ar.rules {
+			v.validateAttribute(ar.attribute, r)
+			if v.shouldStop(ar.attribute) {
+				break
+			}
+		}
 	}
-	return float64(utf8.RuneCountInString(platform.Text(v))), true
+	return v.messages
+}
+
+var implicitRules = []string{"required", "required_if", "required_with", "required_without", "required_without_all"}
+
+var fileRules = []string{"between", "max", "min", "size"}
+
+func isImplicit(name string) bool {
+	for _, n := range implicitRules {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) validateAttribute(attr string, r Rule) {
+	params := r.Args
+	if r.Name == "required_if" || r.Name == "required_with" || r.Name == "required_without" || r.Name == "required_without_all" {
+		params = v.dependentParameters(attr, params)
+	}
+	value, _ := arrGet(v.data, attr)
+	if f, ok := value.(*php.File); ok && f.Error != 0 && (v.hasRule(attr, fileRules...) || v.hasRule(attr, implicitRules...)) {
+		v.addFailure(attr, "uploaded", nil)
+		return
+	}
+	if !v.validatable(r.Name, attr, value) {
+		return
+	}
+	if !v.passes(r.Name, attr, value, params) {
+		v.addFailure(attr, r.Name, params)
+	}
+}
+
+// dependentParameters replaces "\." in other fields' names and fills a
+// wildcard attribute's "*" with the keys the attribute matched.
+func (v *validator) dependentParameters(attr string, params []string) []string {
+	out := make([]string, len(params))
+	for i, p := range params {
+		out[i] = strings.ReplaceAll(p, `\.`, dotPlaceholder)
+	}
+	primary := v.primaryAttribute(attr)
+	if primary == attr || !strings.Contains(primary, "*") {
+		return out
+	}
+	pattern := "^" + strings.ReplaceAll(regexp.QuoteMeta(primary), `\*`, `([^.]+)`)
+	m := regexp.MustCompile(pattern).FindStringSubmatch(attr)
+	if m == nil {
+		return out
+	}
+	keys := m[1:]
+	for i, p := range out {
+		for _, k := range keys {
+			if !strings.Contains(p, "*") {
+				break
+			}
+			p = strings.Replace(p, "*", k, 1)
+		}
+		out[i] = p
+	}
+	return out
+}
+
+func (v *validator) primaryAttribute(attr string) string {
+	for _, unparsed := range v.implicitOrder {
+		for _, a := range v.implicit[unparsed] {
+			if a == attr {
+				return unparsed
+			}
+		}
+	}
+	return attr
+}
+
+// validatable is isValidatable: present (or an implicit rule), and a null
+// not excused by nullable.
+func (v *validator) validatable(rule, attr string, value any) bool {
+	if s, ok := value.(string); ok && php.Trim(s) == "" {
+		if !isImplicit(rule) {
+			return false
+		}
+	} else if !isImplicit(rule) && !arrHas(v.data, attr) {
+		return false
+	}
+	if v.hasRule(attr, "sometimes") && !arrHas(v.data, attr) {
+		return false
+	}
+	if !isImplicit(rule) && v.hasRule(attr, "nullable") {
+		if val, ok := arrGet(v.data, attr); ok && val == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func (v *validator) shouldStop(attr string) bool {
+	cleaned := cleanAttribute(attr)
+	if v.hasRule(attr, "bail") {
+		return v.messageIndex(cleaned) >= 0
+	}
+	failed := v.failed[cleaned]
+	if failed["uploaded"] {
+		return true
+	}
+	if !v.hasRule(attr, implicitRules...) {
+		return false
+	}
+	for _, n := range implicitRules {
+		if failed[n] {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) addFailure(attr, rule string, params []string) {
+	cleaned := cleanAttribute(attr)
+	msg := v.makeReplacements(v.message(attr, rule), cleaned, rule, params)
+	i := v.messageIndex(cleaned)
+	if i < 0 {
+		v.messages = append(v.messages, jsonx.Field{Key: cleaned, Value: []string{msg}})
+	} else {
+		msgs := v.messages[i].Value.([]string)
+		if !contains(msgs, msg) {
+			v.messages[i].Value = append(msgs, msg)
+		}
+	}
+	if v.failed == nil {
+		v.failed = map[string]map[string]bool{}
+	}
+	if v.failed[cleaned] == nil {
+		v.failed[cleaned] = map[string]bool{}
+	}
+	v.failed[cleaned][rule] = true
+}
+
+func (v *validator) messageIndex(key string) int {
+	for i, f := range v.messages {
+		if f.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// arrGet is Arr::get on a dotted key: the key itself first, then the path.
+func arrGet(data *php.Array, key string) (any, bool) {
+	if v, ok := data.Get(key); ok {
+		return v, true
+	}
+	if !strings.Contains(key, ".") {
+		return nil, false
+	}
+	var cur any = data
+	for rest := key; ; {
+		seg, tail, more := strings.Cut(rest, ".")
+		a, ok := cur.(*php.Array)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = a.Get(seg); !ok {
+			return nil, false
+		}
+		if !more {
+			return cur, true
+		}
+		rest = tail
+	}
+}
+
+func arrHas(data *php.Array, key string) bool {
+	_, ok := arrGet(data, key)
+	return ok
 }

@@ -20,6 +20,13 @@ type Scheduler interface {
 	RunDue(ctx context.Context, tenantID string, now time.Time, delivered []store.Message) error
 }
 
+// Forgetter is implemented by platforms that keep work of a tenant in
+// memory (queued webhook deliveries, say): the engine calls ForgetTenant when
+// the tenant is reset or deleted, so none of it lands in the fresh tenant.
+type Forgetter interface {
+	ForgetTenant(tenantID string)
+}
+
 // LimitShaper is implemented by platforms whose tenants choose how their
 // limits are read: the engine hands it the spec's rules for a request (the
 // platform's, then the operation's) and applies what it returns.

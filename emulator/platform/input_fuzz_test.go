@@ -2,6 +2,7 @@ package platform_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -46,6 +47,15 @@ func FuzzParseInput(f *testing.F) {
 		{"a=1", `{"a":`, jsonType, true},
 		{"%zz", "a=%zz", formType, true},
 		{"", "--x", "multipart/form-data", false},
+		// Readings that once depended on map order or broke the parser.
+		{"", "bot_id=1&phone=79991234567&text[]=b&text=a", formType, true},
+		{"tags[1]=x&tags[]=y&contact.id=5&contact_id[x]y=5", "", "", false},
+		{"", "text=a;b&value=100%", formType, true},
+		{"a" + strings.Repeat("[x]", 70) + "=1", "", "", false},
+		{"", `{"a":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}`, jsonType, true},
+		{"", `{"contact_id":1e400,"bot_id":12345678901234567890}`, jsonType, false},
+		{"", `{"message_id":"","client_id":"1","message":"m","attachment_type":null,"attachment_url":null,"buttons":[]}`, jsonType, true},
+		{"", "attachment_url=&attachment_type=&clients=[77]&message=[1,2]", formType, true},
 	}
 	for _, s := range seeds {
 		f.Add(s.query, []byte(s.body), s.ct, s.sniff)

@@ -15,16 +15,21 @@ import (
 func TestEveryActionRefusesEmptyInput(t *testing.T) {
 	e := newEnv(t, nil)
 	noInput := map[string]bool{"get_clients": true, "connected_channels": true, "get_messages": true}
+	answered, refused := map[string]bool{}, 0
 	for _, op := range e.platform().Spec().Operations {
 		action := op.Path[len("/api/{api_key}/"):]
 		r := e.call(op.Method, action, nil)
 		if noInput[action] {
 			require.Equal(t, http.StatusOK, r.Status, op.ID)
+			answered[action] = true
 			continue
 		}
 		require.Equal(t, http.StatusBadRequest, r.Status, "%s: %s", op.ID, r.Body)
 		require.True(t, strings.HasPrefix(string(r.Body), `{"status":"fail","message":`), "%s: %s", op.ID, r.Body)
+		refused++
 	}
+	require.Equal(t, noInput, answered, "the actions without input are in the spec")
+	require.NotZero(t, refused, "the spec has actions that need input")
 }
 
 // TestEveryClientActionKnowsUnknownClients: an action addressed to a client

@@ -69,7 +69,7 @@ func TestErrorAnswersAreConfigurable(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, r.Status)
 	require.JSONEq(t, `{"status":"error","message":"permission denied"}`, string(r.Body), "the body keeps its default")
 
-	r = e.callKey(key, "GET", "subscribers", nil)
+	r = e.raw(key, "GET", "subscribers", nil)
 	require.Equal(t, http.StatusNotFound, r.Status)
 	require.Equal(t, `{"error":"no such method"}`, string(r.Body))
 
@@ -81,11 +81,11 @@ func TestErrorAnswersAreConfigurable(t *testing.T) {
 
 func TestUnknownActionAndMethod(t *testing.T) {
 	e := newEnv(t, nil)
-	r := e.call("GET", "vk_subscribers", nil)
+	r := e.raw(e.sb.APIKey, "GET", "vk_subscribers", nil)
 	require.Equal(t, http.StatusNotFound, r.Status)
 	assertGolden(t, "unknown_action.golden", r)
 
-	r = e.call("PUT", "message", map[string]any{})
+	r = e.raw(e.sb.APIKey, "PUT", "message", map[string]any{})
 	require.Equal(t, http.StatusMethodNotAllowed, r.Status)
 	assertGolden(t, "method_not_allowed.golden", r)
 }

@@ -35,7 +35,7 @@ func TestCallbackSelectorsAndExtras(t *testing.T) {
 		texts = append(texts, m["text"].(string))
 	}
 	require.Equal(t, []string{"by email", "by phone", "some_text"}, texts)
-	vars := e.sb.Client(t, 1).Variables
+	vars := e.sb.ClientCard(t, 1).Variables
 	require.Equal(t, "https://docs.example/s", vars["sheetUrl"])
 	require.Equal(t, 5.0, vars["source"])
 	require.NotContains(t, vars, "resume_bot", "declared parameters are not variables")
@@ -68,7 +68,7 @@ func TestMessengerCallbacks(t *testing.T) {
 	require.Equal(t, "test", e.history(2)[0]["text"])
 	require.Equal(t, "ok", e.history(3)[0]["text"])
 	require.Equal(t, "tg by id", e.history(1)[0]["text"])
-	require.NotContains(t, e.sb.Client(t, 3).Variables, "name", "a declared parameter, not a variable")
+	require.NotContains(t, e.sb.ClientCard(t, 3).Variables, "name", "a declared parameter, not a variable")
 
 	for _, c := range []struct {
 		action string
@@ -92,7 +92,7 @@ func TestWhatsAppAndEmailCallbacksCreateClients(t *testing.T) {
 	e.ok("POST", "whatsapp_callback", map[string]any{"phone": "+7 900 111-22-33", "bot_id": 41, "message": "start", "resume_bot": true, "name": "Анна", "utm": "vk"})
 	e.ok("POST", "whatsapp_callback", map[string]any{"phone": "79001112233", "message": "again"})
 	cid := id(e.ok("GET", "whatsapp_client_id?phone=79001112233", nil)["client_id"])
-	card := e.sb.Client(t, cid)
+	card := e.sb.ClientCard(t, cid)
 	require.Equal(t, "Анна", *card.Name)
 	require.Equal(t, "vk", card.Variables["utm"])
 	require.Len(t, e.history(cid), 2)
@@ -102,7 +102,7 @@ func TestWhatsAppAndEmailCallbacksCreateClients(t *testing.T) {
 	e.ok("POST", "email_callback", map[string]any{"email": "New@Mail.ru", "message": "welcome", "name": "Пётр"})
 	e.ok("POST", "email_callback", map[string]any{"email": "new@mail.ru", "message": "again", "email_id_bot": "bot@shop.example"})
 	found := e.ok("GET", "find_client_id_by_email?email=new%40mail.ru", nil)
-	card = e.sb.Client(t, id(found["client_id"]))
+	card = e.sb.ClientCard(t, id(found["client_id"]))
 	require.Equal(t, 14, card.ClientType)
 	require.Equal(t, "bot@shop.example", card.Group)
 	require.Len(t, e.history(card.ID), 2)

@@ -174,7 +174,7 @@ func TestAssignToUser(t *testing.T) {
 // managerOf reads the client's manager from the control API's client card.
 func (e *env) managerOf(clientID int64) int64 {
 	e.t.Helper()
-	card := e.sb.Client(e.t, clientID)
+	card := e.sb.ClientCard(e.t, clientID)
 	if card.Manager == nil {
 		return 0
 	}

@@ -47,7 +47,7 @@ func (p *Platform) ctlKeys(c *platform.ControlRequest) (int, any, error) {
 }
 
 func (p *Platform) ctlCreateKey(c *platform.ControlRequest) (int, any, error) {
-	var k keySpec
+	var k KeySpec
 	if err := c.Decode(&k); err != nil {
 		return 0, nil, err
 	}

@@ -4,25 +4,21 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 )
 
 // TestStateTables reads the project's deals with their funnel, its lists
 // and its channels as the dashboard shows them, byte for byte.
 func TestStateTables(t *testing.T) {
-	at := time.Date(2024, 10, 16, 10, 0, 0, 0, time.UTC)
-	f := fakebotstest.New(t, fakebotstest.WithFixture("demo"),
-		fakebotstest.WithEmulatorOptions(emulator.WithWallClock(func() time.Time { return at })))
+	f := fakebotstest.New(t, fakebotstest.WithFixture("demo"))
 	base := "/__fakebots/tenants/" + f.Tenant.ID + "/salebot/"
 	for _, table := range []string{"deals", "lists", "channels"} {
 		assertGolden(t, "state/"+table+".golden", f.Do(t, http.MethodGet, base+table, nil))
 	}
-	empty := f.NewTenant(t, nil)
+	empty := f.NewTenant(t)
 	r := f.Do(t, http.MethodGet, "/__fakebots/tenants/"+empty.ID+"/salebot/deals", nil)
 	require.Equal(t, http.StatusOK, r.Status)
 	var deals struct {

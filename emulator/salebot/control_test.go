@@ -14,7 +14,7 @@ func TestEmptyTenantIsUsableAtOnce(t *testing.T) {
 	e := newEnv(t, nil)
 	require.Regexp(t, `^[0-9a-f]{32}$`, e.sb.APIKey)
 	require.NotZero(t, e.sb.ProjectID)
-	require.Equal(t, "/salebot/api/"+e.sb.APIKey, e.sb.BasePath)
+	require.Equal(t, e.f.URL+"/t/"+e.f.ID+"/salebot/api/"+e.sb.APIKey, e.sb.BaseURL)
 	require.Len(t, e.sb.Channels, 1)
 	require.Equal(t, e.sb.ChannelID, e.sb.Channels[0].ID)
 	require.Equal(t, e.sb.GroupID, e.sb.Channels[0].GroupID)
@@ -34,7 +34,7 @@ func TestFixtureKeysAndResetKeepCredentials(t *testing.T) {
 
 	e.ok("POST", "delete_clients", map[string]any{"client_ids": []any{15099119}})
 	e.f.Tenant.Reset(t)
-	require.Equal(t, "ОЛЬГА БЕЛИК", *e.sb.Client(t, 15099119).Name, "a reset restores the fixture")
+	require.Equal(t, "ОЛЬГА БЕЛИК", *e.sb.ClientCard(t, 15099119).Name, "a reset restores the fixture")
 	require.Equal(t, http.StatusOK, e.callKey(reader, "GET", "get_clients", nil).Status)
 
 }
@@ -45,7 +45,7 @@ func TestSameFixtureTwice(t *testing.T) {
 		"clients": []any{map[string]any{"id": 49177759, "platform_id": "1"}}}}
 	e := newEnv(t, fixture)
 	require.Equal(t, "0123456789abcdef0123456789abcdef", e.sb.APIKey)
-	other := e.f.NewTenant(t, fixture).Salebot(t)
+	other := e.f.NewTenant(t, fakebotstest.WithFixture(fixture)).Salebot
 	require.NotEqual(t, e.sb.APIKey, other.APIKey)
 	r := e.f.Do(t, "GET", other.URL("get_variables")+"?client_id=49177759", nil)
 	require.Equal(t, http.StatusOK, r.Status)
@@ -56,7 +56,7 @@ func TestTenantsAreIsolated(t *testing.T) {
 	cid := e.ok("POST", "load_clients", []any{map[string]any{"platform_id": 1, "group_id": e.sb.GroupID, "client_type": 1}})["items"].([]any)[0].(map[string]any)["id"]
 	e.ok("POST", "save_variables", map[string]any{"client_id": cid, "variables": map[string]any{"client.secret": "A"}})
 
-	other := e.f.NewTenant(t, nil).Salebot(t)
+	other := e.f.NewTenant(t).Salebot
 	r := e.f.Do(t, "GET", other.URL("get_variables")+"?client_id="+itoa(id(cid)), nil)
 	require.Equal(t, http.StatusNotFound, r.Status)
 	r = e.f.Do(t, "GET", other.URL("get_clients"), nil)
@@ -105,9 +105,11 @@ func TestCreateKeyWithChosenValueAndMain(t *testing.T) {
 	require.NoError(t, e.f.Control.Call(t.Context(), "POST", "/tenants/"+e.f.Tenant.ID+"/salebot/keys",
 		map[string]any{"key": "0000000000000000000000000000beef", "name": "main now", "permissions": []any{"crm_read"}, "main": true}, &k))
 	require.Equal(t, "0000000000000000000000000000beef", k.Key)
-	keys := e.sb.ListKeys(t)
-	require.False(t, keys[0].Main, "the old main key is demoted")
-	require.True(t, keys[1].Main)
+	main := map[string]bool{}
+	for _, key := range e.sb.ListKeys(t) {
+		main[key.Key] = key.Main
+	}
+	require.Equal(t, map[string]bool{e.sb.APIKey: false, k.Key: true}, main, "the old main key is demoted")
 	// A taken value is replaced by a fresh one.
 	var again fakebotstest.SalebotKey
 	require.NoError(t, e.f.Control.Call(t.Context(), "POST", "/tenants/"+e.f.Tenant.ID+"/salebot/keys",

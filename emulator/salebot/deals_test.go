@@ -37,7 +37,7 @@ func TestDealLifecycle(t *testing.T) {
 	e.ok("POST", "set_order_vars", map[string]any{"client_id": cid, "order_id": created, "variables": map[string]any{"a": "1", "b": 2}})
 	require.Equal(t, map[string]any{"a": "1", "b": 2.0}, e.ok("POST", "get_order_vars", map[string]any{"client_id": cid, "order_id": created})["result"])
 	require.Equal(t, map[string]any{"b": 2.0, "zzz": nil}, e.ok("POST", "get_order_vars", map[string]any{"client_id": cid, "order_id": created, "variables": []any{"b", "zzz"}})["result"])
-	card := e.sb.Client(t, cid)
+	card := e.sb.ClientCard(t, cid)
 	require.Len(t, card.Orders, 2)
 	require.Equal(t, "Заказ", card.Orders[1].Name)
 }
@@ -68,12 +68,12 @@ func TestCreateOrderClientPriority(t *testing.T) {
 	o = id(e.ok("POST", "create_order", map[string]any{"phone": "+7 911 111-11-11"})["order_id"])
 	fresh := ownerOf(o)
 	require.NotEqual(t, cid, fresh)
-	card := e.sb.Client(t, fresh)
+	card := e.sb.ClientCard(t, fresh)
 	require.Equal(t, 13, card.ClientType)
 	require.Equal(t, "79111111111", card.Variables["phone"])
 	require.Len(t, card.Orders, 1)
 	o = id(e.ok("POST", "create_order", map[string]any{"email": "new@shop.example"})["order_id"])
-	require.Equal(t, 14, e.sb.Client(t, ownerOf(o)).ClientType)
+	require.Equal(t, 14, e.sb.ClientCard(t, ownerOf(o)).ClientType)
 
 	r := e.call("POST", "create_order", map[string]any{"name": "nobody"})
 	require.Equal(t, http.StatusBadRequest, r.Status)
@@ -84,11 +84,11 @@ func TestCreateOrderClientPriority(t *testing.T) {
 }
 
 // clientCards reads every client's card.
-func (e *env) clientCards() []fakebotstest.SalebotClient {
+func (e *env) clientCards() []fakebotstest.SalebotClientCard {
 	e.t.Helper()
-	var out []fakebotstest.SalebotClient
+	var out []fakebotstest.SalebotClientCard
 	for _, cid := range clientIDs(e.ok("GET", "get_clients", nil)) {
-		out = append(out, e.sb.Client(e.t, cid))
+		out = append(out, e.sb.ClientCard(e.t, cid))
 	}
 	return out
 }

@@ -81,6 +81,12 @@ func errRequired(names ...string) *apiError {
 	return failError("Parameter " + list + " required")
 }
 
+// errTooComplex refuses input past the emulator's bounds (inferred: the
+// service's own limits are unknown).
+func errTooComplex(e *platform.InputTooComplexError) *apiError {
+	return failError("Request too complex: " + e.Reason)
+}
+
 // errExclusive is for parameters that may not come together (inferred).
 func errExclusive(names []string) *apiError {
 	return failError("Parameters " + strings.Join(names, ", ") + " are mutually exclusive")

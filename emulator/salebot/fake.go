@@ -17,7 +17,7 @@ import (
 // over the 30 days before the tenant, oldest first. Each has phone and
 // e-mail variables, the fixture's extra variables and a deal somewhere in
 // the funnel.
-func generateClients(tx *store.Tx, pr *project, s platform.Setup, g fixtureGenerate) error {
+func generateClients(tx *store.Tx, pr *project, s platform.Setup, g FixtureGenerate) error {
 	if g.Clients <= 0 {
 		return nil
 	}

@@ -119,7 +119,7 @@ func TestOnlineChatClientIDCreatesTheClient(t *testing.T) {
 	first := e.ok("GET", "online_chat_client_id?recipient=abc-123&name=Гость&tag=promo", nil)
 	again := e.ok("POST", "online_chat_client_id", map[string]any{"recipient": "abc-123"})
 	require.Equal(t, first, again)
-	card := e.sb.Client(t, id(first["client_id"]))
+	card := e.sb.ClientCard(t, id(first["client_id"]))
 	require.Equal(t, 5, card.ClientType)
 	require.Equal(t, "Гость", *card.Name)
 	require.Equal(t, http.StatusBadRequest, e.get("online_chat_client_id", "").Status)

@@ -67,6 +67,7 @@ func TestFindClientsFailures(t *testing.T) {
 		{"number against a word", map[string]any{"q": map[string]any{"score": map[string]any{"_gt": "many"}}}, fail("Error in parameter format")},
 		// "var" holds text for some clients: numbers cannot be compared (documented).
 		{"text among numbers", map[string]any{"q": map[string]any{"var": map[string]any{"_gt": 1}}}, fail("Something went wrong")},
+		{"text among numbers after another condition", map[string]any{"q": map[string]any{"name": "Joe", "var": map[string]any{"_gt": 1}}}, fail("Something went wrong")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,6 +76,11 @@ func TestFindClientsFailures(t *testing.T) {
 			require.JSONEq(t, c.body, string(r.Body))
 		})
 	}
+	// An optional parameter sent as null is absent, as for every action.
+	withNull := e.call("POST", "find_clients", map[string]any{"q": map[string]any{"name": "Bob"}, "include_all": nil})
+	without := e.call("POST", "find_clients", map[string]any{"q": map[string]any{"name": "Bob"}})
+	require.Equal(t, http.StatusOK, withNull.Status, string(withNull.Body))
+	require.Equal(t, string(without.Body), string(withNull.Body))
 	// fail_status switches the code of every fail body.
 	e.sb.PatchSettings(t, map[string]any{"fail_status": 200})
 	r := e.raw(e.sb.APIKey, "POST", "find_clients", map[string]any{})

@@ -10,7 +10,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// fixtureSection is the salebot part of a fixture (every key optional):
+// Fixture is the salebot part of a fixture (every key optional):
 //
 //	salebot:
 //	  api_key: d3f31dabef80ddeb73d43938b4ef8bb0  # the main, old-style key; taken or absent → generated
@@ -25,22 +25,22 @@ import (
 //	  blocks: [{id: 390, condition: Старт, answer: Здравствуйте!}]
 //	  clients: [{id: 44483, type: vkontakte, platform_id: "146467928", variables: {...}, orders: [...], history: [...]}]
 //	  generate: {clients: 20, variables: [city]}   # made up with gofakeit
-type fixtureSection struct {
+type Fixture struct {
 	APIKey    string           `json:"api_key"`
 	ProjectID int64            `json:"project_id"`
-	Keys      []keySpec        `json:"keys"`
+	Keys      []KeySpec        `json:"keys"`
 	Webhook   json.RawMessage  `json:"webhook"`
 	Settings  json.RawMessage  `json:"settings"`
-	Channels  []fixtureChannel `json:"channels"`
-	Funnel    []fixtureState   `json:"funnel"`
-	Lists     []fixtureList    `json:"lists"`
-	Managers  []fixtureManager `json:"managers"`
-	Blocks    []fixtureBlock   `json:"blocks"`
-	Clients   []fixtureClient  `json:"clients"`
-	Generate  fixtureGenerate  `json:"generate"`
+	Channels  []FixtureChannel `json:"channels"`
+	Funnel    []FixtureState   `json:"funnel"`
+	Lists     []FixtureList    `json:"lists"`
+	Managers  []FixtureManager `json:"managers"`
+	Blocks    []FixtureBlock   `json:"blocks"`
+	Clients   []FixtureClient  `json:"clients"`
+	Generate  FixtureGenerate  `json:"generate"`
 }
 
-type fixtureChannel struct {
+type FixtureChannel struct {
 	ID      int64           `json:"id"`
 	Type    string          `json:"type"` // connected_channels' key: telegram, whatsapp, vkontakte, viber ...
 	Name    string          `json:"name"`
@@ -49,24 +49,24 @@ type fixtureChannel struct {
 	Status  *int64          `json:"status"` // WhatsApp: 0..3 (default 1, STARTED)
 }
 
-type fixtureState struct {
+type FixtureState struct {
 	ID      int64  `json:"id"`
 	Name    string `json:"name"`
 	Outcome int    `json:"outcome"` // 0 active, 1 successful, 2 failed
 }
 
-type fixtureList struct {
+type FixtureList struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
 }
 
-type fixtureManager struct {
+type FixtureManager struct {
 	ID    int64  `json:"id"`
 	Email string `json:"email"`
 	Name  string `json:"name"`
 }
 
-type fixtureBlock struct {
+type FixtureBlock struct {
 	ID          int64  `json:"id"`
 	Condition   string `json:"condition"`
 	Answer      string `json:"answer"`
@@ -74,19 +74,19 @@ type fixtureBlock struct {
 	Description string `json:"description"`
 }
 
-type fixtureGenerate struct {
+type FixtureGenerate struct {
 	Clients   int      `json:"clients"`
 	Variables []string `json:"variables"`
 }
 
 // defaultChannel is the channel of a project whose fixture names none.
-var defaultChannel = fixtureChannel{Type: "telegram", Name: "fakebots_bot", GroupID: json.RawMessage(`"fakebots_bot"`)}
+var defaultChannel = FixtureChannel{Type: "telegram", Name: "fakebots_bot", GroupID: json.RawMessage(`"fakebots_bot"`)}
 
 // defaultFunnel is the funnel of a project whose fixture names none.
-var defaultFunnel = []fixtureState{{Name: "Новая заявка"}, {Name: "В работе"}, {Name: "Успешно", Outcome: orderSuccessful}, {Name: "Провалено", Outcome: orderFailed}}
+var defaultFunnel = []FixtureState{{Name: "Новая заявка"}, {Name: "В работе"}, {Name: "Успешно", Outcome: orderSuccessful}, {Name: "Провалено", Outcome: orderFailed}}
 
-func decodeFixture(raw json.RawMessage) (fixtureSection, error) {
-	var f fixtureSection
+func decodeFixture(raw json.RawMessage) (Fixture, error) {
+	var f Fixture
 	if err := platform.DecodeStrict(raw, &f); err != nil {
 		return f, err
 	}
@@ -114,7 +114,7 @@ func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	main, err := putKey(tx, s.TenantID, keySpec{Key: f.APIKey, Name: "Основной ключ", Legacy: true, Main: true}, s.Rand, s.Now)
+	main, err := putKey(tx, s.TenantID, KeySpec{Key: f.APIKey, Name: "Основной ключ", Legacy: true, Main: true}, s.Rand, s.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func (p *Platform) Provision(tx *store.Tx, s platform.Setup) (any, error) {
 }
 
 // provisionProject stores the project row with its settings and webhook.
-func provisionProject(tx *store.Tx, s platform.Setup, f fixtureSection) (*project, error) {
+func provisionProject(tx *store.Tx, s platform.Setup, f Fixture) (*project, error) {
 	pr := &project{TenantID: s.TenantID, ID: f.ProjectID, Settings: defaultSettings(), Webhook: defaultWebhook()}
 	if pr.ID <= 0 {
 		pr.ID = 100000 + s.Rand.Int63n(900000)
@@ -202,9 +202,9 @@ func saveProject(tx *store.Tx, pr *project, now time.Time) error {
 
 // provisionChannels connects the fixture's channels (or the default one)
 // and lists them as the creation answer shows them.
-func provisionChannels(tx *store.Tx, s platform.Setup, chans []fixtureChannel) ([]any, error) {
+func provisionChannels(tx *store.Tx, s platform.Setup, chans []FixtureChannel) ([]any, error) {
 	if len(chans) == 0 {
-		chans = []fixtureChannel{defaultChannel}
+		chans = []FixtureChannel{defaultChannel}
 	}
 	out := []any{}
 	for _, c := range chans {
@@ -214,7 +214,7 @@ func provisionChannels(tx *store.Tx, s platform.Setup, chans []fixtureChannel) (
 			return nil, err
 		}
 		group := c.GroupID
-		if len(group) == 0 {
+		if len(group) == 0 || string(group) == "null" { // absent, or nil in a fixture written in Go
 			group = defaultGroup(c, ct, id, s)
 		}
 		var text string
@@ -244,7 +244,7 @@ func provisionChannels(tx *store.Tx, s platform.Setup, chans []fixtureChannel) (
 }
 
 // defaultGroup makes up a channel's group id in its messenger's style.
-func defaultGroup(c fixtureChannel, clientType int, id int64, s platform.Setup) json.RawMessage {
+func defaultGroup(c FixtureChannel, clientType int, id int64, s platform.Setup) json.RawMessage {
 	switch clientType {
 	case typeTelegram:
 		if c.Name != "" {
@@ -263,7 +263,7 @@ func defaultGroup(c fixtureChannel, clientType int, id int64, s platform.Setup) 
 
 // provisionCatalogue stores the funnel (or the default one), lists,
 // managers and blocks.
-func provisionCatalogue(tx *store.Tx, tenantID string, f fixtureSection) error {
+func provisionCatalogue(tx *store.Tx, tenantID string, f Fixture) error {
 	funnel := f.Funnel
 	if len(funnel) == 0 {
 		funnel = defaultFunnel

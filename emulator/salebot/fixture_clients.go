@@ -10,9 +10,9 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// fixtureClient is a client of the fixture with what it owns. Times are
+// FixtureClient is a client of the fixture with what it owns. Times are
 // unix seconds (default: the tenant's creation).
-type fixtureClient struct {
+type FixtureClient struct {
 	ID         int64            `json:"id"`
 	Type       string           `json:"type"`        // messenger, as connected_channels names it
 	ClientType *int             `json:"client_type"` // or its client_type; default the first channel's
@@ -26,11 +26,11 @@ type fixtureClient struct {
 	Variables  map[string]any   `json:"variables"`
 	Lists      []int64          `json:"lists"`
 	Manager    string           `json:"manager"` // a manager's e-mail
-	Orders     []fixtureOrder   `json:"orders"`
-	History    []fixtureMessage `json:"history"`
+	Orders     []FixtureOrder   `json:"orders"`
+	History    []FixtureMessage `json:"history"`
 }
 
-type fixtureOrder struct {
+type FixtureOrder struct {
 	ID          int64          `json:"id"`
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
@@ -41,7 +41,7 @@ type fixtureOrder struct {
 	CreatedAt   int64          `json:"created_at"`
 }
 
-type fixtureMessage struct {
+type FixtureMessage struct {
 	ID            int64        `json:"id"`
 	Text          string       `json:"text"`
 	ClientReplica bool         `json:"client_replica"`
@@ -52,7 +52,7 @@ type fixtureMessage struct {
 	ErrorMessage  *string      `json:"error_message"`
 	ManagerID     *int64       `json:"manager_id"`
 	ManagerEmail  *string      `json:"manager_email"`
-	Attachments   []attachment `json:"attachments"`
+	Attachments   []Attachment `json:"attachments"`
 	CreatedAt     int64        `json:"created_at"`
 }
 
@@ -64,7 +64,7 @@ func fixtureTime(unixSeconds int64, def time.Time) time.Time {
 }
 
 // clientTypeFor resolves a fixture client's messenger and bot.
-func clientTypeFor(tx *store.Tx, tenantID string, fc fixtureClient) (int, string, error) {
+func clientTypeFor(tx *store.Tx, tenantID string, fc FixtureClient) (int, string, error) {
 	ct := -1
 	switch {
 	case fc.ClientType != nil:
@@ -96,7 +96,7 @@ func clientTypeFor(tx *store.Tx, tenantID string, fc fixtureClient) (int, string
 
 // provisionClient creates a fixture client with its variables, lists,
 // manager, deals and history.
-func provisionClient(tx *store.Tx, pr *project, fc fixtureClient, now time.Time) error {
+func provisionClient(tx *store.Tx, pr *project, fc FixtureClient, now time.Time) error {
 	ct, group, err := clientTypeFor(tx, pr.TenantID, fc)
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func provisionClient(tx *store.Tx, pr *project, fc fixtureClient, now time.Time)
 	return nil
 }
 
-func provisionOrder(tx *store.Tx, tenantID string, clientID int64, fo fixtureOrder, def time.Time) error {
+func provisionOrder(tx *store.Tx, tenantID string, clientID int64, fo FixtureOrder, def time.Time) error {
 	id, err := insertOrder(tx, tenantID, clientID, newOrder{
 		ID: fo.ID, Name: fo.Name, Description: fo.Description, Budget: fo.Budget, StateID: fo.StateID, Status: fo.Status,
 		CreatedAt: fixtureTime(fo.CreatedAt, def),
@@ -168,7 +168,7 @@ func provisionOrder(tx *store.Tx, tenantID string, clientID int64, fo fixtureOrd
 	return nil
 }
 
-func historyOf(clientID int64, fm fixtureMessage, def time.Time) historyEntry {
+func historyOf(clientID int64, fm FixtureMessage, def time.Time) historyEntry {
 	answered := !fm.ClientReplica
 	if fm.Answered != nil {
 		answered = *fm.Answered

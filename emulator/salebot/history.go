@@ -18,7 +18,7 @@ type historyEntry struct {
 	ClientID      int64
 	ClientReplica bool
 	Text          string
-	Attachments   []attachment
+	Attachments   []Attachment
 	BlockID       *int64
 	FromOutside   int
 	Answered      bool
@@ -44,7 +44,7 @@ func insertMessage(tx *store.Tx, tenantID string, e historyEntry) (int64, error)
 	}
 	atts := e.Attachments
 	if atts == nil {
-		atts = []attachment{}
+		atts = []Attachment{}
 	}
 	raw, err := json.Marshal(atts)
 	if err != nil {

@@ -113,10 +113,17 @@ func (p *Platform) dispatch(hooks []*pendingHook) {
 	}
 }
 
+// ForgetTenant cancels the tenant's webhook deliveries still queued or
+// waiting for a retry: it was reset or deleted.
+func (p *Platform) ForgetTenant(tenantID string) { p.hooks.Cancel(tenantID) }
+
 // logDelivery records a delivery's outcome for the control API: each
 // attempt at its time on the tenant's clock, and the payload only when it
 // was sent to the receiver (not when dropped or refused).
 func (p *Platform) logDelivery(h *pendingHook, res webhook.Result) {
+	if errors.Is(res.Err, webhook.ErrCancelled) {
+		return // the tenant was reset or deleted: its log is gone or starts afresh
+	}
 	outcome := res.Outcome()
 	var payload any // NULL
 	if outcome == webhook.Delivered || outcome == webhook.Failed {

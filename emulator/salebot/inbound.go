@@ -19,7 +19,7 @@ type inboundRequest struct {
 	Group       string       `json:"group"`       // default: the messenger's first channel
 	Name        string       `json:"name"`
 	Text        string       `json:"text"`
-	Attachments []attachment `json:"attachments"`
+	Attachments []Attachment `json:"attachments"`
 }
 
 // ctlInbound is a client writing to the bot (see receive).
@@ -90,7 +90,7 @@ func inboundClient(tx *store.Tx, pr *project, in inboundRequest, c *platform.Con
 	if in.PlatformID == "" {
 		return client{}, platform.BadControlRequest("give client_id, or platform_id (with type or client_type and group)")
 	}
-	ct, group, err := clientTypeFor(tx, pr.TenantID, fixtureClient{Type: in.Type, ClientType: in.ClientType, Group: in.Group, PlatformID: in.PlatformID})
+	ct, group, err := clientTypeFor(tx, pr.TenantID, FixtureClient{Type: in.Type, ClientType: in.ClientType, Group: in.Group, PlatformID: in.PlatformID})
 	if err != nil {
 		return client{}, platform.BadControlRequest("%v", err)
 	}

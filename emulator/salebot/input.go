@@ -2,6 +2,8 @@ package salebot
 
 import (
 	"encoding/json"
+	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,9 +19,14 @@ import (
 // remapping fill the canonical parameters.
 func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 	in, body, err := platform.ParseInput(r, platform.InputOptions{Sniff: true})
+	var complex *platform.InputTooComplexError
+	if errors.As(err, &complex) {
+		return nil, errTooComplex(complex)
+	}
 	if err != nil {
 		return nil, errFormat
 	}
+	dropEmptyOptional(in, r.Operation.Input)
 	rules := p.rulesOf(r)
 	if body != nil {
 		list, ok := body.([]any)
@@ -28,7 +35,9 @@ func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 		}
 		in[rules.arrayBody] = list
 	}
-	decodeJSONStrings(in, r.Operation.Input)
+	if err := decodeJSONStrings(in, r.Operation.Input); err != nil {
+		return nil, err
+	}
 	if rules.valueRemap != nil {
 		valueRemap(in, rules.valueRemap, r.Operation.Input)
 	}
@@ -38,12 +47,27 @@ func (p *Platform) Input(r *platform.Request) (platform.Input, error) {
 	return in, nil
 }
 
+// dropEmptyOptional makes an optional parameter sent as "", null or an
+// empty form value absent, as the clients that send them find it (a PHP
+// client library, form posts with attachment_url=&attachment_type=). A
+// required one stays, and fails as a wrong value.
+func dropEmptyOptional(in platform.Input, schema *openapi3.Schema) {
+	if schema == nil {
+		return
+	}
+	for name := range schema.Properties {
+		if v, ok := in[name]; ok && (v == nil || v == "") && !slices.Contains(schema.Required, name) {
+			delete(in, name)
+		}
+	}
+}
+
 // decodeJSONStrings decodes text values of parameters the schema wants as
 // objects or arrays ("buttons", "variables", "clients" in a form): Salebot
 // is assumed to json.loads them (inferred).
-func decodeJSONStrings(in platform.Input, schema *openapi3.Schema) {
+func decodeJSONStrings(in platform.Input, schema *openapi3.Schema) error {
 	if schema == nil {
-		return
+		return nil
 	}
 	for name, prop := range schema.Properties {
 		s, ok := in[name].(string)
@@ -54,11 +78,16 @@ func decodeJSONStrings(in platform.Input, schema *openapi3.Schema) {
 		if trimmed == "" || (trimmed[0] != '{' && trimmed[0] != '[') {
 			continue
 		}
+		var complex *platform.InputTooComplexError
+		if errors.As(platform.CheckJSONBounds([]byte(trimmed)), &complex) {
+			return errTooComplex(complex)
+		}
 		var v any
 		if json.Unmarshal([]byte(trimmed), &v) == nil {
 			in[name] = v
 		}
 	}
+	return nil
 }
 
 func wantsStructure(s *openapi3.Schema) bool {

@@ -11,9 +11,9 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// keySpec is a key to create: the fixture's keys and the control API's
+// KeySpec is a key to create: the fixture's keys and the control API's
 // POST keys take this shape.
-type keySpec struct {
+type KeySpec struct {
 	Key         string   `json:"key"`  // wanted value; taken or empty → generated
 	Name        string   `json:"name"` // the label shown in the project's settings
 	Permissions []string `json:"permissions"`
@@ -21,7 +21,7 @@ type keySpec struct {
 	Legacy      bool     `json:"legacy"` // an old-style key: every permission
 }
 
-func (k keySpec) check() error {
+func (k KeySpec) check() error {
 	for _, perm := range k.Permissions {
 		if !validPermission(perm) {
 			return fmt.Errorf("key %q: unknown permission %q (known: %v)", k.Name, perm, permissions)
@@ -50,7 +50,7 @@ func keyTaken(tx *store.Tx, key string) bool {
 
 // putKey stores a key for the tenant (the wanted value when it is free) and
 // returns how the control API shows it. A new main key demotes the others.
-func putKey(tx *store.Tx, tenantID string, k keySpec, rnd *rand.Rand, now time.Time) (jsonx.Object, error) {
+func putKey(tx *store.Tx, tenantID string, k KeySpec, rnd *rand.Rand, now time.Time) (jsonx.Object, error) {
 	if err := k.check(); err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package salebot_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -15,12 +14,7 @@ import (
 // outbox lists the tenant's outbox, oldest first.
 func (e *env) outbox() []store.Message {
 	e.t.Helper()
-	msgs, err := e.f.Control.Outbox(context.Background(), fakebotstest.Filter{Tenant: e.f.Tenant.ID, Platform: "salebot"})
-	require.NoError(e.t, err)
-	for i, j := 0, len(msgs)-1; i < j; i, j = i+1, j-1 {
-		msgs[i], msgs[j] = msgs[j], msgs[i]
-	}
-	return msgs
+	return e.f.Outbox(e.t, fakebotstest.OutboxFilter{Platform: fakebotstest.Salebot})
 }
 
 func (e *env) history(clientID int64) []map[string]any {
@@ -107,7 +101,7 @@ func TestWhatsAppMessage(t *testing.T) {
 	found := e.ok("GET", "whatsapp_client_id?phone=79875146788", nil)
 	h := e.history(id(found["client_id"]))
 	require.Len(t, h, 2, "one client for both messages")
-	require.Equal(t, "79875146788@s.whatsapp.net", e.sb.Client(t, id(found["client_id"])).PlatformID)
+	require.Equal(t, "79875146788@s.whatsapp.net", e.sb.ClientCard(t, id(found["client_id"])).PlatformID)
 
 	r := e.call("POST", "whatsapp_message", map[string]any{"message": "x", "phone": "79875146788", "whatsapp_bot_id": 42})
 	require.Equal(t, http.StatusBadRequest, r.Status)

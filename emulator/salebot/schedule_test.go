@@ -1,7 +1,6 @@
 package salebot_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -11,14 +10,12 @@ import (
 // frozenAt freezes the emulator's clock at t.
 func (e *env) frozenAt(t time.Time) {
 	e.t.Helper()
-	_, err := e.f.Control.SetClock(context.Background(), t, true)
-	require.NoError(e.t, err)
+	e.f.SetTime(e.t, t)
 }
 
 func (e *env) advance(d time.Duration) {
 	e.t.Helper()
-	_, err := e.f.Control.Advance(context.Background(), d)
-	require.NoError(e.t, err)
+	e.f.Advance(e.t, d)
 }
 
 func (e *env) statuses() []string {
@@ -104,7 +101,7 @@ func TestScheduledCallbackSavesVariablesAtOnce(t *testing.T) {
 	e.frozenAt(moscowOnePM)
 	cid := e.newClients(1)[0]
 	e.ok("POST", "callback", map[string]any{"client_id": cid, "message": "remind", "time_shift": 3600, "source": "crm"})
-	require.Equal(t, "crm", e.sb.Client(t, cid).Variables["source"])
+	require.Equal(t, "crm", e.sb.ClientCard(t, cid).Variables["source"])
 	require.Empty(t, e.history(cid))
 	e.advance(time.Hour)
 	h := e.history(cid)

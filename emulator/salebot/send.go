@@ -25,13 +25,13 @@ type outgoing struct {
 	ClientReplica bool         `json:"client_replica,omitempty"` // callbacks count as the client's
 	FromOutside   int          `json:"message_from_outside"`
 	BlockID       *int64       `json:"message_id,omitempty"`
-	Attachments   []attachment `json:"attachments,omitempty"`
+	Attachments   []Attachment `json:"attachments,omitempty"`
 	Buttons       any          `json:"buttons,omitempty"`
 	ResumeBot     bool         `json:"resume_bot,omitempty"`
 	Callback      bool         `json:"callback,omitempty"`
 }
 
-type attachment struct {
+type Attachment struct {
 	URL  string `json:"attachment_url"`
 	Type string `json:"attachment_type"`
 }
@@ -75,13 +75,13 @@ func content(q db, r *platform.Request) (string, outgoing, error) {
 		}
 	}
 	if in.Present("attachment_url") {
-		o.Attachments = []attachment{{URL: in.String("attachment_url"), Type: in.String("attachment_type")}}
+		o.Attachments = []Attachment{{URL: in.String("attachment_url"), Type: in.String("attachment_type")}}
 	}
 	return text, o, nil
 }
 
 // outboxKind is the outbox's kind of a message.
-func outboxKind(text string, atts []attachment) string {
+func outboxKind(text string, atts []Attachment) string {
 	switch {
 	case len(atts) == 0:
 		return "text"

@@ -160,7 +160,7 @@ func (p *Platform) CreateUser(c *platform.ControlRequest, u platform.NewUser) (p
 func (p *Platform) Act(c *platform.ControlRequest, id int64, a platform.Action) (platform.Reaction, error) {
 	e := historyEntry{Text: a.Text, ReplyTo: a.ReplyTo}
 	for _, att := range a.Attachments {
-		e.Attachments = append(e.Attachments, attachment{URL: att.URL, Type: att.Type})
+		e.Attachments = append(e.Attachments, Attachment{URL: att.URL, Type: att.Type})
 	}
 	if a.Button != nil {
 		e.UserAction = platform.KindButtonPress
@@ -319,7 +319,7 @@ func historyEvent(e historyEntry) platform.Event {
 	return ev
 }
 
-func threadAttachments(atts []attachment) []platform.Attachment {
+func threadAttachments(atts []Attachment) []platform.Attachment {
 	out := make([]platform.Attachment, len(atts))
 	for i, a := range atts {
 		out[i] = platform.NewAttachment(a.Type, a.URL)

@@ -180,7 +180,7 @@ func TestCreatingClients(t *testing.T) {
 	u := users.Create(t, fakebotstest.NewEndUser{Name: "Анна", Messenger: "whatsapp", Phone: "+7 916 000-11-22", Email: "Anna@Example.com"})
 	require.Equal(t, "whatsapp", u.Messenger)
 	require.Equal(t, "79160001122", *u.Phone)
-	card := e.sb.Client(t, u.ID)
+	card := e.sb.ClientCard(t, u.ID)
 	require.Equal(t, "79160001122@s.whatsapp.net", card.PlatformID)
 	require.Equal(t, "wa==", card.Group)
 	require.Equal(t, map[string]any{"phone": "79160001122", "email": "anna@example.com"}, card.Variables)
@@ -189,7 +189,7 @@ func TestCreatingClients(t *testing.T) {
 
 	tg := users.Create(t, fakebotstest.NewEndUser{Bot: "shop_bot"})
 	require.Equal(t, "telegram", tg.Messenger)
-	require.Equal(t, "shop_bot", e.sb.Client(t, tg.ID).Group)
+	require.Equal(t, "shop_bot", e.sb.ClientCard(t, tg.ID).Group)
 
 	for _, tc := range []struct {
 		body   map[string]any

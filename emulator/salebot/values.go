@@ -82,10 +82,11 @@ func platformIDFor(clientType int, raw string) string {
 	return raw
 }
 
-// optBool reads an optional boolean with its default.
+// optBool reads an optional boolean with its default (reading the input
+// already made one sent as "" or null absent).
 func optBool(in platform.Input, key string, def bool) bool {
 	v, ok := in[key]
-	if !ok || v == nil || v == "" {
+	if !ok {
 		return def
 	}
 	return platform.Truthy(v)

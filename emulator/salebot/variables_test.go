@@ -14,7 +14,7 @@ func TestSaveVariablesDealByDefaultClientWithPrefix(t *testing.T) {
 	e.ok("POST", "save_variables", map[string]any{"client_id": ids[0], "variables": map[string]any{"client.phone": "88888888888"}})
 	e.ok("POST", "save_variables", map[string]any{"client_id": ids[0], "variables": map[string]any{"var_name": "var_value", "sum": 1500}})
 
-	card := e.sb.Client(t, ids[0])
+	card := e.sb.ClientCard(t, ids[0])
 	require.Equal(t, map[string]any{"phone": "88888888888"}, card.Variables)
 	require.Len(t, card.Orders, 1)
 	require.Equal(t, map[string]any{"var_name": "var_value", "sum": float64(1500)}, card.Orders[0].Variables, "deal variables keep their types")
@@ -26,6 +26,21 @@ func TestSaveVariablesDealByDefaultClientWithPrefix(t *testing.T) {
 	require.Equal(t, "1000", vars["platform_id"])
 	require.Equal(t, "NONE", vars["avatar"], "empty system variables read NONE (observed)")
 	require.NotContains(t, vars, "status", "a flat object without status")
+}
+
+// The system fields read what the client has: "NONE" is only for an empty
+// one.
+func TestGetVariablesSystemFieldsWhenSet(t *testing.T) {
+	e := newEnv(t, map[string]any{"salebot": map[string]any{
+		"channels": []any{map[string]any{"type": "telegram", "id": 23, "group_id": "shop_bot"}},
+		"clients": []any{map[string]any{
+			"id": 7, "platform_id": "500", "name": "Анна", "avatar": "https://cdn.example/anna.jpg", "tag": "vip", "message_id": 3,
+		}},
+	}})
+	r := e.get("get_variables", "client_id=7")
+	require.Equal(t, http.StatusOK, r.Status)
+	require.Equal(t, `{"platform_id":"500","client_type":"1","name":"Анна","avatar":"https://cdn.example/anna.jpg","tag":"vip",`+
+		`"group":"shop_bot","main_client_id":"7","message_id":"3"}`, string(r.Body))
 }
 
 func TestGetVariablesDealWinsAndOrder(t *testing.T) {
@@ -43,7 +58,7 @@ func TestSaveVariablesBulk(t *testing.T) {
 	ids := e.newClients(3)
 	e.ok("POST", "save_variables", map[string]any{"clients": []any{ids[0], itoa(ids[1]), 424242}, "variables": map[string]any{"client.tag": "promo"}})
 	for i, want := range []any{"promo", "promo", nil} {
-		require.Equal(t, want, e.sb.Client(t, ids[i]).Variables["tag"], "client %d", i)
+		require.Equal(t, want, e.sb.ClientCard(t, ids[i]).Variables["tag"], "client %d", i)
 	}
 }
 
@@ -77,9 +92,9 @@ func TestSaveVariablesFromAForm(t *testing.T) {
 	ids := e.newClients(1)
 	r := e.post("save_variables", "", "application/x-www-form-urlencoded", "client_id="+itoa(ids[0])+"&variables=%7B%22client.city%22%3A%22%D0%A1%D0%BE%D1%87%D0%B8%22%7D")
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
-	require.Equal(t, "Сочи", e.sb.Client(t, ids[0]).Variables["city"])
+	require.Equal(t, "Сочи", e.sb.ClientCard(t, ids[0]).Variables["city"])
 	// PHP-style nested keys work too.
 	r = e.post("save_variables", "", "application/x-www-form-urlencoded", "client_id="+itoa(ids[0])+"&variables[client.city]=Omsk")
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
-	require.Equal(t, "Omsk", e.sb.Client(t, ids[0]).Variables["city"])
+	require.Equal(t, "Omsk", e.sb.ClientCard(t, ids[0]).Variables["city"])
 }

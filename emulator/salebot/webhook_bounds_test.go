@@ -111,7 +111,7 @@ func TestStuckReceiversDelayOnlyTheirOwnTenants(t *testing.T) {
 	srv := fakebotstest.NewServer(t)
 	stuck, _ := hanging(t)
 	for i := 0; i < 8; i++ {
-		sb := srv.NewTenant(t, hookFixture).Salebot(t)
+		sb := srv.NewTenant(t, fakebotstest.WithFixture(hookFixture)).Salebot
 		sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: stuck.URL, TimeoutMS: 30000})
 		for j := 0; j < 3; j++ {
 			r := srv.Do(t, "POST", sb.URL("message"), map[string]any{"client_id": 77, "message": "into the hang"})
@@ -121,8 +121,8 @@ func TestStuckReceiversDelayOnlyTheirOwnTenants(t *testing.T) {
 	stuck.await(t, 8, waitBound) // every stuck tenant has an attempt hanging
 
 	healthy := newArrivals(t, nil)
-	tn := srv.NewTenant(t, hookFixture)
-	sb := tn.Salebot(t)
+	tn := srv.NewTenant(t, fakebotstest.WithFixture(hookFixture))
+	sb := tn.Salebot
 	sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: healthy.URL})
 	for j := 0; j < 5; j++ {
 		r := srv.Do(t, "POST", sb.URL("message"), map[string]any{"client_id": 77, "message": "fine"})
@@ -256,4 +256,22 @@ func TestQueuedBytesAreBoundedPerTenant(t *testing.T) {
 		require.NoError(t, json.Unmarshal(raw, &body))
 		require.Equal(t, big, body.Client.Variables["note"])
 	}
+}
+
+// A reset tenant starts afresh: deliveries of before the reset, queued
+// behind one that hangs, never go out and never land in the fresh log.
+func TestResetCancelsTheTenantsQueuedDeliveries(t *testing.T) {
+	e := newEnv(t, hookFixture)
+	recv, release := hanging(t)
+	id := e.f.Tenant.ID
+	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: recv.URL})
+	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "first"})
+	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "second"})
+	recv.await(t, 1, waitBound) // the first hangs; the second waits its turn
+
+	e.f.Tenant.Reset(t)
+	release()
+	flushWithin(t, e.f.Server, id, waitBound)
+	recv.none(t)
+	require.Empty(t, deliveryLog(t, e.f.Server, id), "the fresh tenant's log holds nothing of before")
 }

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,7 +39,7 @@ func TestWebhookArrivingBackIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	relay := httptest.NewServer(httputil.NewSingleHostReverseProxy(target))
 	defer relay.Close()
-	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: relay.URL + e.sb.BasePath + "/callback?client_id=77", Callbacks: true, Retries: 3})
+	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: relay.URL + strings.TrimPrefix(e.sb.BaseURL, e.f.URL) + "/callback?client_id=77", Callbacks: true, Retries: 3})
 	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "hi"})
 
 	log := deliveryLog(t, e.f.Server, e.f.Tenant.ID)

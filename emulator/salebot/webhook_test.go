@@ -12,6 +12,7 @@ import (
 
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 	"github.com/fakebots/fakebots/emulator/internal/golden"
+	"github.com/fakebots/fakebots/internal/testwait"
 )
 
 // webhookTo points the project's webhook at a new recording receiver.
@@ -94,7 +95,7 @@ func TestInboundCreatesTheClient(t *testing.T) {
 	}
 	w.Received()[0].JSON(t, &hook)
 	require.Equal(t, "{}", string(hook.Client.Variables), "a client without variables")
-	card := e.sb.Client(t, in.ClientID)
+	card := e.sb.ClientCard(t, in.ClientID)
 	require.Equal(t, "shop_bot", card.Group)
 	require.Equal(t, "Новый", *card.Name)
 }
@@ -121,8 +122,8 @@ func assertWebhookBody(t *testing.T, name string, body []byte) {
 	golden.Assert(t, name, append(append([]byte(nil), body...), '\n'))
 }
 
-// A receiver that hangs never holds up the API: the call returns while
-// the receiver is still busy with its request.
+// A receiver that hangs never holds up the API: the call answers while
+// the receiver still holds its delivery (it is released only at the end).
 func TestSlowReceiverDoesNotSlowTheAPI(t *testing.T) {
 	e := newEnv(t, hookFixture)
 	arrived, release := make(chan struct{}), make(chan struct{})
@@ -134,8 +135,18 @@ func TestSlowReceiverDoesNotSlowTheAPI(t *testing.T) {
 	defer close(release)
 	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: slow.URL, TimeoutMS: 30000})
 
-	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "hi"})
-	<-arrived // the delivery is in flight, the API call already answered
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := e.f.Client().Post(e.sb.URL("message"), "application/json", strings.NewReader(`{"client_id":77,"message":"hi"}`))
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	testwait.Receive(t, arrived, "the delivery to reach the receiver")
+	require.Equal(t, http.StatusOK, testwait.Receive(t, answered, "the API to answer while the receiver holds the delivery"))
 	e.ok("GET", "get_history?client_id=77", nil)
 }
 
@@ -157,6 +168,10 @@ func TestDeadAndFailingReceivers(t *testing.T) {
 	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "500"})
 	e.sb.SetWebhook(t, fakebotstest.SalebotWebhook{URL: w.URL, Retries: 2, RetryBackoffMS: 1})
 	e.ok("POST", "message", map[string]any{"client_id": 77, "message": "500 again"})
+	for retry := 0; retry < 2; retry++ { // each retry waits out its backoff on the tenant's clock
+		e.sb.Flush(t)
+		e.f.Advance(t, time.Second)
+	}
 	log = e.sb.Deliveries(t)
 	require.Equal(t, 500, log[1].Status)
 	require.Equal(t, 1, log[1].Attempts)

@@ -2,9 +2,50 @@ package spec
 
 import (
 	"fmt"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/fakebots/fakebots/specs"
 )
+
+// Served is a platform's document as the emulator serves it: its file in
+// specs/, laid over the platform it names in x-overlay-of when it is a
+// white-label of another. Documents are constants: each is built once.
+func Served(name string) ([]byte, error) {
+	build, _ := served.LoadOrStore(name, sync.OnceValues(func() ([]byte, error) {
+		raw, err := specs.Platform(name)
+		if err != nil {
+			return nil, err
+		}
+		var head struct {
+			Base string `yaml:"x-overlay-of"`
+		}
+		if err := yaml.Unmarshal(raw, &head); err != nil {
+			return nil, fmt.Errorf("spec %s: %w", name, err)
+		}
+		if head.Base == "" {
+			return raw, nil
+		}
+		base, err := Served(head.Base)
+		if err != nil {
+			return nil, err
+		}
+		return Overlay(base, raw)
+	}))
+	return build.(func() ([]byte, error))()
+}
+
+var served sync.Map // platform name → func() ([]byte, error)
+
+// LoadServed loads the document Served gives.
+func LoadServed(name string) (*Spec, error) {
+	raw, err := Served(name)
+	if err != nil {
+		return nil, err
+	}
+	return Load(name, raw)
+}
 
 // Overlay builds a white-label's document from its base platform's: the
 // overlay's top-level keys replace or deep-merge into the base's (info,
@@ -23,6 +64,7 @@ func Overlay(base, overlay []byte) ([]byte, error) {
 	perOp, _ := o["x-operations"].(map[string]any)
 	delete(o, "x-operation-defaults")
 	delete(o, "x-operations")
+	delete(o, "x-overlay-of")
 	merge(b, o)
 	seen := map[string]bool{}
 	paths, _ := b["paths"].(map[string]any)

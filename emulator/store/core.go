@@ -157,10 +157,10 @@ func (s *Store) Credential(ctx context.Context, platform, secret string) (Creden
 	return c, err
 }
 
-// Credentials lists a tenant's credentials for platform ("" for all), oldest first.
+// Credentials lists a tenant's credentials for platform ("" for all), in the order they were made.
 func (s *Store) Credentials(ctx context.Context, tenantID, platform string) ([]Credential, error) {
 	rows, err := s.Query(ctx, `SELECT platform, secret, kind, data, created_at FROM credentials
-		WHERE tenant_id = ? AND (? = '' OR platform = ?) ORDER BY created_at, secret`, tenantID, platform, platform)
+		WHERE tenant_id = ? AND (? = '' OR platform = ?) ORDER BY created_at, rowid`, tenantID, platform, platform)
 	if err != nil {
 		return nil, err
 	}

@@ -1,14 +1,15 @@
 package store_test
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/fakebots/fakebots/emulator/store"
+	"github.com/fakebots/fakebots/internal/testwait"
 )
 
 func enqueue(t *testing.T, s *store.Store, m store.Message) store.Message {
@@ -35,7 +36,7 @@ func deliverDue(t *testing.T, s *store.Store, tenant string, now time.Time) []st
 
 func outbox(t *testing.T, s *store.Store, f store.OutboxFilter) []store.Message {
 	t.Helper()
-	msgs, _, err := s.Outbox(context.Background(), f)
+	msgs, _, err := s.Outbox(testwait.Context(t), f)
 	require.NoError(t, err)
 	require.NotNil(t, msgs)
 	return msgs
@@ -94,11 +95,11 @@ func TestEnqueueKeepsKindAndPayload(t *testing.T) {
 
 func TestEnqueueNeedsATenant(t *testing.T) {
 	s := open(t, "")
-	err := s.Write(context.Background(), func(tx *store.Tx) error {
+	err := s.Write(testwait.Context(t), func(tx *store.Tx) error {
 		_, err := tx.Enqueue(store.Message{TenantID: "nobody", Platform: "cleverapp", Operation: "x", CreatedAt: t0})
 		return err
 	})
-	require.Error(t, err)
+	requireConstraint(t, err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY)
 }
 
 func TestDeliverDue(t *testing.T) {
@@ -115,7 +116,7 @@ func TestDeliverDue(t *testing.T) {
 	msg("t2", "twenty", 20*time.Second)
 	msg("t2", "five-b", 5*time.Second) // same due instant as five-a, enqueued later
 
-	next, err := s.NextDue(context.Background())
+	next, err := s.NextDue(testwait.Context(t))
 	require.NoError(t, err)
 	require.Equal(t, map[string]time.Time{"t1": t0.Add(5 * time.Second), "t2": t0.Add(5 * time.Second)}, next)
 
@@ -164,7 +165,7 @@ func TestDeliverDueExactlyAtDueTime(t *testing.T) {
 	require.Len(t, outbox(t, s, store.OutboxFilter{Status: store.StatusScheduled}), 1)
 	require.Len(t, deliverDue(t, s, "t1", t0.Add(time.Minute)), 1, "due at or before now")
 	require.Empty(t, outbox(t, s, store.OutboxFilter{Status: store.StatusScheduled}))
-	next, err := s.NextDue(context.Background())
+	next, err := s.NextDue(testwait.Context(t))
 	require.NoError(t, err)
 	require.Empty(t, next, "nothing is scheduled any more")
 }
@@ -219,7 +220,7 @@ func TestOutboxFilters(t *testing.T) {
 		var before int64
 		for pages := 0; ; pages++ {
 			require.Less(t, pages, 4)
-			msgs, more, err := s.Outbox(context.Background(), store.OutboxFilter{Limit: 2, Before: before})
+			msgs, more, err := s.Outbox(testwait.Context(t), store.OutboxFilter{Limit: 2, Before: before})
 			require.NoError(t, err)
 			for _, m := range msgs {
 				texts = append(texts, m.Text)
@@ -253,9 +254,10 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 	s := open(t, "")
 	addTenant(t, s, "t1", t0)
 	errs := make(chan error, 8)
+	ctx := testwait.Context(t)
 	for w := 0; w < 4; w++ {
 		go func() {
-			errs <- s.Write(context.Background(), func(tx *store.Tx) error {
+			errs <- s.Write(ctx, func(tx *store.Tx) error {
 				for i := 0; i < 20; i++ {
 					if _, err := tx.Enqueue(store.Message{TenantID: "t1", Platform: "p", Operation: "o", CreatedAt: t0}); err != nil {
 						return err
@@ -265,12 +267,12 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 			})
 		}()
 		go func() {
-			_, _, err := s.Outbox(context.Background(), store.OutboxFilter{TenantID: "t1"})
+			_, _, err := s.Outbox(ctx, store.OutboxFilter{TenantID: "t1"})
 			errs <- err
 		}()
 	}
 	for i := 0; i < 8; i++ {
-		require.NoError(t, <-errs)
+		require.NoError(t, testwait.Receive(t, errs, "a concurrent read or write"))
 	}
 	require.Len(t, outbox(t, s, store.OutboxFilter{}), 80)
 }

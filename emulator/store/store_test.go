@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,8 +14,11 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/fakebots/fakebots/emulator/store"
+	"github.com/fakebots/fakebots/internal/testwait"
 )
 
 var t0 = time.Date(2024, 5, 17, 12, 0, 0, 123456000, time.UTC)
@@ -31,7 +33,16 @@ func open(t *testing.T, path string, sets ...store.Migrations) *store.Store {
 
 func write(t *testing.T, s *store.Store, fn func(tx *store.Tx) error) {
 	t.Helper()
-	require.NoError(t, s.Write(context.Background(), fn))
+	require.NoError(t, s.Write(testwait.Context(t), fn))
+}
+
+// requireConstraint fails unless err is the SQLite constraint violation
+// code (sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY, …), not merely some error.
+func requireConstraint(t *testing.T, err error, code int) {
+	t.Helper()
+	var se *sqlite.Error
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, code, se.Code(), se.Error())
 }
 
 func addTenant(t *testing.T, s *store.Store, id string, created time.Time) store.Tenant {
@@ -55,15 +66,15 @@ func TestInMemoryDatabasesAreIndependent(t *testing.T) {
 	b := open(t, "")
 	addTenant(t, a, "only-in-a", t0)
 
-	_, err := a.Tenant(context.Background(), "only-in-a")
+	_, err := a.Tenant(testwait.Context(t), "only-in-a")
 	require.NoError(t, err)
-	_, err = b.Tenant(context.Background(), "only-in-a")
+	_, err = b.Tenant(testwait.Context(t), "only-in-a")
 	require.ErrorIs(t, err, store.ErrNotFound)
 
 	addTenant(t, b, "only-in-b", t0)
-	ta, err := a.Tenants(context.Background())
+	ta, err := a.Tenants(testwait.Context(t))
 	require.NoError(t, err)
-	tb, err := b.Tenants(context.Background())
+	tb, err := b.Tenants(testwait.Context(t))
 	require.NoError(t, err)
 	require.Len(t, ta, 1)
 	require.Len(t, tb, 1)
@@ -80,7 +91,7 @@ var extra = store.Migrations{Owner: "extra", Files: fstest.MapFS{
 
 func appliedMigrations(t *testing.T, s *store.Store) []string {
 	t.Helper()
-	rows, err := s.Query(context.Background(), `SELECT owner || '/' || version || ' ' || name FROM schema_versions ORDER BY rowid`)
+	rows, err := s.Query(testwait.Context(t), `SELECT owner || '/' || version || ' ' || name FROM schema_versions ORDER BY rowid`)
 	require.NoError(t, err)
 	defer rows.Close()
 	var names []string
@@ -146,16 +157,16 @@ func TestFileDatabaseSurvivesReopen(t *testing.T) {
 	require.NoError(t, s.Close())
 
 	s2 := open(t, path)
-	got, err := s2.Tenant(context.Background(), "persistent")
+	got, err := s2.Tenant(testwait.Context(t), "persistent")
 	require.NoError(t, err)
 	require.Equal(t, tn, got)
-	c, err := s2.Credential(context.Background(), "cleverapp", "tok")
+	c, err := s2.Credential(testwait.Context(t), "cleverapp", "tok")
 	require.NoError(t, err)
 	require.Equal(t, "persistent", c.TenantID)
 }
 
 func TestTenants(t *testing.T) {
-	ctx := context.Background()
+	ctx := testwait.Context(t)
 	s := open(t, "")
 
 	tenants, err := s.Tenants(ctx)
@@ -188,7 +199,8 @@ func TestTenants(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 
 	err = s.Write(ctx, func(tx *store.Tx) error { return tx.InsertTenant(store.Tenant{ID: "a", CreatedAt: t0}) })
-	require.Error(t, err, "ids are unique")
+	requireConstraint(t, err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) // ids are unique
+	require.ErrorContains(t, err, "tenants.id")
 
 	var deleted, again bool
 	write(t, s, func(tx *store.Tx) error {
@@ -206,7 +218,7 @@ func TestTenants(t *testing.T) {
 }
 
 func TestWriteRollsBackOnError(t *testing.T) {
-	ctx := context.Background()
+	ctx := testwait.Context(t)
 	s := open(t, "")
 	boom := errors.New("boom")
 	err := s.Write(ctx, func(tx *store.Tx) error {
@@ -221,7 +233,7 @@ func TestWriteRollsBackOnError(t *testing.T) {
 }
 
 func TestCredentials(t *testing.T) {
-	ctx := context.Background()
+	ctx := testwait.Context(t)
 	s := open(t, "")
 	addTenant(t, s, "t1", t0)
 	addTenant(t, s, "t2", t0)
@@ -271,9 +283,9 @@ func TestCredentials(t *testing.T) {
 		}
 		return out
 	}
-	require.Equal(t, []string{"salebot/sb-1", "cleverapp/ca-0", "cleverapp/ca-1"}, list("t1", ""), "oldest first, then by secret")
-	require.Equal(t, []string{"cleverapp/ca-0", "cleverapp/ca-1"}, list("t1", "cleverapp"))
-	require.Equal(t, []string{"onebot/ca-1", "cleverapp/ca-2"}, list("t2", ""), "same instant: by secret")
+	require.Equal(t, []string{"salebot/sb-1", "cleverapp/ca-1", "cleverapp/ca-0"}, list("t1", ""), "oldest first, then in the order made (a frozen clock makes many at one instant)")
+	require.Equal(t, []string{"cleverapp/ca-1", "cleverapp/ca-0"}, list("t1", "cleverapp"))
+	require.Equal(t, []string{"cleverapp/ca-2", "onebot/ca-1"}, list("t2", ""), "same instant: in the order made")
 	require.Equal(t, []string{}, list("t2", "bothelp"))
 	require.Equal(t, []string{}, list("nobody", ""))
 
@@ -318,14 +330,14 @@ func TestCredentials(t *testing.T) {
 
 func TestCredentialNeedsATenant(t *testing.T) {
 	s := open(t, "")
-	err := s.Write(context.Background(), func(tx *store.Tx) error {
+	err := s.Write(testwait.Context(t), func(tx *store.Tx) error {
 		return tx.PutCredential(store.Credential{Platform: "cleverapp", Secret: "x", TenantID: "nobody", CreatedAt: t0})
 	})
-	require.Error(t, err, "foreign keys are enforced")
+	requireConstraint(t, err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY)
 }
 
 func TestDeleteTenantCascades(t *testing.T) {
-	ctx := context.Background()
+	ctx := testwait.Context(t)
 	s := open(t, "")
 	for _, id := range []string{"gone", "stays"} {
 		addTenant(t, s, id, t0)
@@ -367,7 +379,7 @@ func TestDeleteTenantCascades(t *testing.T) {
 }
 
 func TestTenantInfo(t *testing.T) {
-	ctx := context.Background()
+	ctx := testwait.Context(t)
 	s := open(t, "")
 	addTenant(t, s, "t1", t0)
 
@@ -395,7 +407,7 @@ func TestDataVersionMovesOnEveryCommitOnly(t *testing.T) {
 	s, err := store.Open("")
 	require.NoError(t, err)
 	defer s.Close()
-	ctx := context.Background()
+	ctx := testwait.Context(t)
 	before := s.DataVersion()
 	require.NoError(t, s.Write(ctx, func(tx *store.Tx) error { return nil }))
 	require.Equal(t, before+1, s.DataVersion(), "a commit")

@@ -285,7 +285,17 @@ func (m *Manager) forget(id string) {
 	if m.Forget != nil {
 		m.Forget(id)
 	}
+	m.forgetInPlatforms(id)
 	m.Runtime.Forget(id)
+}
+
+// forgetInPlatforms lets platforms drop what they keep in memory of a tenant.
+func (m *Manager) forgetInPlatforms(id string) {
+	for _, p := range m.Platforms {
+		if f, ok := p.(platform.Forgetter); ok {
+			f.ForgetTenant(id)
+		}
+	}
 }
 
 // ResetAll returns the whole emulator to its start: every tenant deleted,
@@ -309,6 +319,9 @@ func (m *Manager) ResetAll(ctx context.Context, seed string, limitsOn bool) erro
 	}
 	if m.Forget != nil {
 		m.Forget("")
+	}
+	for _, tn := range tenants {
+		m.forgetInPlatforms(tn.ID)
 	}
 	m.Runtime.ForgetAll()
 	m.Runtime.SetDefaultLimits(limitsOn)

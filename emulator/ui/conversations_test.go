@@ -51,8 +51,8 @@ func systemUnderTest(t *testing.T, apiBase string) *httptest.Server {
 // bot; a CleverApp message sent through the API appears in its thread as
 // it is sent.
 func TestDashboardActsAsTheEndUser(t *testing.T) {
-	s := fakebotstest.NewServer(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
-	tn := s.NewTenant(t, "demo")
+	s := fakebotstest.NewServer(t, fakebotstest.WithRealTime(), fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
+	tn := s.NewTenant(t, fakebotstest.WithFixture("demo"))
 	base := salebotBase(t, s, tn.ID)
 	sut := systemUnderTest(t, s.URL+base)
 	require.Equal(t, http.StatusOK, s.Do(t, http.MethodPut, "/__fakebots/tenants/"+tn.ID+"/salebot/webhook", map[string]any{"url": sut.URL}).Status)
@@ -117,8 +117,8 @@ func TestDashboardActsAsTheEndUser(t *testing.T) {
 // (go test -v -run TestDashboardThreadKeepsUp).
 func TestDashboardThreadKeepsUp(t *testing.T) {
 	const rate, seconds = 200, 3
-	s := fakebotstest.NewServer(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
-	tn := s.NewTenant(t, nil)
+	s := fakebotstest.NewServer(t, fakebotstest.WithRealTime(), fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
+	tn := s.NewTenant(t)
 	contact := tn.Users(t, "cleverapp").Create(t, fakebotstest.NewEndUser{Messenger: "telegram"})
 	p := openBrowser(t, s.URL)
 	p.open(fmt.Sprintf("/__fakebots/ui/tenants/%s/cleverapp/users/%d", tn.ID, contact.ID))

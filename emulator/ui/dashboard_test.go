@@ -48,7 +48,7 @@ func tenantClock(t *testing.T, s *fakebotstest.Server, tenant string) clockState
 // change is checked through the control API, and what the API changes
 // shows on the page without a reload.
 func TestDashboardDrivesATenant(t *testing.T) {
-	s := fakebotstest.NewServer(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false), emulator.WithSeed("demo")))
+	s := fakebotstest.NewServer(t, fakebotstest.WithRealTime(), fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false), emulator.WithSeed("demo")))
 	p := openBrowser(t, s.URL)
 
 	p.open("/")
@@ -95,8 +95,9 @@ func TestDashboardDrivesATenant(t *testing.T) {
 		other := tenantClock(t, s, "demo")
 		require.False(t, other.Frozen, "another tenant's clock did not move")
 
+		p.waitText("[data-testid=limits-state]", "off")
 		p.click("#limits")
-		p.waitText(".toasts", "Rate limits on")
+		p.waitText("[data-testid=limits-state]", "enforced")
 		var limits struct{ Enabled bool }
 		s.Do(t, http.MethodGet, "/__fakebots/tenants/acme/rate-limits", nil).JSON(t, &limits)
 		require.True(t, limits.Enabled)
@@ -137,7 +138,7 @@ func TestDashboardDrivesATenant(t *testing.T) {
 // token, keeps it in the tab and sends it in a header (never in a URL); a
 // tenant's token sees that tenant only, live events included.
 func TestDashboardAsksForTheToken(t *testing.T) {
-	s := fakebotstest.NewServer(t, fakebotstest.WithEmulatorOptions(emulator.WithControlToken("s3cret"), emulator.WithRateLimits(false)))
+	s := fakebotstest.NewServer(t, fakebotstest.WithRealTime(), fakebotstest.WithEmulatorOptions(emulator.WithControlToken("s3cret"), emulator.WithRateLimits(false)))
 	admin := []string{"Authorization", "Bearer s3cret"}
 	var mine, theirs struct {
 		ID    string `json:"id"`
@@ -183,7 +184,7 @@ func TestDashboardAsksForTheToken(t *testing.T) {
 // TestDashboardKeyboard: every view is reached with the keyboard alone,
 // and the focus can be seen.
 func TestDashboardKeyboard(t *testing.T) {
-	s := fakebotstest.NewServer(t, fakebotstest.WithEmulatorOptions(emulator.WithSeed("demo")))
+	s := fakebotstest.NewServer(t, fakebotstest.WithRealTime(), fakebotstest.WithEmulatorOptions(emulator.WithSeed("demo")))
 	p := openBrowser(t, s.URL)
 	p.open("/__fakebots/ui/tenants/demo")
 	p.waitText("main h1", "Tenant demo")
@@ -209,7 +210,7 @@ func TestDashboardKeyboard(t *testing.T) {
 // 1280×720 without the page scrolling sideways, in a readable size. The
 // time to first paint is logged (go test -v -run TestDashboardFirstPaintAndFit).
 func TestDashboardFirstPaintAndFit(t *testing.T) {
-	s := fakebotstest.NewServer(t, fakebotstest.WithEmulatorOptions(emulator.WithSeed("demo")))
+	s := fakebotstest.NewServer(t, fakebotstest.WithRealTime(), fakebotstest.WithEmulatorOptions(emulator.WithSeed("demo")))
 	p := openBrowser(t, s.URL)
 	p.open("/__fakebots/ui/tenants/demo")
 	p.waitText("main h1", "Tenant demo")
@@ -235,4 +236,42 @@ func TestDashboardFirstPaintAndFit(t *testing.T) {
 		require.Equal(t, "15px", p.eval(`getComputedStyle(document.querySelector('main')).fontSize`), view)
 	}
 	require.Equal(t, fmt.Sprint(1280), p.eval(`window.innerWidth`))
+}
+
+// TestDashboardRunsScenarios: a shipped scenario runs from the page and its
+// steps pass as it goes; one pasted in fails, and the page shows the step
+// that failed with what came closest; each run has a URL of its own.
+func TestDashboardRunsScenarios(t *testing.T) {
+	s := fakebotstest.NewServer(t, fakebotstest.WithRealTime())
+	p := openBrowser(t, s.URL)
+	p.open("/__fakebots/ui/scenarios")
+	p.waitText(".scenario", "BotHelp subscriber synced, tagged and messaged")
+	p.click(`[data-file="bothelp-subscriber.yaml"] button`)
+	p.waitFor("its run", `/^\/__fakebots\/ui\/scenarios\/runs\/run_/.test(location.pathname)`)
+	p.waitFor("the run's end", `['passed', 'failed'].includes(document.querySelector('[data-testid=run]').dataset.status)`)
+	require.Equal(t, "passed", p.eval(`document.querySelector('[data-testid=run]').dataset.status`), p.visibleText())
+	require.Equal(t, "0", p.eval(`document.querySelectorAll('.step:not(.passed)').length`))
+
+	p.open("/__fakebots/ui/scenarios")
+	p.waitFor("the form", `!!document.querySelector('#scenario-text')`)
+	p.do(chromedp.SetValue(chromedp.CSS("#scenario-text"), `version: 1
+name: a missing message
+steps:
+  - name: the bot said hello
+    expect_calls: {platform: cleverapp, operation: sendMessage, times: 1}
+`))
+	p.click("#scenario-text ~ .fields button[type=submit]")
+	p.waitFor("its end", `document.querySelector('[data-testid=run]')?.dataset.status === 'failed'`)
+	p.waitText(".step.failed", "the bot said hello")
+	run := p.eval("location.pathname")
+	p.screenshot("scenario")
+	p.open(run)
+	p.waitText("[data-testid=run]", "a missing message")
+
+	var runs struct {
+		Data []struct{ Name, Status string }
+	}
+	s.Do(t, http.MethodGet, "/__fakebots/scenarios/runs", nil).JSON(t, &runs)
+	require.Len(t, runs.Data, 2)
+	require.Equal(t, "failed", runs.Data[0].Status, "the runs, through the control API")
 }

@@ -25,6 +25,10 @@ var ErrDropped = errors.New("dropped")
 // ErrClosed ends deliveries given to or left in a closed dispatcher.
 var ErrClosed error = &DropError{Reason: "webhook dispatcher closed"}
 
+// ErrCancelled ends the deliveries of a key that was cancelled (its tenant
+// was reset or deleted).
+var ErrCancelled error = &DropError{Reason: "cancelled: its tenant was reset or deleted"}
+
 // DropError is why a delivery was dropped unsent.
 type DropError struct{ Reason string }
 

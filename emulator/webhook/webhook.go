@@ -63,6 +63,9 @@ type Dispatcher struct {
 // queue is one key's pending deliveries; a worker serves it while it has
 // any and removes it when it leaves.
 type queue struct {
+	// ctx ends when the dispatcher closes or the key is cancelled.
+	ctx     context.Context
+	cancel  context.CancelFunc
 	jobs    []*job // waiting their turn
 	current *job   // being sent, or waiting for a retry
 	bytes   int64  // bodies of jobs and current
@@ -156,6 +159,7 @@ func (d *Dispatcher) admit(key string, size int64) (*queue, error) {
 	}
 	if q == nil {
 		q = &queue{}
+		q.ctx, q.cancel = context.WithCancel(d.ctx)
 		d.queues[key] = q
 		d.wg.Add(1)
 		go d.serve(key, q)
@@ -253,13 +257,42 @@ func (d *Dispatcher) signal() {
 	d.changed = make(chan struct{})
 }
 
+// Cancel ends key's deliveries: the queued ones at once, the one being sent
+// or waiting for a retry as soon as it notices; each Done gets ErrCancelled.
+// Deliveries sent for key afterwards start a queue of their own.
+func (d *Dispatcher) Cancel(key string) {
+	d.mu.Lock()
+	q := d.queues[key]
+	if q == nil {
+		d.mu.Unlock()
+		return
+	}
+	delete(d.queues, key)
+	dropped := q.jobs
+	q.jobs = nil
+	for _, j := range dropped {
+		size := int64(len(j.Body))
+		q.bytes -= size
+		d.bytes -= size
+	}
+	q.cancel()
+	d.signal()
+	d.mu.Unlock()
+	for _, j := range dropped {
+		finish(j, Result{ID: j.id, Err: ErrCancelled})
+	}
+}
+
 // serve sends key's deliveries in order until its queue is empty.
 func (d *Dispatcher) serve(key string, q *queue) {
 	defer d.wg.Done()
+	defer q.cancel()
 	for {
 		d.mu.Lock()
 		if len(q.jobs) == 0 {
-			delete(d.queues, key)
+			if d.queues[key] == q { // not cancelled and replaced
+				delete(d.queues, key)
+			}
 			d.signal()
 			d.mu.Unlock()
 			return
@@ -286,11 +319,10 @@ func (d *Dispatcher) serve(key string, q *queue) {
 // an in-flight slot only while it is sent.
 func (d *Dispatcher) deliver(q *queue, j *job) Result {
 	res := Result{ID: j.id}
-	if d.ctx.Err() != nil {
-		res.Err = ErrClosed
-		return res
+	if q.ctx.Err() != nil {
+		return d.gaveUp(q, res, "its turn")
 	}
-	ctx, cancel := context.WithTimeout(d.ctx, d.limits.Duration) // in wall time, whatever the clock does
+	ctx, cancel := context.WithTimeout(q.ctx, d.limits.Duration) // in wall time, whatever the clock does
 	defer cancel()
 	if err := d.check(ctx, j.URL); err != nil {
 		res.Err = err
@@ -305,10 +337,14 @@ func (d *Dispatcher) deliver(q *queue, j *job) Result {
 	for {
 		a, sent := d.attempt(ctx, clk, j)
 		if !sent {
-			return d.gaveUp(res, "a free slot")
+			return d.gaveUp(q, res, "a free slot")
 		}
 		res.Attempts = append(res.Attempts, a)
 		res.Err = a.Err
+		if q.ctx.Err() != nil && d.ctx.Err() == nil {
+			res.Err = ErrCancelled // cut short by Cancel
+			return res
+		}
 		var refused *RefusedError
 		if a.Err == nil || errors.As(a.Err, &refused) || len(res.Attempts) > retries {
 			return res
@@ -320,7 +356,7 @@ func (d *Dispatcher) deliver(q *queue, j *job) Result {
 			return res
 		}
 		if err := d.waitRetry(ctx, q, clk, due); err != nil {
-			return d.gaveUp(res, "the retry's time")
+			return d.gaveUp(q, res, "the retry's time")
 		}
 	}
 }
@@ -340,14 +376,17 @@ func (d *Dispatcher) check(ctx context.Context, raw string) error {
 }
 
 // gaveUp ends a delivery whose context ended while it waited for something
-// (awaited): the dispatcher closed, or the delivery's time ran out.
-func (d *Dispatcher) gaveUp(res Result, awaited string) Result {
+// (awaited): the dispatcher closed, the key was cancelled, or the
+// delivery's time ran out.
+func (d *Dispatcher) gaveUp(q *queue, res Result, awaited string) Result {
 	why := fmt.Sprintf("gave up waiting for %s (a delivery may last %v)", awaited, d.limits.Duration)
 	closed := d.ctx.Err() != nil
 	if closed {
 		why = "the dispatcher closed"
 	}
 	switch {
+	case !closed && q.ctx.Err() != nil:
+		res.Err = ErrCancelled
 	case closed && len(res.Attempts) == 0:
 		res.Err = ErrClosed
 	case len(res.Attempts) == 0:

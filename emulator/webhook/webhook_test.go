@@ -408,3 +408,41 @@ func TestRefusalByTheReceiverEndsTheDelivery(t *testing.T) {
 	require.Equal(t, webhook.Refused, got.Outcome())
 	require.Equal(t, http.StatusLoopDetected, got.Status())
 }
+
+func TestCancelEndsAKeysDeliveriesAndLeavesTheOthers(t *testing.T) {
+	stuck, arrived := hangingServer(t)
+	recv := newReceiver(t)
+	d := newDispatcher(t)
+	cancelled, kept := newResults(), newResults()
+	for i := 0; i < 3; i++ {
+		require.True(t, d.Send(webhook.Delivery{Key: "reset", URL: stuck.URL, Timeout: time.Minute, Done: cancelled.done}))
+	}
+	require.True(t, d.Send(webhook.Delivery{Key: "other", URL: recv.srv.URL, Done: kept.done}))
+	await(t, arrived, 1) // the first is in flight, two wait their turn
+	d.Cancel("reset")
+	for _, r := range await(t, cancelled.ch, 3) {
+		require.ErrorIs(t, r.Err, webhook.ErrCancelled, "in flight or queued, each ends cancelled")
+	}
+	require.Zero(t, d.Pending("reset"))
+	require.NoError(t, await(t, kept.ch, 1)[0].Err, "another key is untouched")
+
+	// The key starts afresh: what is sent now is delivered.
+	again := newResults()
+	require.True(t, d.Send(webhook.Delivery{Key: "reset", URL: recv.srv.URL, Done: again.done}))
+	require.NoError(t, await(t, again.ch, 1)[0].Err)
+	d.Cancel("nobody") // no queue: nothing happens
+}
+
+func TestCancelEndsAWaitForARetry(t *testing.T) {
+	recv := newReceiver(t, http.StatusInternalServerError)
+	d := newDispatcher(t)
+	res := newResults()
+	frozen := clock.New(nil)
+	frozen.Freeze()
+	require.True(t, d.Send(webhook.Delivery{Key: "k", URL: recv.srv.URL, Retries: 3, Backoff: time.Minute, Clock: frozen, Done: res.done}))
+	flush(t, d, "k") // returns once the delivery waits for a retry on a clock that stands still
+	d.Cancel("k")
+	r := await(t, res.ch, 1)[0]
+	require.ErrorIs(t, r.Err, webhook.ErrCancelled)
+	require.Len(t, r.Attempts, 1, "the retry never went out")
+}

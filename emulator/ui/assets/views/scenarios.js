@@ -23,7 +23,7 @@ export function mount(main, { parts }) {
       fill(shipped, h('p', { class: err.status === 404 ? 'muted' : 'error' }, err.status === 404 ? 'This emulator serves no scenario runs.' : err.message));
       return;
     }
-    fill(shipped, h('ul', { class: 'plain' }, list.map((s) => h('li', { class: 'scenario' },
+    fill(shipped, h('ul', { class: 'plain' }, list.map((s) => h('li', { class: 'scenario', 'data-file': s.file },
       h('div', {}, h('strong', {}, s.name), ' ', h('span', { class: 'muted' }, `${s.file} · ${s.steps} steps`), h('p', { class: 'sub' }, s.description)),
       h('button', { type: 'button', onclick: () => runShipped(s.file) }, 'Run')))));
   };
@@ -116,10 +116,13 @@ function drawRun(detail, run) {
   fill(detail, h('article', { class: 'entry run', 'data-testid': 'run', 'data-status': run.status },
     h('h2', {}, run.name, ' ', h('span', { class: `badge ${run.status}` }, run.status)),
     h('dl', { class: 'pairs' },
-      h('dt', {}, 'Tenant'), h('dd', {}, run.tenant ? h('a', { href: href(['tenants', run.tenant, 'calls']) }, run.tenant) : '—'),
+      h('dt', {}, 'Tenant'), h('dd', {}, !run.tenant ? '—'
+        : run.status === 'running' ? h('a', { href: href(['tenants', run.tenant, 'calls']) }, run.tenant) // a run's own tenant goes when it ends
+          : run.tenant),
       h('dt', {}, 'Started'), h('dd', {}, when(run.started_at)),
       h('dt', {}, 'Duration'), h('dd', {}, `${Math.round(run.duration_ms || 0)} ms`)),
     run.error ? h('p', { class: 'error' }, run.error) : null,
+    run.output ? h('details', {}, h('summary', {}, 'Output of the system under test'), h('pre', { class: 'body' }, run.output)) : null,
     h('ol', { class: 'steps' }, (run.steps || []).map((s) => h('li', { class: `step ${s.status}`, 'data-status': s.status },
       h('span', { class: 'icon', 'aria-hidden': 'true' }, ICONS[s.status] || '?'),
       h('div', {},
@@ -127,6 +130,7 @@ function drawRun(detail, run) {
         h('span', { class: 'sr-only' }, s.status),
         s.duration_ms != null ? h('span', { class: 'muted' }, ` ${Math.round(s.duration_ms)} ms`) : null,
         s.message ? h('p', {}, s.message) : null,
+        s.status === 'failed' && s.expected !== undefined ? h('details', {}, h('summary', {}, 'Expected'), h('pre', { class: 'body' }, JSON.stringify(s.expected, null, 2))) : null,
         diffs(s.diffs),
         s.near_misses && s.near_misses.length ? h('details', { open: s.status === 'failed' },
           h('summary', {}, `Near misses (${s.near_misses.length})`),

@@ -10,6 +10,12 @@ export function mount(main, { tenant, live }) {
   const now = h('p', { class: 'big-time', 'data-testid': 'tenant-time' }, '…');
   const mode = h('span', { class: 'badge' });
   const limits = h('input', { type: 'checkbox', id: 'limits', role: 'switch' });
+  const limitsState = h('span', { class: 'badge', 'data-testid': 'limits-state' });
+  const showLimits = (enabled) => {
+    limits.checked = enabled;
+    limitsState.textContent = enabled ? 'enforced' : 'off';
+    limitsState.className = `badge ${enabled ? 'delivered' : ''}`;
+  };
   const faults = h('div', { 'data-testid': 'faults' });
 
   const showClock = () => {
@@ -34,15 +40,14 @@ export function mount(main, { tenant, live }) {
 
   const loadLimits = async () => {
     try {
-      limits.checked = (await api.get(path('/rate-limits'))).enabled;
+      showLimits((await api.get(path('/rate-limits'))).enabled);
     } catch (err) {
       toast(err.message, 'error');
     }
   };
   limits.addEventListener('change', async () => {
     try {
-      await api.put(path('/rate-limits'), { enabled: limits.checked });
-      toast(`Rate limits ${limits.checked ? 'on' : 'off'}`);
+      showLimits((await api.put(path('/rate-limits'), { enabled: limits.checked })).enabled);
     } catch (err) {
       toast(err.message, 'error');
     }
@@ -102,7 +107,7 @@ export function mount(main, { tenant, live }) {
       h('label', {}, frozenAt, ' frozen'),
       h('button', { type: 'submit' }, 'Set'))),
     h('section', { class: 'card' },
-      h('h2', {}, 'Rate limits'),
+      h('h2', {}, 'Rate limits ', limitsState),
       h('label', { for: 'limits', class: 'switch' }, limits, ' Enforce the platforms\' rate limits for this tenant')),
     h('section', { class: 'card' },
       h('h2', {}, 'Faults'),
