@@ -96,11 +96,14 @@ func (c *Container) NewTenant(ctx context.Context, fixture any) (*Tenant, error)
 
 // Tenant is a tenant's base URLs and credentials on every platform.
 type Tenant struct {
-	ID        string
-	CleverApp CleverApp
-	Onebot    CleverApp // Onebot is a white label of CleverApp's backend
-	Salebot   Salebot
-	BotHelp   BotHelp
+	ID string
+	// ControlToken opens the tenant's own control endpoints (and nothing
+	// else) on an emulator started with --control-token.
+	ControlToken string
+	CleverApp    CleverApp
+	Onebot       CleverApp // Onebot is a white label of CleverApp's backend
+	Salebot      Salebot
+	BotHelp      BotHelp
 	// Answer is the whole creation answer, for the ids the fields above
 	// leave out (bots, channels, funnels…).
 	Answer json.RawMessage
@@ -140,17 +143,21 @@ type tenantAnswer struct {
 	Salebot   struct {
 		APIKey    string `json:"api_key"`
 		ProjectID int64  `json:"project_id"`
-		BasePath  string `json:"base_path"`
+		BaseURL   string `json:"base_url"`
 	} `json:"salebot"`
 	BotHelp struct {
 		ClientID     string `json:"client_id"`
 		ClientSecret string `json:"client_secret"`
+		BaseURL      string `json:"base_url"`
+		TokenURL     string `json:"token_url"`
 	} `json:"bothelp"`
+	ControlToken string `json:"control_token"`
 }
 
 type cleverAppAnswer struct {
 	APIToken string `json:"api_token"`
 	BotID    int64  `json:"bot_id"`
+	BaseURL  string `json:"base_url"`
 }
 
 // newTenant creates a tenant on the emulator at base.
@@ -184,13 +191,15 @@ func newTenant(ctx context.Context, base string, fixture any) (*Tenant, error) {
 	if err := json.Unmarshal(raw, &a); err != nil {
 		return nil, fmt.Errorf("create a fakebots tenant: the answer: %w", err)
 	}
+	// The tenant's own base URLs: its calls are journaled to it whatever they carry.
 	return &Tenant{
-		ID:        a.ID,
-		CleverApp: CleverApp{BaseURL: base + "/cleverapp/api/v1", APIToken: a.CleverApp.APIToken, BotID: a.CleverApp.BotID},
-		Onebot:    CleverApp{BaseURL: base + "/onebot/api/v1", APIToken: a.Onebot.APIToken, BotID: a.Onebot.BotID},
-		Salebot:   Salebot{BaseURL: base + a.Salebot.BasePath, APIKey: a.Salebot.APIKey, ProjectID: a.Salebot.ProjectID},
+		ID:           a.ID,
+		ControlToken: a.ControlToken,
+		CleverApp:    CleverApp{BaseURL: base + a.CleverApp.BaseURL, APIToken: a.CleverApp.APIToken, BotID: a.CleverApp.BotID},
+		Onebot:       CleverApp{BaseURL: base + a.Onebot.BaseURL, APIToken: a.Onebot.APIToken, BotID: a.Onebot.BotID},
+		Salebot:      Salebot{BaseURL: base + a.Salebot.BaseURL, APIKey: a.Salebot.APIKey, ProjectID: a.Salebot.ProjectID},
 		BotHelp: BotHelp{
-			APIURL: base + "/bothelp", TokenURL: base + "/bothelp/oauth2/token",
+			APIURL: base + a.BotHelp.BaseURL, TokenURL: base + a.BotHelp.TokenURL,
 			ClientID: a.BotHelp.ClientID, ClientSecret: a.BotHelp.ClientSecret,
 		},
 		Answer: raw,

@@ -50,7 +50,8 @@ func TestNewTenant(t *testing.T) {
 	var answer map[string]any
 	require.NoError(t, json.Unmarshal(tenant.Answer, &answer))
 	require.Equal(t, tenant.ID, answer["id"])
-	require.Equal(t, base+"/salebot/api/"+tenant.Salebot.APIKey, tenant.Salebot.BaseURL)
+	require.Equal(t, base+"/t/"+tenant.ID+"/salebot/api/"+tenant.Salebot.APIKey, tenant.Salebot.BaseURL, "the tenant's own base URL")
+	require.Regexp(t, `^ct_[0-9a-f]{32}$`, tenant.ControlToken)
 	require.NotZero(t, tenant.CleverApp.BotID)
 	require.NotZero(t, tenant.Onebot.BotID)
 	require.NotZero(t, tenant.Salebot.ProjectID)

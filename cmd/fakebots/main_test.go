@@ -22,7 +22,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/version"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's coverage table")
+var update = flag.Bool("update", false, "rewrite docs/coverage.md and the README's summary of it")
 
 func TestFlagsAndEnvironment(t *testing.T) {
 	c, err := parseServeFlags(nil, io.Discard)
@@ -167,24 +167,30 @@ func TestServeBannerCurlLinesWork(t *testing.T) {
 	}
 }
 
-// TestReadmeCoverageTable fails when the README's coverage table is stale;
-// `go test ./cmd/fakebots -run TestReadmeCoverageTable -update` rewrites it.
-func TestReadmeCoverageTable(t *testing.T) {
+// TestCoverageDocuments fails when docs/coverage.md or the README's summary
+// of it is stale; `go test ./cmd/fakebots -run TestCoverageDocuments -update`
+// rewrites both.
+func TestCoverageDocuments(t *testing.T) {
 	e, err := emulator.New(emulator.WithTick(0))
 	require.NoError(t, err)
 	defer e.Close()
-	want := control.CoverageMarkdown(control.Coverage(e.Platforms()), control.CoverageSettings(e.Platforms()))
-	const start, end = "<!-- coverage:start -->\n", "<!-- coverage:end -->"
-	readme, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
-	i, j := bytes.Index(readme, []byte(start)), bytes.Index(readme, []byte(end))
-	require.True(t, i >= 0 && j > i, "README.md needs the coverage markers")
-	if *update {
-		updated := string(readme[:i+len(start)]) + want + string(readme[j:])
-		require.NoError(t, os.WriteFile("../../README.md", []byte(updated), 0o644))
-		return
+	rows := control.Coverage(e.Platforms())
+	for _, doc := range []struct{ file, marker, want string }{
+		{"../../docs/coverage.md", "coverage", control.CoverageMarkdown(rows, control.CoverageSettings(e.Platforms()))},
+		{"../../README.md", "coverage-summary", control.CoverageSummary(rows)},
+	} {
+		start, end := "<!-- "+doc.marker+":start -->\n", "<!-- "+doc.marker+":end -->"
+		text, err := os.ReadFile(doc.file)
+		require.NoError(t, err)
+		i, j := bytes.Index(text, []byte(start)), bytes.Index(text, []byte(end))
+		require.True(t, i >= 0 && j > i, "%s needs the %s markers", doc.file, doc.marker)
+		if *update {
+			updated := string(text[:i+len(start)]) + doc.want + string(text[j:])
+			require.NoError(t, os.WriteFile(doc.file, []byte(updated), 0o644))
+			continue
+		}
+		require.Equal(t, doc.want, string(text[i+len(start):j]), "%s is stale: run go test ./cmd/fakebots -run TestCoverageDocuments -update", doc.file)
 	}
-	require.Equal(t, want, string(readme[i+len(start):j]), "README coverage table is stale: run go test ./cmd/fakebots -run TestReadmeCoverageTable -update")
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

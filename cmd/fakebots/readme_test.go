@@ -317,11 +317,19 @@ func requireWorkingExports(t *testing.T, env map[string]string) {
 		call(http.MethodGet, get(brand+"_BASE_URL")+"/getMe?api_token="+url.QueryEscape(token), "", "", "X-Requested-With", "XMLHttpRequest")
 	}
 	require.Contains(t, tenant, get("SALEBOT_API_KEY"))
-	require.Equal(t, get("FAKEBOTS_URL")+"/salebot/api/"+get("SALEBOT_API_KEY"), get("SALEBOT_BASE_URL"))
+	own := get("FAKEBOTS_URL") + "/t/" + get("FAKEBOTS_TENANT_ID") + "/"
+	for _, name := range []string{"CLEVERAPP_BASE_URL", "ONEBOT_BASE_URL", "SALEBOT_BASE_URL", "BOTHELP_API_URL", "BOTHELP_TOKEN_URL"} {
+		require.True(t, strings.HasPrefix(get(name), own), "%s is the tenant's own base URL: %s", name, get(name))
+	}
+	require.Equal(t, own+"salebot/api/"+get("SALEBOT_API_KEY"), get("SALEBOT_BASE_URL"))
 	call(http.MethodGet, get("SALEBOT_BASE_URL")+"/connected_channels", "", "")
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {get("BOTHELP_CLIENT_ID")}, "client_secret": {get("BOTHELP_CLIENT_SECRET")}}
 	token := regexp.MustCompile(`"access_token":"([^"]+)"`).FindStringSubmatch(
 		call(http.MethodPost, get("BOTHELP_TOKEN_URL"), "application/x-www-form-urlencoded", form.Encode()))
 	require.NotNil(t, token, "a BotHelp access token")
 	call(http.MethodGet, get("BOTHELP_API_URL")+"/v1/bots/", "", "", "Authorization", "Bearer "+token[1])
+	journal := call(http.MethodGet, get("FAKEBOTS_URL")+"/__fakebots/tenants/"+get("FAKEBOTS_TENANT_ID")+"/journal", "", "")
+	for _, platform := range []string{"cleverapp", "onebot", "salebot", "bothelp"} {
+		require.Contains(t, journal, `"platform":"`+platform+`"`, "the calls are the job's tenant's")
+	}
 }

@@ -48,9 +48,9 @@ func Coverage(platforms []platform.Platform) []CoverageRow {
 	return rows
 }
 
-// CoverageMarkdown renders the coverage tables as the README shows them:
-// counts per platform, every operation, then the tenant settings.
-func CoverageMarkdown(rows []CoverageRow, settings []SettingRow) string {
+// CoverageSummary is the count of operations per platform and fidelity,
+// as a Markdown table.
+func CoverageSummary(rows []CoverageRow) string {
 	var b strings.Builder
 	counts := map[string]map[string]int{}
 	var order []string
@@ -66,6 +66,14 @@ func CoverageMarkdown(rows []CoverageRow, settings []SettingRow) string {
 		c := counts[p]
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", p, c["documented"]+c["observed"]+c["inferred"], c["documented"], c["observed"], c["inferred"])
 	}
+	return b.String()
+}
+
+// CoverageMarkdown renders the whole coverage document: the summary, every
+// operation, then the tenant settings.
+func CoverageMarkdown(rows []CoverageRow, settings []SettingRow) string {
+	var b strings.Builder
+	b.WriteString(CoverageSummary(rows))
 	b.WriteString("\n| platform | operation | method | path | fidelity | source |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | `%s` | %s | %s |\n", r.Platform, r.Operation, r.Method, r.Path, r.Fidelity, cell(r.Source))

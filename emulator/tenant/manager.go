@@ -57,7 +57,7 @@ type Manager struct {
 func (m *Manager) Create(ctx context.Context, req Request) (jsonx.Object, error) {
 	fixture, stored, err := resolveFixture(req.Fixture)
 	if err != nil {
-		return nil, platform.BadControlRequest("fixture: %v", err)
+		return nil, platform.BadControlRequest("%v", err)
 	}
 	if req.ID != "" {
 		return m.create(ctx, req.ID, true, fixture, stored)
@@ -127,7 +127,10 @@ func resolveFixture(raw json.RawMessage) (fixture json.RawMessage, stored string
 	case strings.HasPrefix(trimmed, "{"):
 		// Round-trip through the YAML reader so inline and file fixtures agree.
 		fixture, err := fixtures.ToJSON(raw)
-		return fixture, trimmed, err
+		if err != nil {
+			return nil, "", fmt.Errorf("fixture: %w", err)
+		}
+		return fixture, trimmed, nil
 	}
 	return nil, "", errors.New("fixture must be a fixture name or an object")
 }
