@@ -66,6 +66,19 @@ func TestControlToken(t *testing.T) {
 	}
 	require.Equal(t, http.StatusOK, s.Do(t, http.MethodGet, "/__fakebots/tenants/"+theirs.ID, nil, admin...).Status, "untouched")
 
+	for headers, want := range map[*[]string]string{&admin: `{"access":"admin"}`, &own: `{"access":"tenant","tenant":"` + mine.ID + `"}`} {
+		r := s.Do(t, http.MethodGet, "/__fakebots/whoami", nil, *headers...)
+		require.Equal(t, http.StatusOK, r.Status)
+		require.JSONEq(t, want, string(r.Body))
+	}
+	require.Equal(t, http.StatusUnauthorized, s.Do(t, http.MethodGet, "/__fakebots/whoami", nil).Status)
+	require.Equal(t, http.StatusUnauthorized, s.Do(t, http.MethodGet, "/__fakebots/whoami", nil, "Authorization", "Bearer wrong").Status)
+
+	// The dashboard's files hold no data: they need no token.
+	page := s.Do(t, http.MethodGet, "/__fakebots/ui/tenants/"+mine.ID+"/salebot", nil)
+	require.Equal(t, http.StatusOK, page.Status)
+	require.Equal(t, "text/html; charset=utf-8", page.Header.Get("Content-Type"))
+
 	require.Equal(t, http.StatusNoContent, s.Do(t, http.MethodDelete, "/__fakebots/tenants/"+mine.ID, nil, own...).Status)
 	r := s.Do(t, http.MethodGet, "/__fakebots/tenants/"+mine.ID, nil, own...)
 	require.Equal(t, http.StatusUnauthorized, r.Status, "a deleted tenant's token opens nothing")
@@ -75,4 +88,7 @@ func TestWithoutAControlTokenTheAPIIsOpen(t *testing.T) {
 	s := newServer(t)
 	require.Equal(t, http.StatusOK, s.Do(t, http.MethodGet, "/__fakebots/tenants", nil).Status)
 	require.Equal(t, http.StatusOK, s.Do(t, http.MethodGet, "/__fakebots/tenants", nil, "Authorization", "Bearer anything").Status)
+	r := s.Do(t, http.MethodGet, "/__fakebots/whoami", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	require.JSONEq(t, `{"access":"open"}`, string(r.Body))
 }

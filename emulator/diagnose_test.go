@@ -144,17 +144,26 @@ func dropVolatile(a slog.Attr) slog.Attr {
 	return a
 }
 
+// TestIndexAndRootRedirect: a person who opens the emulator's address lands
+// on the dashboard; a client that asks for JSON gets the index.
 func TestIndexAndRootRedirect(t *testing.T) {
 	s := newServer(t)
+	const browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 	for _, path := range []string{"/", "/__fakebots"} {
-		r := s.Do(t, http.MethodGet, path, nil)
-		require.Equal(t, http.StatusFound, r.Status, path)
-		require.Equal(t, "/__fakebots/", r.Header.Get("Location"), path)
+		for accept, want := range map[string]string{"": "/__fakebots/ui/", browser: "/__fakebots/ui/", "*/*": "/__fakebots/ui/", "application/json": "/__fakebots/"} {
+			r := s.Do(t, http.MethodGet, path, nil, "Accept", accept)
+			require.Equal(t, http.StatusFound, r.Status, "%s with Accept %q", path, accept)
+			require.Equal(t, want, r.Header.Get("Location"), "%s with Accept %q", path, accept)
+		}
 	}
+	toUI := s.Do(t, http.MethodGet, "/__fakebots/", nil, "Accept", browser)
+	require.Equal(t, http.StatusFound, toUI.Status)
+	require.Equal(t, "/__fakebots/ui/", toUI.Header.Get("Location"))
 	idx := s.Do(t, http.MethodGet, "/__fakebots/", nil)
 	require.Equal(t, http.StatusOK, idx.Status)
 	require.Contains(t, string(idx.Body), `"openapi":"/__fakebots/openapi.yaml"`)
 	require.Contains(t, string(idx.Body), `"unmatched":"/__fakebots/requests/unmatched"`)
+	require.Contains(t, string(idx.Body), `"dashboard":"/__fakebots/ui/"`)
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.Host = "api.bothelp.io"

@@ -18,6 +18,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/cleverapp"
 	"github.com/fakebots/fakebots/emulator/clock"
 	"github.com/fakebots/fakebots/emulator/control"
+	"github.com/fakebots/fakebots/emulator/events"
 	"github.com/fakebots/fakebots/emulator/faults"
 	"github.com/fakebots/fakebots/emulator/journal"
 	"github.com/fakebots/fakebots/emulator/jsonx"
@@ -27,10 +28,14 @@ import (
 	"github.com/fakebots/fakebots/emulator/scenario"
 	"github.com/fakebots/fakebots/emulator/store"
 	"github.com/fakebots/fakebots/emulator/tenant"
+	"github.com/fakebots/fakebots/emulator/ui"
 )
 
 // ControlPrefix is where the control API lives on every host.
 const ControlPrefix = control.Prefix
+
+// DashboardPath is where the dashboard is served.
+const DashboardPath = control.UIPath
 
 // Emulator serves the platforms and the control API. Create it with New and
 // release it with Close.
@@ -48,6 +53,7 @@ type Emulator struct {
 	byName    map[string]platform.Platform
 	byHost    map[string]platform.Platform
 	control   *control.API
+	events    *events.Hub // what changes for each tenant, to its event streams
 	self      selfAddrs
 	dueMu     sync.Mutex
 	// knownTenants caches tenants named in URLs: id → the store's auth
@@ -82,6 +88,7 @@ func New(opts ...Option) (*Emulator, error) {
 		limiter: limits.New(),
 		journal: journal.New(cfg.journal),
 		faults:  &faults.Set{},
+		events:  control.NewHub(),
 		byName:  map[string]platform.Platform{},
 		byHost:  map[string]platform.Platform{},
 		stop:    make(chan struct{}),
@@ -89,7 +96,20 @@ func New(opts ...Option) (*Emulator, error) {
 	e.tenants = tenant.NewRuntime(e.clock, cfg.rateLimits, func(id string, now time.Time) {
 		e.runDue(context.Background(), id, now)
 	})
-	e.env = &platform.Env{Tenants: e.tenants, Limiter: e.limiter, Log: cfg.log, ReachesSelf: e.reachesSelf}
+	e.env = &platform.Env{Tenants: e.tenants, Limiter: e.limiter, Log: cfg.log, ReachesSelf: e.reachesSelf,
+		Changed: func(tenantID, kind string, data any) {
+			e.events.Publish(events.Event{Tenant: tenantID, Type: kind, Data: data})
+		}}
+	e.tenants.OnClockChange(func(id string, _ time.Time) {
+		if e.events.Subscribers(id) > 0 {
+			e.events.Publish(control.ClockEvent(e.tenants, id))
+		}
+	})
+	e.journal.OnAdd(func(en journal.Entry) {
+		if en.TenantID != "" {
+			e.events.Publish(control.JournalEvent(en))
+		}
+	})
 	plats, err := buildPlatforms(e.env)
 	if openErr := <-opened; openErr != nil {
 		return nil, fmt.Errorf("open store: %w", openErr)
@@ -115,6 +135,7 @@ func New(opts ...Option) (*Emulator, error) {
 		Limiter: e.limiter, Platforms: e.platforms, Env: e.env, Log: cfg.log,
 		MaxBodyBytes: cfg.maxBodyBytes, Token: cfg.controlToken,
 		RunDue: e.runDue, ResetAll: e.Reset, Mounts: e.scenarioMounts(),
+		Events: e.events, StreamWriteTimeout: cfg.writeTimeout, UI: ui.Handler(),
 	})
 	if err := e.manager.Seed(context.Background(), cfg.seed); err != nil {
 		st.Close()
@@ -170,6 +191,7 @@ func (e *Emulator) Close() error {
 	var err error
 	e.closeOnce.Do(func() {
 		e.scenarioRuns.Close() // runs talk to the emulator: they end first
+		e.events.Close()
 		close(e.stop)
 		e.stopped.Wait()
 		for _, p := range e.platforms {
@@ -214,8 +236,15 @@ func (e *Emulator) TenantInfo(ctx context.Context, id string) (json.RawMessage, 
 // seed tenant created again; journal, faults, counters, clocks and the
 // rate-limit switch back to their defaults.
 func (e *Emulator) Reset(ctx context.Context) error {
-	return e.manager.ResetAll(ctx, e.cfg.seed, e.cfg.rateLimits)
+	err := e.manager.ResetAll(ctx, e.cfg.seed, e.cfg.rateLimits)
+	e.events.End("", events.EmulatorReset)
+	return err
 }
+
+// EndStreams ends every open event stream. A server shutting down waits
+// for requests in flight, and a stream is one until it ends: register it
+// with http.Server.RegisterOnShutdown.
+func (e *Emulator) EndStreams() { e.events.End("", events.ShuttingDown) }
 
 // forget drops what the emulator keeps in memory of a tenant ("" for all):
 // its journal, faults and limit counters.
@@ -243,7 +272,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if (r.URL.Path == "/" || r.URL.Path == ControlPrefix) && e.byHost[hostOnly(r.Host)] == nil {
 		// Someone opened the emulator's address: show them where things are.
-		http.Redirect(w, r, ControlPrefix+"/", http.StatusFound)
+		http.Redirect(w, r, control.Landing(r), http.StatusFound)
 		return
 	}
 	rt, ok := e.route(r)

@@ -79,6 +79,63 @@ func TestJournalPagesWithACursor(t *testing.T) {
 	require.Contains(t, string(r.Body), `"next_before":null`, "one page holds them all")
 }
 
+// TestJournalAfterAndOneEntry: a live view asks only for what is newer
+// than what it shows, and opens one entry by its id, within its tenant.
+func TestJournalAfterAndOneEntry(t *testing.T) {
+	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithRateLimits(false)))
+	other := f.NewTenant(t)
+	var ids []int64
+	for i := 0; i < 4; i++ {
+		f.Do(t, http.MethodGet, fmt.Sprintf("/cleverapp/api/v1/getMe?api_token=%s&n=%d", f.Tenant.CleverApp.APIToken, i), nil, "X-Requested-With", xhr)
+		var page struct {
+			Data []struct{ ID int64 } `json:"data"`
+		}
+		f.Do(t, http.MethodGet, "/__fakebots/tenants/"+f.Tenant.ID+"/journal?limit=1", nil).JSON(t, &page)
+		ids = append(ids, page.Data[0].ID)
+	}
+	base := "/__fakebots/tenants/" + f.Tenant.ID + "/journal"
+	var newer struct {
+		Data []struct {
+			ID      int64
+			Request struct{ Query string } `json:"request"`
+		} `json:"data"`
+		NextBefore *int64 `json:"next_before"`
+	}
+	f.Do(t, http.MethodGet, fmt.Sprintf("%s?after=%d", base, ids[1]), nil).JSON(t, &newer)
+	require.Len(t, newer.Data, 2)
+	require.Equal(t, []int64{ids[3], ids[2]}, []int64{newer.Data[0].ID, newer.Data[1].ID}, "newest first, only the newer ones")
+	require.Nil(t, newer.NextBefore)
+	f.Do(t, http.MethodGet, fmt.Sprintf("%s?after=%d&limit=1", base, ids[0]), nil).JSON(t, &newer)
+	require.Equal(t, ids[3], newer.Data[0].ID)
+	require.NotNil(t, newer.NextBefore, "more are newer than after")
+
+	one := f.Do(t, http.MethodGet, fmt.Sprintf("%s/%d", base, ids[2]), nil)
+	require.Equal(t, http.StatusOK, one.Status)
+	var entry journal.Entry
+	one.JSON(t, &entry)
+	require.Equal(t, ids[2], entry.ID)
+	require.Contains(t, entry.Request.Query, "n=2")
+	require.Equal(t, "getMe", entry.Operation)
+	require.Equal(t, http.StatusOK, f.Do(t, http.MethodGet, fmt.Sprintf("/__fakebots/journal/%d", ids[2]), nil).Status, "emulator-wide")
+
+	for path, want := range map[string]string{
+		fmt.Sprintf("/__fakebots/tenants/%s/journal/%d", other.ID, ids[2]): `{"error":"no journal entry ` + fmt.Sprint(ids[2]) + ` (the journal keeps the last exchanges only)"}`,
+		base + "/999999": `{"error":"no journal entry 999999 (the journal keeps the last exchanges only)"}`,
+	} {
+		r := f.Do(t, http.MethodGet, path, nil)
+		require.Equal(t, http.StatusNotFound, r.Status, path)
+		require.JSONEq(t, want, string(r.Body), path)
+	}
+	for path, want := range map[string]string{
+		base + "/x":        `{"error":"an entry id is a positive integer, not \"x\""}`,
+		base + "?after=-1": `{"error":"after must be a positive id (the newest entry already seen)"}`,
+	} {
+		r := f.Do(t, http.MethodGet, path, nil)
+		require.Equal(t, http.StatusBadRequest, r.Status, path)
+		require.JSONEq(t, want, string(r.Body), path)
+	}
+}
+
 func TestJournalFiltersByStatusAndText(t *testing.T) {
 	f := fakebotstest.New(t)
 	f.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token="+f.Tenant.CleverApp.APIToken, nil, "X-Requested-With", xhr)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fakebots/fakebots/emulator/events"
+	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
 )
@@ -42,6 +44,9 @@ func (e *Emulator) runDue(ctx context.Context, tenantID string, now time.Time) {
 		e.cfg.log.Error("deliver due messages", "tenant", tenantID, "err", err)
 		return
 	}
+	if len(delivered) > 0 {
+		e.events.Publish(events.Event{Tenant: tenantID, Type: events.Outbox, Data: deliveredEvent(delivered)})
+	}
 	for _, p := range e.platforms {
 		s, ok := p.(platform.Scheduler)
 		if !ok {
@@ -57,4 +62,13 @@ func (e *Emulator) runDue(ctx context.Context, tenantID string, now time.Time) {
 			e.cfg.log.Error("scheduled work", "platform", p.Name(), "tenant", tenantID, "err", err)
 		}
 	}
+}
+
+// deliveredEvent tells event streams which messages were delivered.
+func deliveredEvent(msgs []store.Message) map[string]any {
+	out := make([]jsonx.Object, len(msgs))
+	for i, m := range msgs {
+		out[i] = jsonx.Object{{Key: "id", Value: m.ID}, {Key: "platform", Value: m.Platform}, {Key: "recipient", Value: m.Recipient}, {Key: "status", Value: m.Status}}
+	}
+	return map[string]any{"delivered": out}
 }

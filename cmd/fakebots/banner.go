@@ -25,6 +25,7 @@ func printBanner(ctx context.Context, w io.Writer, e *emulator.Emulator, base st
 		fmt.Fprintf(&b, "  %-10s %s/%s/...   (or Host: %s with the real paths)\n", p.Name(), base, p.Name(), strings.Join(p.Hosts(), ", "))
 	}
 	fmt.Fprintf(&b, "  %-10s %s%s/   (OpenAPI: %s%s/openapi.yaml)\n", "control", base, emulator.ControlPrefix, base, emulator.ControlPrefix)
+	fmt.Fprintf(&b, "  %-10s %s%s   (watch conversations and calls live, act as an end user)\n", "dashboard", base, emulator.DashboardPath)
 	id := e.SeedTenantID()
 	if id == "" {
 		b.WriteString("\nNo seed tenant. Create one with:\n")

@@ -148,6 +148,7 @@ func TestServeBannerCurlLinesWork(t *testing.T) {
 	base, banner := startServe(t, testConfig(t))
 	require.Contains(t, banner, `Seed tenant "demo"`)
 	require.Contains(t, banner, "demo-cleverapp-token")
+	require.Contains(t, banner, "  dashboard  "+base+"/__fakebots/ui/   (watch conversations and calls live, act as an end user)\n")
 
 	// Every curl line in the banner works when pasted.
 	curls := regexp.MustCompile(`curl -s (?:-H '([^']+)' )?'([^']+)'`).FindAllStringSubmatch(banner, -1)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fakebots/fakebots/emulator/events"
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
@@ -71,6 +72,27 @@ func TestSIGTERMWithNothingInFlightExitsAtOnce(t *testing.T) {
 	p := startProcess(t, "--shutdown-timeout", "1m")
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
 	require.Equal(t, 0, p.wait(t, 5*time.Second), "exit code\n%s", p.stderr)
+	require.NotContains(t, p.stderr.String(), "cut")
+}
+
+// TestSIGTERMEndsEventStreams: an open dashboard's event stream is told the
+// emulator is going and ends, rather than holding the shutdown for its
+// whole timeout.
+func TestSIGTERMEndsEventStreams(t *testing.T) {
+	p := startProcess(t, "--shutdown-timeout", "1m")
+	resp, err := http.Get(p.base + "/__fakebots/tenants/demo/events")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	frames := events.NewDecoder(resp.Body)
+	ready, err := frames.Next()
+	require.NoError(t, err)
+	require.Equal(t, events.Ready, ready.Event)
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	end, err := frames.Next()
+	require.NoError(t, err)
+	require.Equal(t, events.End, end.Event)
+	require.JSONEq(t, `{"reason":"shutting down"}`, string(end.Data))
+	require.Equal(t, 0, p.wait(t, 10*time.Second), "exit code\n%s", p.stderr)
 	require.NotContains(t, p.stderr.String(), "cut")
 }
 

@@ -183,6 +183,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 		return err
 	}
 	srv := c.server.server(front)
+	srv.RegisterOnShutdown(e.EndStreams) // open dashboards would hold the shutdown up
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	base := "http://" + displayAddr(ln.Addr().String())

@@ -9,18 +9,17 @@ import (
 	"github.com/fakebots/fakebots/emulator/store"
 )
 
-// ControlRoutes adds PUT /__fakebots/tenants/{tenant}/{brand}/plan, to test
-// a lapsed subscription, and the contacts as end users
-// (platform.AudienceRoutes).
+// ControlRoutes are mounted under /__fakebots/tenants/{tenant}/{brand}/:
+// the plan, to test a lapsed subscription, the settings, the brand's state
+// as tables, and the contacts as end users (platform.AudienceRoutes).
 func (p *Platform) ControlRoutes() []platform.ControlRoute {
-	return append([]platform.ControlRoute{{
-		Method: http.MethodPut, Path: "plan", Summary: "Switch the account between the PRO and a free plan.",
-		Handle: p.setPlan,
-	}, {
-		Method: http.MethodGet, Path: "settings", Summary: "The tenant's choices where the evidence reads two ways.", Handle: p.ctlSettings,
-	}, {
-		Method: http.MethodPatch, Path: "settings", Summary: "Merge a change into the settings.", Handle: p.ctlPatchSettings,
-	}}, platform.AudienceRoutes(p)...)
+	return append([]platform.ControlRoute{
+		{Method: http.MethodPut, Path: "plan", Summary: "Switch the account between the PRO and a free plan.", Handle: p.setPlan},
+		{Method: http.MethodGet, Path: "settings", Summary: "The tenant's choices where the evidence reads two ways.", Handle: p.ctlSettings},
+		{Method: http.MethodPatch, Path: "settings", Summary: "Merge a change into the settings.", Handle: p.ctlPatchSettings},
+		{Method: http.MethodGet, Path: "bots", Summary: "The bots with their variables, tags and contact counts.", Handle: p.ctlBots},
+		{Method: http.MethodGet, Path: "lists", Summary: "The lists with their fields and item counts.", Handle: p.ctlLists},
+	}, platform.AudienceRoutes(p)...)
 }
 
 func (p *Platform) setPlan(c *platform.ControlRequest) (int, any, error) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakebots/fakebots/emulator/events"
 	"github.com/fakebots/fakebots/emulator/faults"
 	"github.com/fakebots/fakebots/emulator/journal"
 	"github.com/fakebots/fakebots/emulator/jsonx"
@@ -49,6 +50,15 @@ type Config struct {
 	RunDue func(ctx context.Context, tenantID string, now time.Time)
 	// ResetAll returns the whole emulator to its start.
 	ResetAll func(ctx context.Context) error
+	// Events feeds the tenants' event streams (NewHub); the control API
+	// publishes its own calls' changes to it.
+	Events *events.Hub
+	// StreamKeepAlive is how often an idle event stream says it is alive
+	// (default 15s); StreamWriteTimeout bounds each of its writes (default 1m).
+	StreamKeepAlive, StreamWriteTimeout time.Duration
+	// UI, when set, serves the dashboard under Prefix+"/ui/" to anyone: its
+	// files hold no data, which it reads from this API like any client.
+	UI http.Handler
 	// Mounts are endpoints served by handlers of their own (scenario runs),
 	// behind the control token like the rest.
 	Mounts []Mount
@@ -81,6 +91,9 @@ const (
 
 // New builds the control API.
 func New(cfg Config) *API {
+	if cfg.Events == nil {
+		cfg.Events = NewHub()
+	}
 	a := &API{cfg: cfg, router: mux.NewRouter(), byName: map[string]platform.Platform{}}
 	for _, p := range cfg.Platforms {
 		a.byName[p.Name()] = p
@@ -101,18 +114,21 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.Serve
 // routes declares the whole control API in one place.
 func (a *API) routes() {
 	a.handle(open, "GET", "/health", a.health)
+	a.router.Handle(Prefix+"/whoami", http.HandlerFunc(a.whoami)).Methods("GET")
 	a.handle(adminOnly, "GET", "/coverage", a.coverage)
 	a.handle(adminOnly, "GET", "/tenants", a.listTenants)
 	a.handle(adminOnly, "POST", "/tenants", a.createTenant)
 	a.handle(tenantScope, "GET", "/tenants/{tenant}", a.getTenant)
 	a.handle(tenantScope, "DELETE", "/tenants/{tenant}", a.deleteTenant)
 	a.handle(tenantScope, "POST", "/tenants/{tenant}/reset", a.resetTenant)
+	a.router.Handle(Prefix+"/tenants/{tenant}/events", a.guard(tenantScope, http.HandlerFunc(a.streamEvents))).Methods("GET")
 	a.handle(adminOnly, "POST", "/reset", a.resetAll)
 	for _, base := range []struct {
 		path string
 		who  access
 	}{{"", adminOnly}, {"/tenants/{tenant}", tenantScope}} { // emulator-wide, and each tenant's
 		a.handle(base.who, "GET", base.path+"/journal", a.listJournal)
+		a.handle(base.who, "GET", base.path+"/journal/{entry}", a.journalEntry)
 		a.handle(base.who, "DELETE", base.path+"/journal", a.clearJournal)
 		a.handle(base.who, "GET", base.path+"/requests/unmatched", a.listUnmatched)
 		a.handle(base.who, "GET", base.path+"/outbox", a.listOutbox)
@@ -139,13 +155,18 @@ func (a *API) routes() {
 		}
 	}
 	a.documents()
+	a.dashboard()
 	for _, m := range a.cfg.Mounts {
 		a.Handle(m.Method, m.Path, m.Handler)
 	}
 }
 
-// handle mounts h at Prefix+path for method, behind the access check.
+// handle mounts h at Prefix+path for method, behind the access check. A
+// tenant's streams hear of every change a call makes to it.
 func (a *API) handle(who access, method, path string, h handler) {
+	if who == tenantScope && method != http.MethodGet {
+		h = a.announced(h)
+	}
 	a.router.Handle(Prefix+path, a.guard(who, a.adapt(h))).Methods(method)
 }
 

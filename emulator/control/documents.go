@@ -19,7 +19,7 @@ type document struct {
 // documents mounts the index and the raw documents: the control API's own
 // spec, each platform's, and the JSON Schema of fixtures.
 func (a *API) documents() {
-	a.handle(adminOnly, "GET", "/", a.index)
+	a.router.Handle(Prefix+"/", a.indexOrUI(a.guard(adminOnly, a.adapt(a.index)))).Methods("GET")
 	a.handle(adminOnly, "GET", "/openapi.yaml", func(*http.Request) (int, any, error) {
 		return http.StatusOK, document{"application/yaml", specs.Control}, nil
 	})
@@ -48,6 +48,7 @@ func (a *API) index(*http.Request) (int, any, error) {
 		{Key: "description", Value: "Emulated CleverApp, Onebot, Salebot and BotHelp APIs; this is the control API that drives them."},
 		{Key: "platforms", Value: a.names()},
 		{Key: "links", Value: jsonx.Object{
+			{Key: "dashboard", Value: UIPath},
 			{Key: "openapi", Value: Prefix + "/openapi.yaml"},
 			{Key: "health", Value: Prefix + "/health"},
 			{Key: "tenants", Value: Prefix + "/tenants"},

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gorilla/mux"
+
 	"github.com/fakebots/fakebots/emulator/journal"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
@@ -82,12 +84,8 @@ func page(r *http.Request) (limit int, before int64, err error) {
 			return 0, 0, platform.BadControlRequest("limit must be an integer from 1 to %d", maxPage)
 		}
 	}
-	if s := q.Get("before"); s != "" {
-		if before, err = strconv.ParseInt(s, 10, 64); err != nil || before < 1 {
-			return 0, 0, platform.BadControlRequest("before must be a positive id (a page's next_before)")
-		}
-	}
-	return limit, before, nil
+	before, err = idParam(r, "before", "before must be a positive id (a page's next_before)")
+	return limit, before, err
 }
 
 // paged is a page of a list, newest first, with the cursor of the next one.
@@ -134,8 +132,24 @@ func (a *API) journalFilter(r *http.Request) (journal.Filter, error) {
 			return !slices.ContainsFunc(conds, func(c func(*journal.Entry) bool) bool { return !c(e) })
 		}
 	}
-	f.Limit, f.Before, err = page(r)
+	if f.Limit, f.Before, err = page(r); err != nil {
+		return f, err
+	}
+	f.After, err = idParam(r, "after", "after must be a positive id (the newest entry already seen)")
 	return f, err
+}
+
+// idParam reads an optional positive id of the query; 0 when absent.
+func idParam(r *http.Request, name, complaint string) (int64, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 1 {
+		return 0, platform.BadControlRequest("%s", complaint)
+	}
+	return id, nil
 }
 
 // statusRange reads "429" as 429–429 and "4xx" as 400–499.
@@ -171,12 +185,29 @@ func (a *API) listUnmatched(r *http.Request) (int, any, error) {
 	return http.StatusOK, paged(entries, more, func(e journal.Entry) int64 { return e.ID }), nil
 }
 
+// journalEntry is one entry by id: the route's tenant's, or any tenant's.
+func (a *API) journalEntry(r *http.Request) (int, any, error) {
+	id, err := a.scope(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	n, err := strconv.ParseInt(mux.Vars(r)["entry"], 10, 64)
+	if err != nil || n < 1 {
+		return 0, nil, platform.BadControlRequest("an entry id is a positive integer, not %q", mux.Vars(r)["entry"])
+	}
+	e, ok := a.cfg.Journal.Entry(id, n)
+	if !ok {
+		return 0, nil, platform.ControlNotFound("no journal entry %d (the journal keeps the last exchanges only)", n)
+	}
+	return http.StatusOK, e, nil
+}
+
 func (a *API) clearJournal(r *http.Request) (int, any, error) {
 	f, err := a.journalFilter(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	f.Limit, f.Before = 0, 0
+	f.Limit, f.Before, f.After = 0, 0, 0
 	return http.StatusOK, map[string]int{"removed": a.cfg.Journal.Clear(f)}, nil
 }
 

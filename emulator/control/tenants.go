@@ -5,6 +5,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakebots/fakebots/emulator/events"
 	"github.com/fakebots/fakebots/emulator/tenant"
 )
 
@@ -27,13 +28,27 @@ func (a *API) getTenant(r *http.Request) (int, any, error) {
 	return http.StatusOK, info, err
 }
 
+// deleteTenant removes the tenant and ends its event streams.
 func (a *API) deleteTenant(r *http.Request) (int, any, error) {
-	return http.StatusNoContent, nil, a.cfg.Tenants.Delete(r.Context(), mux.Vars(r)["tenant"])
+	id := mux.Vars(r)["tenant"]
+	if err := a.cfg.Tenants.Delete(r.Context(), id); err != nil {
+		return 0, nil, err
+	}
+	a.cfg.Events.End(id, events.TenantDeleted)
+	return http.StatusNoContent, nil, nil
 }
 
+// resetTenant returns the tenant to its fixture; its streams are told to
+// read everything again.
 func (a *API) resetTenant(r *http.Request) (int, any, error) {
-	info, err := a.cfg.Tenants.Reset(r.Context(), mux.Vars(r)["tenant"])
-	return http.StatusOK, info, err
+	id := mux.Vars(r)["tenant"]
+	info, err := a.cfg.Tenants.Reset(r.Context(), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	a.cfg.Runtime.For(id) // its new clock, so streams hear of the global clock's changes again
+	a.cfg.Events.Publish(events.Event{Tenant: id, Type: events.Reset, Data: map[string]string{"tenant": id}})
+	return http.StatusOK, info, nil
 }
 
 func (a *API) resetAll(r *http.Request) (int, any, error) {

@@ -136,9 +136,10 @@ type Filter struct {
 	Platform  string
 	Operation string
 	Match     func(*Entry) bool // any other condition (status, text)
-	// Before keeps entries older than this id (a page's cursor); 0 for none.
-	Before int64
-	Limit  int
+	// Before keeps entries older than this id (a page's cursor), After
+	// those newer (what a live view has not seen yet); 0 for none.
+	Before, After int64
+	Limit         int
 }
 
 func (f Filter) match(e *Entry) bool {
@@ -146,6 +147,7 @@ func (f Filter) match(e *Entry) bool {
 		(f.Platform == "" || f.Platform == e.Platform) &&
 		(f.Operation == "" || f.Operation == e.Operation) &&
 		(f.Before <= 0 || e.ID < f.Before) &&
+		e.ID > f.After &&
 		(f.Match == nil || f.Match(e))
 }
 
@@ -310,6 +312,9 @@ func (j *Journal) List(f Filter) (out []Entry, more bool) {
 	defer j.mu.Unlock()
 	out = []Entry{}
 	take := func(e *Entry) bool { // false once the page is full and one more matched
+		if e.ID <= f.After {
+			return false // newest first: the rest are older still
+		}
 		if !f.match(e) {
 			return true
 		}
@@ -338,6 +343,21 @@ func (j *Journal) List(f Filter) (out []Entry, more bool) {
 		}
 	}
 	return out, more
+}
+
+// Entry is the entry with that id, of the tenant ("" for any tenant's).
+func (j *Journal) Entry(tenantID string, id int64) (Entry, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for tenant, q := range j.queues {
+		if tenantID != "" && tenant != tenantID {
+			continue
+		}
+		if at := q.index(id); at >= 0 {
+			return q.entries[at], true
+		}
+	}
+	return Entry{}, false
 }
 
 // Clear removes matching entries and returns how many.

@@ -68,6 +68,19 @@ type Env struct {
 	// would reach the emulator's own platform or control endpoints, or
 	// returns nil: deliveries check it so they never loop back into it.
 	ReachesSelf func(ctx context.Context, u *url.URL) error
+	// Changed, when set, tells live watchers of a tenant (the control API's
+	// event streams) that something of a platform's changed outside a
+	// request or a control call; platforms call Announce.
+	Changed func(tenantID, kind string, data any)
+}
+
+// Announce tells watchers of the tenant that something changed in the
+// background (a webhook delivery ended): kind names it, data is a small
+// JSON value describing it. It never waits.
+func (e *Env) Announce(tenantID, kind string, data any) {
+	if e.Changed != nil {
+		e.Changed(tenantID, kind, data)
+	}
 }
 
 // TenantState is what each tenant has of its own besides its data: a clock

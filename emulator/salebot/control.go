@@ -27,9 +27,13 @@ func (p *Platform) ControlRoutes() []platform.ControlRoute {
 		{Method: http.MethodGet, Path: "webhook", Summary: "The webhook configuration.", Handle: p.ctlWebhook},
 		{Method: http.MethodPut, Path: "webhook", Summary: "Set the webhook URL and delivery options.", Handle: p.ctlPutWebhook},
 		{Method: http.MethodGet, Path: "webhook/deliveries", Summary: "The delivery log, newest first.", Handle: p.ctlDeliveries},
+		{Method: http.MethodPost, Path: "webhook/deliveries/{delivery}/redeliver", Summary: "Send a logged delivery's event again.", Handle: p.ctlRedeliver},
 		{Method: http.MethodPost, Path: "webhook/flush", Summary: "Wait until queued deliveries are done.", Handle: p.ctlFlush},
 		{Method: http.MethodPost, Path: "inbound", Summary: "A client writes to the bot.", Handle: p.ctlInbound},
 		{Method: http.MethodGet, Path: "clients/{client}", Summary: "A client's whole card.", Handle: p.ctlClient},
+		{Method: http.MethodGet, Path: "deals", Summary: "The deals with their clients, states and variables, and the funnel's states.", Handle: p.ctlDeals},
+		{Method: http.MethodGet, Path: "lists", Summary: "The client lists with their sizes.", Handle: p.ctlLists},
+		{Method: http.MethodGet, Path: "channels", Summary: "The connected channels (the project's bots).", Handle: p.ctlChannels},
 	}, platform.AudienceRoutes(p)...)
 }
 

@@ -141,19 +141,33 @@ func (p *Platform) logDelivery(h *pendingHook, res webhook.Result) {
 			{Key: "duration_ms", Value: millis(a.Duration)},
 		}
 	}
+	var id int64 // 0: the tenant is gone
 	attemptLog, err := jsonx.Marshal(attempts, false)
 	if err == nil {
 		err = p.env.Store.Write(context.Background(), func(tx *store.Tx) error {
-			_, err := tx.Exec(`INSERT INTO sb_webhook_deliveries
+			row, err := tx.Exec(`INSERT INTO sb_webhook_deliveries
 				(tenant_id, message_id, url, outcome, payload, status_code, attempts, attempt_log, duration_ms, error, created_at)
 				SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tenants WHERE id = ?`,
 				h.messageID, h.cfg.URL, outcome, payload, res.Status(), len(res.Attempts), string(attemptLog),
 				millis(res.Duration()), errorText(res.Err), store.Micros(h.at), h.tenant)
+			if err != nil {
+				return err
+			}
+			if n, err := row.RowsAffected(); err != nil || n == 0 {
+				return err
+			}
+			id, err = row.LastInsertId()
 			return err
 		})
 	}
 	if err != nil {
 		p.env.Log.Warn("record webhook delivery", "platform", Name, "tenant", h.tenant, "err", err)
+	}
+	if id != 0 {
+		p.env.Announce(h.tenant, "webhook", jsonx.Object{
+			{Key: "platform", Value: Name}, {Key: "delivery", Value: id}, {Key: "message_id", Value: h.messageID},
+			{Key: "outcome", Value: outcome}, {Key: "status", Value: res.Status()},
+		})
 	}
 }
 

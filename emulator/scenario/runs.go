@@ -65,6 +65,7 @@ func (h *RunsHandler) Endpoints() []Endpoint {
 		{http.MethodPost, "/scenarios/runs", http.HandlerFunc(h.start)},
 		{http.MethodGet, "/scenarios/runs", http.HandlerFunc(h.list)},
 		{http.MethodGet, "/scenarios/runs/{id}", http.HandlerFunc(h.get)},
+		{http.MethodGet, "/scenarios/{file}", http.HandlerFunc(h.file)},
 		{http.MethodGet, "/schemas/scenario.json", SchemaHandler()},
 	}
 }
@@ -106,6 +107,18 @@ func (h *RunsHandler) shipped(w http.ResponseWriter, _ *http.Request) {
 		out = append(out, entry{File: f, Name: sc.Name, Description: strings.TrimSpace(sc.Description), Steps: len(sc.Steps)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}
+
+// file answers a shipped scenario as written, for a client to show or run it.
+func (h *RunsHandler) file(w http.ResponseWriter, r *http.Request) {
+	name := path.Base(r.URL.Path)
+	raw, err := scenarios.Read(name)
+	if err != nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no shipped scenario " + name})
+		return
+	}
+	w.Header().Set("Content-Type", "application/yaml")
+	w.Write(raw)
 }
 
 func (h *RunsHandler) start(w http.ResponseWriter, r *http.Request) {

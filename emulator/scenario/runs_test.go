@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/scenarios"
 )
 
 // newRunsHandler is an emulator whose control API serves the runs.
@@ -110,6 +111,19 @@ func TestShippedScenariosListed(t *testing.T) {
 	}
 	require.Contains(t, names, "salebot-lead-funnel.yaml")
 	require.Len(t, names, 5)
+
+	// Each is served as written, for a client to show or run it.
+	h := newRunsHandler(t)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/__fakebots/scenarios/salebot-lead-funnel.yaml", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "application/yaml", rec.Header().Get("Content-Type"))
+	want, err := scenarios.Read("salebot-lead-funnel.yaml")
+	require.NoError(t, err)
+	require.Equal(t, string(want), rec.Body.String())
+	code, body = serve(h, http.MethodGet, "/__fakebots/scenarios/nope.yaml", "")
+	require.Equal(t, http.StatusNotFound, code)
+	require.Equal(t, map[string]any{"error": "no shipped scenario nope.yaml"}, body)
 }
 
 // A run started with the control token acts with it: it creates its tenant,

@@ -20,6 +20,7 @@ type Runtime struct {
 	onOwnChange func(tenantID string, now time.Time)
 
 	mu            sync.Mutex
+	watchers      []func(tenantID string, now time.Time)
 	tenants       map[string]*state
 	limitsDefault bool
 }
@@ -61,10 +62,27 @@ func (r *Runtime) state(tenantID string) *state {
 				}
 			})
 		}
+		c.OnChange(func(now time.Time) {
+			r.mu.Lock()
+			watchers := r.watchers
+			r.mu.Unlock()
+			for _, fn := range watchers {
+				fn(tenantID, now)
+			}
+		})
 		s = &state{clock: c}
 		r.tenants[tenantID] = s
 	}
 	return s
+}
+
+// OnClockChange registers fn to run after every change of the time a
+// tenant's clock shows, its own or the global one it follows, outside any
+// lock. Only tenants in use have a clock: For makes it.
+func (r *Runtime) OnClockChange(fn func(tenantID string, now time.Time)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.watchers = append(r.watchers[:len(r.watchers):len(r.watchers)], fn)
 }
 
 // LimitsEnabled reports whether rate limits apply to the tenant ("" for
