@@ -188,6 +188,7 @@ func StartServer(opts ...Option) (*Server, error) {
 
 // Close stops the server and releases the emulator.
 func (s *Server) Close() {
+	s.Emulator.EndStreams() // an event stream still open would hold the server's Close
 	s.http.Close()
 	s.Emulator.Close()
 }

@@ -221,3 +221,24 @@ func TestBotHelpHelpers(t *testing.T) {
 	require.Equal(t, []fakebotstest.Operation{fakebotstest.BotHelpGetToken, fakebotstest.BotHelpListSubscribers},
 		fake.Journal(t, fakebotstest.JournalFilter{Platform: fakebotstest.BotHelp}).Operations(), "the tenant's own URLs journal to it")
 }
+
+func TestCloseEndsOpenEventStreams(t *testing.T) {
+	s, err := fakebotstest.StartServer()
+	require.NoError(t, err)
+	var tn struct{ ID string }
+	s.Do(t, http.MethodPost, "/__fakebots/tenants", `{}`).JSON(t, &tn)
+	resp, err := s.Client().Get(s.URL + "/__fakebots/tenants/" + tn.ID + "/events")
+	require.NoError(t, err)
+	defer resp.Body.Close() // the test leaves the stream open on purpose until Close
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	closed := make(chan struct{})
+	go func() {
+		s.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for an event stream the test left open")
+	}
+}
