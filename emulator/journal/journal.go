@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // Request is the recorded request.
@@ -47,6 +48,16 @@ func Body(b []byte) (string, bool) {
 		return string(b[:MaxBody]), true
 	}
 	return string(b), false
+}
+
+// SharedBody is Body for a body that is never modified (a cached page,
+// served to many callers): kept whole, it is kept without a copy, so a
+// thousand entries of one page hold it once.
+func SharedBody(b []byte) (string, bool) {
+	if len(b) == 0 || len(b) > MaxBody {
+		return Body(b)
+	}
+	return unsafe.String(&b[0], len(b)), false
 }
 
 // Headers is what an entry keeps of a header map: h itself when it is

@@ -35,7 +35,7 @@ func (p *Platform) ctlInbound(c *platform.ControlRequest) (int, any, error) {
 	var hook *pendingHook
 	var entry historyEntry
 	var cl client
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		pr, err := loadProject(tx, c.TenantID)
 		if err != nil {
 			return err

@@ -46,7 +46,11 @@ type Operation struct {
 	Fidelity   string
 	Source     string
 	RateLimits []limits.Rule
-	Op         *openapi3.Operation
+	// PageCache (x-page-cache) marks a read whose answer depends only on
+	// the tenant's data and the request's parameters: the engine may serve
+	// it again while the tenant has written nothing.
+	PageCache bool
+	Op        *openapi3.Operation
 	// Input is the schema the merged request parameters are validated
 	// against: the JSON request body's schema, or else an object built from
 	// the query parameters. Nil when the operation takes no input.
@@ -142,6 +146,9 @@ func newOperation(path, method string, item *openapi3.PathItem, op *openapi3.Ope
 	}
 	if _, err := o.Extension("x-rate-limits", (*ruleList)(&o.RateLimits)); err != nil {
 		return nil, fmt.Errorf("x-rate-limits: %w", err)
+	}
+	if _, err := o.Extension("x-page-cache", &o.PageCache); err != nil {
+		return nil, fmt.Errorf("x-page-cache: %w", err)
 	}
 	o.Input = inputSchema(item, op)
 	return o, nil

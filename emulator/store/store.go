@@ -51,14 +51,13 @@ type Store struct {
 	// authVersion grows with every committed write that changed who may
 	// call (tenants, credentials, plans), so platforms can cache lookups.
 	authVersion atomic.Uint64
-	// dataVersion grows with every committed write, whatever it changed.
-	dataVersion atomic.Uint64
+	versions    versions
 }
 
-// DataVersion identifies the state of the whole database: anything read
-// while it has not changed is still what the store holds. Every write goes
-// through Write, which moves it after committing.
-func (s *Store) DataVersion() uint64 { return s.dataVersion.Load() }
+// TenantVersion identifies the state of a tenant's data: anything read of
+// the tenant while it has not changed is still what the store holds. Every
+// committed write that may have changed the tenant's data moves it.
+func (s *Store) TenantVersion(tenantID string) uint64 { return s.versions.of(tenantID) }
 
 // AuthVersion identifies the state of tenants and credentials: a cached
 // authentication is valid while it has not changed.
@@ -69,7 +68,11 @@ func (s *Store) AuthVersion() uint64 { return s.authVersion.Load() }
 // the order given (an owner given twice is applied once).
 func Open(path string, sets ...Migrations) (*Store, error) {
 	sets = withCore(sets)
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)"
+	// Writes begin IMMEDIATE: a deferred transaction that has read and then
+	// writes cannot wait for the lock (SQLite answers SQLITE_BUSY at once
+	// rather than risk a deadlock); an immediate one waits at BEGIN, under
+	// the busy timeout.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_txlock=immediate"
 	var tempDir string
 	var lock *dbLock
 	if path == "" {
@@ -220,6 +223,7 @@ type Tx struct {
 	s           *Store
 	tx          *sql.Tx
 	authChanged bool
+	deleted     []string // tenants deleted: their versions are dropped after commit
 }
 
 // AuthChanged records that this transaction changes what authentication
@@ -227,8 +231,24 @@ type Tx struct {
 func (t *Tx) AuthChanged() { t.authChanged = true }
 
 // Write runs fn in a transaction on the single writer, committing when fn
-// returns nil.
+// returns nil. fn may change any tenant's data: committing moves every
+// tenant's version. WriteTenant is for a write that changes one tenant's.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	return s.write(ctx, "", fn)
+}
+
+// WriteTenant is Write for a transaction that changes only the data of
+// tenantID: committing moves that tenant's version alone ("" moves all).
+func (s *Store) WriteTenant(ctx context.Context, tenantID string, fn func(*Tx) error) error {
+	return s.write(ctx, tenantID, fn)
+}
+
+func (s *Store) write(ctx context.Context, tenantID string, fn func(*Tx) error) error {
+	// A client that goes away does not cut a write short: database/sql would
+	// roll the transaction back on another goroutine, possibly after the
+	// writer was handed on, and the next transaction would find the database
+	// still locked. Every write is short, so it finishes either way.
+	ctx = context.WithoutCancel(ctx)
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	sqlTx, err := s.db.BeginTx(ctx, nil)
@@ -243,7 +263,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
-	s.dataVersion.Add(1)
+	s.versions.moved(tenantID, tx.deleted)
 	if tx.authChanged {
 		s.authVersion.Add(1)
 	}

@@ -391,14 +391,46 @@ func TestTenantInfo(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 }
 
-func TestDataVersionMovesOnEveryCommitOnly(t *testing.T) {
-	s, err := store.Open("")
-	require.NoError(t, err)
-	defer s.Close()
+func TestTenantVersionMovesWithTheTenantsCommitsOnly(t *testing.T) {
+	s := open(t, "")
 	ctx := context.Background()
-	before := s.DataVersion()
+	addTenant(t, s, "a", t0)
+	addTenant(t, s, "b", t0)
+	a, b := s.TenantVersion("a"), s.TenantVersion("b")
+
+	require.NoError(t, s.WriteTenant(ctx, "a", func(tx *store.Tx) error { return nil }))
+	require.Greater(t, s.TenantVersion("a"), a, "a's commit")
+	require.Equal(t, b, s.TenantVersion("b"), "b wrote nothing")
+
+	a = s.TenantVersion("a")
+	require.Error(t, s.WriteTenant(ctx, "a", func(tx *store.Tx) error { return errors.New("no") }))
+	require.Equal(t, a, s.TenantVersion("a"), "a rollback changes nothing")
+
 	require.NoError(t, s.Write(ctx, func(tx *store.Tx) error { return nil }))
-	require.Equal(t, before+1, s.DataVersion(), "a commit")
-	require.Error(t, s.Write(ctx, func(tx *store.Tx) error { return errors.New("no") }))
-	require.Equal(t, before+1, s.DataVersion(), "a rollback changes nothing")
+	require.Greater(t, s.TenantVersion("a"), a, "a write of every tenant moves a")
+	require.Greater(t, s.TenantVersion("b"), b, "and b")
+}
+
+func TestTenantVersionNeverComesBackAfterDeletion(t *testing.T) {
+	s := open(t, "")
+	ctx := context.Background()
+	addTenant(t, s, "a", t0)
+	seen := map[uint64]bool{s.TenantVersion("a"): true}
+	require.NoError(t, s.WriteTenant(ctx, "a", func(tx *store.Tx) error {
+		// Reset: deleted and created again in one commit.
+		if _, err := tx.DeleteTenant("a"); err != nil {
+			return err
+		}
+		return tx.InsertTenant(store.Tenant{ID: "a", CreatedAt: t0})
+	}))
+	require.False(t, seen[s.TenantVersion("a")], "a reset is a new state")
+	seen[s.TenantVersion("a")] = true
+	require.NoError(t, s.WriteTenant(ctx, "a", func(tx *store.Tx) error {
+		_, err := tx.DeleteTenant("a")
+		return err
+	}))
+	require.NoError(t, s.WriteTenant(ctx, "a", func(tx *store.Tx) error {
+		return tx.InsertTenant(store.Tenant{ID: "a", CreatedAt: t0})
+	}))
+	require.False(t, seen[s.TenantVersion("a")], "created again: a new state")
 }
