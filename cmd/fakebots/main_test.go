@@ -32,14 +32,16 @@ func TestFlagsAndEnvironment(t *testing.T) {
 			readHeaderTimeout: 10 * time.Second, readTimeout: 30 * time.Second, writeTimeout: time.Minute,
 			idleTimeout: 30 * time.Second, maxHeaderBytes: 64 << 10, shutdownTimeout: 8 * time.Second,
 		},
-		tls: tlsSettings{addr: "127.0.0.1:8443"}}, c)
+		memory: memorySettings{journalBytes: 8 << 20, journalTotalBytes: 32 << 20, pageCacheBytes: 8 << 20},
+		tls:    tlsSettings{addr: "127.0.0.1:8443"}}, c)
 
 	t.Setenv("FAKEBOTS_ADDR", "0.0.0.0:9000")
 	t.Setenv("FAKEBOTS_RATE_LIMITS", "off")
 	t.Setenv("FAKEBOTS_JOURNAL_SIZE", "5")
 	t.Setenv("FAKEBOTS_SHUTDOWN_TIMEOUT", "3s")
 	t.Setenv("FAKEBOTS_MAX_HEADER_BYTES", "8192")
-	c, err = parseServeFlags([]string{"--journal-size", "7", "--seed", "none", "--idle-timeout", "2m"}, io.Discard)
+	t.Setenv("FAKEBOTS_PAGE_CACHE_BYTES", "0")
+	c, err = parseServeFlags([]string{"--journal-size", "7", "--seed", "none", "--idle-timeout", "2m", "--pprof", "127.0.0.1:0"}, io.Discard)
 	require.NoError(t, err)
 	require.Equal(t, 3*time.Second, c.server.shutdownTimeout)
 	require.Equal(t, 8192, c.server.maxHeaderBytes)
@@ -48,10 +50,12 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	require.Equal(t, "off", c.rateLimits)
 	require.Equal(t, 7, c.journalSize, "the command line wins over the variable")
 	require.Equal(t, "none", c.seed)
+	require.Equal(t, memorySettings{journalBytes: 8 << 20, journalTotalBytes: 32 << 20, pprofAddr: "127.0.0.1:0"}, c.memory, "no page cache")
 
 	for _, bad := range [][]string{
 		{"--rate-limits", "maybe"}, {"--journal-size", "-1"}, {"--log-level", "loud"}, {"--faker-seed", "x"}, {"extra"},
 		{"--read-timeout", "soon"}, {"--write-timeout", "0s"}, {"--shutdown-timeout", "-1s"}, {"--max-header-bytes", "0"},
+		{"--journal-bytes", "0"}, {"--journal-total-bytes", "-5"}, {"--page-cache-bytes", "-1"},
 	} {
 		_, err := parseServeFlags(bad, io.Discard)
 		require.Error(t, err, bad)

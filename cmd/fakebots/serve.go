@@ -28,6 +28,7 @@ type config struct {
 	journalSize int
 	logLevel    string
 	server      serverSettings
+	memory      memorySettings
 	tls         tlsSettings
 }
 
@@ -53,6 +54,7 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.journalSize, "journal-size", 1000, "exchanges kept in the journal per tenant")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	c.server.defineFlags(fs)
+	c.memory.defineFlags(fs)
 	c.tls.register(fs)
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (" + envName(f.Name) + ")" })
 	if err := fs.Parse(args); err != nil {
@@ -84,6 +86,9 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 		return c, fmt.Errorf("log level: %w", err)
 	}
 	if err := c.server.validate(); err != nil {
+		return c, err
+	}
+	if err := c.memory.validate(); err != nil {
 		return c, err
 	}
 	if err := c.tls.validate(); err != nil {
@@ -125,7 +130,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 // (cutting those still running at the shutdown timeout) and closes the
 // database.
 func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.Writer) error {
-	e, err := emulator.New(
+	stopProfiler, err := startProfiler(c.memory.pprofAddr, log)
+	if err != nil {
+		return err
+	}
+	defer stopProfiler()
+	e, err := emulator.New(append([]emulator.Option{
 		emulator.WithDB(c.db),
 		emulator.WithSeed(c.seed),
 		emulator.WithFakerSeed(c.fakerSeed),
@@ -133,7 +143,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 		emulator.WithJournalSize(c.journalSize),
 		emulator.WithLogger(log),
 		emulator.WithWriteTimeout(c.server.writeTimeout),
-	)
+	}, c.memory.options()...)...)
 	if err != nil {
 		return err
 	}

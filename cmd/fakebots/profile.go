@@ -1,0 +1,95 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"runtime/metrics"
+	"strings"
+
+	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/journal"
+)
+
+// memorySettings bound what the emulator keeps in memory (the journal, the
+// page cache) and say where, if anywhere, it can be profiled.
+type memorySettings struct {
+	journalBytes      int
+	journalTotalBytes int
+	pageCacheBytes    int
+	pprofAddr         string
+}
+
+func (m *memorySettings) defineFlags(fs *flag.FlagSet) {
+	fs.IntVar(&m.journalBytes, "journal-bytes", journal.DefaultTenantBytes, "bytes of exchanges the journal keeps per tenant (oldest dropped first)")
+	fs.IntVar(&m.journalTotalBytes, "journal-total-bytes", journal.DefaultTotalBytes, "bytes of exchanges the journal keeps over all tenants (oldest of any tenant dropped first)")
+	fs.IntVar(&m.pageCacheBytes, "page-cache-bytes", emulator.DefaultPageCacheBytes, "bytes of list pages kept between a tenant's writes; 0 reads every page from the database")
+	fs.StringVar(&m.pprofAddr, "pprof", "", "listen address of a profiling endpoint (net/http/pprof at /debug/pprof/, runtime metrics at /debug/metrics); empty for none")
+}
+
+func (m memorySettings) validate() error {
+	if m.journalBytes <= 0 || m.journalTotalBytes <= 0 {
+		return fmt.Errorf("--journal-bytes and --journal-total-bytes must be positive")
+	}
+	if m.pageCacheBytes < 0 {
+		return fmt.Errorf("--page-cache-bytes must not be negative")
+	}
+	return nil
+}
+
+func (m memorySettings) options() []emulator.Option {
+	return []emulator.Option{
+		emulator.WithJournalBytes(m.journalBytes, m.journalTotalBytes),
+		emulator.WithPageCacheBytes(m.pageCacheBytes),
+	}
+}
+
+// startProfiler serves the profiles on their own listener, so they are
+// never reachable through the emulator's address. It returns a stop
+// function (a no-op without --pprof).
+func startProfiler(addr string, log *slog.Logger) (func(), error) {
+	if addr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/metrics", serveMetrics)
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	log.Info("profiling", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return func() { srv.Close() }, nil
+}
+
+// serveMetrics writes every scalar runtime metric as "name value", one a
+// line: the GC's share of CPU (/cpu/classes/gc/total:cpu-seconds against
+// /cpu/classes/total:cpu-seconds), heap sizes, collections.
+func serveMetrics(w http.ResponseWriter, _ *http.Request) {
+	descs := metrics.All()
+	samples := make([]metrics.Sample, len(descs))
+	for i, d := range descs {
+		samples[i].Name = d.Name
+	}
+	metrics.Read(samples)
+	var b strings.Builder
+	for _, s := range samples {
+		switch s.Value.Kind() {
+		case metrics.KindUint64:
+			fmt.Fprintf(&b, "%s %d\n", s.Name, s.Value.Uint64())
+		case metrics.KindFloat64:
+			fmt.Fprintf(&b, "%s %g\n", s.Name, s.Value.Float64())
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprint(w, b.String())
+}
