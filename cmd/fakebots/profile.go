@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -47,12 +46,14 @@ func (m memorySettings) options() []emulator.Option {
 	}
 }
 
+// profiler is the profiling listener, when there is one.
+type profiler struct{ srv *http.Server }
+
 // startProfiler serves the profiles on their own listener, so they are
-// never reachable through the emulator's address. It returns a stop
-// function (a no-op without --pprof).
-func startProfiler(addr string, log *slog.Logger) (func(), error) {
+// never reachable through the emulator's address (nothing without --pprof).
+func startProfiler(addr string) (*profiler, error) {
 	if addr == "" {
-		return func() {}, nil
+		return &profiler{}, nil
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -65,10 +66,23 @@ func startProfiler(addr string, log *slog.Logger) (func(), error) {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("/debug/metrics", serveMetrics)
-	srv := &http.Server{Handler: mux}
+	srv := &http.Server{Handler: mux, Addr: ln.Addr().String()}
 	go srv.Serve(ln)
-	log.Info("profiling", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
-	return func() { srv.Close() }, nil
+	return &profiler{srv: srv}, nil
+}
+
+// bannerLines say where the profiles are.
+func (p *profiler) bannerLines() []string {
+	if p.srv == nil {
+		return nil
+	}
+	return []string{"Profiles on http://" + displayAddr(p.srv.Addr) + "/debug/pprof/ (runtime metrics at /debug/metrics)"}
+}
+
+func (p *profiler) Close() {
+	if p.srv != nil {
+		p.srv.Close()
+	}
 }
 
 // serveMetrics writes every scalar runtime metric as "name value", one a

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"io"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"testing"
@@ -12,16 +10,17 @@ import (
 )
 
 func TestProfilerListensOnItsOwnAddress(t *testing.T) {
-	stop, err := startProfiler("", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	off, err := startProfiler("")
 	require.NoError(t, err)
-	stop() // off by default: nothing to stop
+	require.Empty(t, off.bannerLines(), "off by default")
+	off.Close()
 
-	var log bytes.Buffer
-	stop, err = startProfiler("127.0.0.1:0", slog.New(slog.NewTextHandler(&log, nil)))
+	p, err := startProfiler("127.0.0.1:0")
 	require.NoError(t, err)
-	defer stop()
-	base := regexp.MustCompile(`url=(http://[^ ]+)/debug/pprof/`).FindStringSubmatch(log.String())
-	require.Len(t, base, 2, log.String())
+	defer p.Close()
+	require.Len(t, p.bannerLines(), 1)
+	base := regexp.MustCompile(`(http://[^ ]+)/debug/pprof/`).FindStringSubmatch(p.bannerLines()[0])
+	require.Len(t, base, 2, p.bannerLines())
 	get := func(path string) (int, string) {
 		resp, err := http.Get(base[1] + path)
 		require.NoError(t, err)
@@ -37,6 +36,6 @@ func TestProfilerListensOnItsOwnAddress(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, "goroutine")
 
-	_, err = startProfiler("127.0.0.1:-1", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	_, err = startProfiler("127.0.0.1:-1")
 	require.ErrorContains(t, err, "--pprof")
 }

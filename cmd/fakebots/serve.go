@@ -130,11 +130,11 @@ func serve(args []string, stdout, stderr io.Writer) int {
 // (cutting those still running at the shutdown timeout) and closes the
 // database.
 func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.Writer) error {
-	stopProfiler, err := startProfiler(c.memory.pprofAddr, log)
+	prof, err := startProfiler(c.memory.pprofAddr)
 	if err != nil {
 		return err
 	}
-	defer stopProfiler()
+	defer prof.Close()
 	e, err := emulator.New(append([]emulator.Option{
 		emulator.WithDB(c.db),
 		emulator.WithSeed(c.seed),
@@ -161,7 +161,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	base := "http://" + displayAddr(ln.Addr().String())
-	if err := printBanner(ctx, stdout, e, base, front.bannerLines(base)...); err != nil {
+	if err := printBanner(ctx, stdout, e, base, append(front.bannerLines(base), prof.bannerLines()...)...); err != nil {
 		log.Warn("banner", "err", err)
 	}
 	select {
