@@ -226,7 +226,7 @@ func (e *Emulator) record(req *platform.Request, p platform.Platform, started ti
 		entry.Operation = req.Operation.ID
 	}
 	if out.shared {
-		entry.Response.Body, entry.Response.BodyTruncated = journal.SharedBody(out.resp.Body)
+		entry.Response.Body, entry.Response.BodyTruncated, entry.Response.BodyHeld = journal.SharedBody(out.resp.Body)
 	} else {
 		entry.Response.Body, entry.Response.BodyTruncated = journal.Body(out.resp.Body)
 	}
