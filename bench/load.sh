@@ -110,32 +110,44 @@ stop() { # NAME
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-gc_seconds() { # PPROF_URL: CPU seconds spent in the collector so far
-  [ -n "$1" ] && curl -sf "$1/debug/metrics" | awk '$1 == "/cpu/classes/gc/total:cpu-seconds" {print $2}' || echo ""
-}
 rss() { awk -v k="$2:" '$1 == k {printf "%.0f MB", $2/1024}' "/proc/$1/status"; }
 
-# measure NAME LABEL CMD...: runs a load tool against server NAME and
-# prints its throughput, latency, CPU per request and GC share. The tool's
+# gc_share PROFILE: the collector's share of the CPU samples of a profile
+# (its mark workers, the marking that allocations are made to assist, the
+# sweeper and the scavenger). Profiles sample CPU actually used, so the
+# share holds on a busy machine, where the runtime's own estimates (wall
+# time of its phases) do not.
+gc_share() {
+  go tool pprof -top -cum -nodecount=100000 "$1" 2>/dev/null | awk '
+    $NF ~ /^runtime\.(gcBgMarkWorker|gcAssistAlloc|bgsweep|bgscavenge)$/ {sub(/%/, "", $5); share += $5; found = 1}
+    END {if (found) printf "%.0f%%", share; else print "0%"}'
+}
+
+# measure NAME LABEL SECONDS CMD...: runs a load tool for SECONDS against
+# server NAME and prints its throughput, latency, CPU per request and, where
+# the server can be profiled, the collector's share of its CPU. The tool's
 # output is parsed for wrk's or hey's summary.
 measure() {
-  local name=$1 label=$2; shift 2
+  local name=$1 label=$2 seconds=$3; shift 3
   local pidv=PID_$name pprofv=PPROF_$name
   local pid=${!pidv} pprof=${!pprofv:-}
-  local c0 g0 c1 g1 log="$OUT/measure.log"
-  c0=$(cpu_ticks "$pid"); g0=$(gc_seconds "$pprof")
+  local c0 c1 prof="" gc="-" log="$OUT/measure.log"
+  if [ -n "$pprof" ] && [ "$seconds" -ge 3 ]; then
+    prof="$OUT/$name.prof"
+    curl -sf -o "$prof" "$pprof/debug/pprof/profile?seconds=$(( seconds > 31 ? 30 : seconds - 1 ))" &
+  fi
+  c0=$(cpu_ticks "$pid")
   "$@" >"$log" 2>&1
-  c1=$(cpu_ticks "$pid"); g1=$(gc_seconds "$pprof")
-  awk -v label="$label" -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v g0="$g0" -v g1="$g1" '
+  c1=$(cpu_ticks "$pid")
+  if [ -n "$prof" ]; then wait $! || true; [ -s "$prof" ] && gc=$(gc_share "$prof"); fi
+  awk -v label="$label" -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v gc="$gc" '
     /Requests\/sec/ {rps = $2} /requests in/ {n = $1}
     $1 == "50%" && !p50 {p50 = $2} $1 == "99%" && !p99 {p99 = $2}
     /Non-2xx or 3xx responses/ {bad = $NF}
-    /^  Requests\/sec:/ {rps = $2}
     /50%+ in/ {p50 = $3 * 1000 "ms"} /99%+ in/ {p99 = $3 * 1000 "ms"}
     /\[[0-9]+\][ \t]+[0-9]+ responses/ {gsub(/[\[\]]/, "", $1); n += $2; if ($1 >= 400) bad += $2}
     END {
       cpu = n > 0 ? sprintf("%.0f", c / hz * 1e6 / n) : "-"
-      gc = (g0 != "" && g1 != "" && c > 0) ? sprintf("%.0f%%", 100 * (g1 - g0) / (c / hz)) : "-"
       printf "%-44s %9.0f req/s  p50 %-9s p99 %-9s %6s us CPU/req  GC %4s", label, rps, p50, p99, cpu, gc
       if (bad) printf "  errors %d", bad
       printf "\n"
@@ -146,7 +158,7 @@ measure() {
 
 wrk_run() { # NAME LABEL URL [wrk args...]
   local name=$1 label=$2 url=$3; shift 3
-  measure "$name" "$label" wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url"
+  measure "$name" "$label" "$DURATION" wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0 ? "%.1f" : "-"), (b > 0 ? 100 * a / b : 0)}'; }
@@ -233,7 +245,7 @@ bulk_run() {
   t0=$(date +%s%N)
   curl -sf -o "$OUT/bulk.answer" -H 'Content-Type: application/json' --data-binary @"$OUT/bulk.json" "$BULK_URL" &
   local bulk_pid=$!
-  measure "$name" "  $name: tenant B, one-row save_variables" hey -z "${DURATION}s" -c 2 -q 25 -m POST -T application/json -D "$OUT/one.json" "$ONE_URL"
+  measure "$name" "  $name: tenant B, one-row save_variables" "$DURATION" hey -z "${DURATION}s" -c 2 -q 25 -m POST -T application/json -D "$OUT/one.json" "$ONE_URL"
   wait "$bulk_pid"
   t1=$(date +%s%N)
   echo "  $name: tenant A's save_variables for $BULK_IDS ids answered $(cat "$OUT/bulk.answer") after $(( (t1 - t0) / 1000000 )) ms"

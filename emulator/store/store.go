@@ -44,7 +44,7 @@ type Migrations struct {
 // Store is the emulator's database.
 type Store struct {
 	db      *sql.DB
-	writeMu sync.Mutex // one writer: SQLite allows one anyway, and waiting here beats SQLITE_BUSY
+	writes  writeQueue // one writer: SQLite allows one anyway, and waiting here beats SQLITE_BUSY
 	stmts   sync.Map   // query text → *sql.Stmt
 	tempDir string     // removed at Close: the store was opened without a path
 	lock    *dbLock    // held until Close: the store was opened with a path
@@ -72,7 +72,8 @@ func Open(path string, sets ...Migrations) (*Store, error) {
 	// writes cannot wait for the lock (SQLite answers SQLITE_BUSY at once
 	// rather than risk a deadlock); an immediate one waits at BEGIN, under
 	// the busy timeout.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_txlock=immediate"
+	// Savepoints (one per write of a group commit) keep their undo in memory.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	var tempDir string
 	var lock *dbLock
 	if path == "" {
@@ -241,33 +242,6 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 // tenantID: committing moves that tenant's version alone ("" moves all).
 func (s *Store) WriteTenant(ctx context.Context, tenantID string, fn func(*Tx) error) error {
 	return s.write(ctx, tenantID, fn)
-}
-
-func (s *Store) write(ctx context.Context, tenantID string, fn func(*Tx) error) error {
-	// A client that goes away does not cut a write short: database/sql would
-	// roll the transaction back on another goroutine, possibly after the
-	// writer was handed on, and the next transaction would find the database
-	// still locked. Every write is short, so it finishes either way.
-	ctx = context.WithoutCancel(ctx)
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	sqlTx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	tx := &Tx{ctx: ctx, s: s, tx: sqlTx}
-	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return err
-	}
-	s.versions.moved(tenantID, tx.deleted)
-	if tx.authChanged {
-		s.authVersion.Add(1)
-	}
-	return nil
 }
 
 func (t *Tx) stmt(query string) (*sql.Stmt, error) {
