@@ -39,6 +39,21 @@ func (m memorySettings) validate() error {
 	return nil
 }
 
+// baseHeap is what the emulator's heap holds besides the journal and the
+// page cache: parsed specs, prepared statements, caches of credentials,
+// requests in flight.
+const baseHeap = 24 << 20
+
+// softLimit is the Go runtime's soft memory limit unless GOMEMLIMIT says
+// otherwise. What the emulator keeps is bounded by design (the journal and
+// the page cache, plus a base), and the limit leaves that much again for
+// garbage between collections, as the default GOGC=100 does: the collector
+// runs at its usual pace and only a heap past its design bound, never the
+// live data of a busy emulator, makes it collect harder.
+func (m memorySettings) softLimit() int64 {
+	return 2 * int64(m.journalTotalBytes+m.pageCacheBytes+baseHeap)
+}
+
 func (m memorySettings) options() []emulator.Option {
 	return []emulator.Option{
 		emulator.WithJournalBytes(m.journalBytes, m.journalTotalBytes),

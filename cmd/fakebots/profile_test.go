@@ -39,3 +39,10 @@ func TestProfilerListensOnItsOwnAddress(t *testing.T) {
 	_, err = startProfiler("127.0.0.1:-1")
 	require.ErrorContains(t, err, "--pprof")
 }
+
+func TestSoftMemoryLimitFollowsWhatIsKept(t *testing.T) {
+	defaults := memorySettings{journalBytes: 8 << 20, journalTotalBytes: 32 << 20, pageCacheBytes: 8 << 20}
+	require.EqualValues(t, 128<<20, defaults.softLimit(), "twice the journal, the page cache and the base")
+	small := memorySettings{journalBytes: 1 << 20, journalTotalBytes: 4 << 20}
+	require.EqualValues(t, 56<<20, small.softLimit())
+}

@@ -32,10 +32,6 @@ type config struct {
 	tls         tlsSettings
 }
 
-// defaultMemoryLimit is the Go runtime's soft limit unless GOMEMLIMIT says
-// otherwise.
-const defaultMemoryLimit = 40 << 20
-
 // envName is the variable that sets a flag when the command line does not:
 // --journal-size is FAKEBOTS_JOURNAL_SIZE.
 func envName(flagName string) string {
@@ -112,9 +108,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	level, _ := c.level()
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		// A sidecar should stay small: collect harder as the heap nears this,
-		// rather than letting it double between collections.
-		debug.SetMemoryLimit(defaultMemoryLimit)
+		debug.SetMemoryLimit(c.memory.softLimit())
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
