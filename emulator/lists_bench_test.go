@@ -90,7 +90,7 @@ func listEnv(b *testing.B, opts ...emulator.Option) (*emulator.Emulator, []listR
 		{name: "salebot-get_clients-500", method: http.MethodGet, target: "/salebot/api/" + big.Salebot.APIKey + "/get_clients?limit=500"},
 		{name: "salebot-get_history", method: http.MethodGet, target: demo + "/get_history?client_id=15099119"},
 		{name: "salebot-find_client_id_by_var", method: http.MethodGet, target: demo + "/find_client_id_by_var?var=tg_username&val=%40belik"},
-		{name: "salebot-find_clients", method: http.MethodGet, target: demo + "/find_clients?q=%D0%9E%D0%BB%D1%8C%D0%B3%D0%B0"},
+		{name: "salebot-find_clients", method: http.MethodPost, target: demo + "/find_clients", body: `{"q":{"city":"Москва"}}`},
 		{name: "bothelp-subscribers-100", method: http.MethodGet, target: "/bothelp/v1/subscribers/", headers: auth},
 		{name: "bothelp-bots", method: http.MethodGet, target: "/bothelp/v1/bots/", headers: auth},
 		{name: "bothelp-funnels", method: http.MethodGet, target: "/bothelp/v1/funnels/", headers: auth},

@@ -336,12 +336,13 @@ func lists(c *client, dir string) error {
 		get("/salebot/api/" + big.Salebot.APIKey + "/get_clients?limit=500"),
 		get(demoSalebot + "/get_history?client_id=15099119"),
 		get(demoSalebot + "/find_client_id_by_var?var=tg_username&val=%40belik"),
+		post(demoSalebot+"/find_clients", map[string]any{"q": map[string]any{"city": "Москва"}}),
 		get("/bothelp/v1/subscribers/", auth...),
 		get("/bothelp/v1/bots/", auth...),
 		get("/bothelp/v1/funnels/", auth...),
 	}
 	names := []string{"cleverapp-getContacts-20", "cleverapp-getListItems-30", "salebot-get_clients-100", "salebot-get_clients-500",
-		"salebot-get_history", "salebot-find_client_id_by_var", "bothelp-subscribers-100", "bothelp-bots", "bothelp-funnels"}
+		"salebot-get_history", "salebot-find_client_id_by_var", "salebot-find_clients", "bothelp-subscribers-100", "bothelp-bots", "bothelp-funnels"}
 	var tsv bytes.Buffer
 	for i, r := range reads {
 		body, err := c.do(r)

@@ -119,6 +119,9 @@ func Open(path string, sets ...Migrations) (*Store, error) {
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
 	s := &Store{db: db, tempDir: tempDir, lock: lock}
+	if tempDir != "" {
+		return s, nil // a copy of the image, which every migration of sets built
+	}
 	if err := s.migrate(sets); err != nil {
 		s.Close()
 		return nil, err
