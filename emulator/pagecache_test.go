@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -265,4 +266,38 @@ func TestPageCacheReportsEachCallersOwnLimits(t *testing.T) {
 	ok(t, s, http.MethodPost, clock+"/advance", map[string]any{"by": "1s"})
 	third := ok(t, s, http.MethodGet, target, nil, "Accept", "application/json")
 	require.Equal(t, []string{"117"}, third.Header["X-Ratelimit-Remaining"], "the cached page itself was not changed")
+}
+
+// TestPageCacheCoversEveryListRead: the specs mark the list reads, and
+// nothing else, as served from the page cache.
+func TestPageCacheCoversEveryListRead(t *testing.T) {
+	s := newServer(t)
+	cached := map[string][]string{}
+	for _, p := range s.Emulator.Platforms() {
+		for _, op := range p.Spec().Operations {
+			if op.PageCache {
+				cached[p.Name()] = append(cached[p.Name()], op.ID)
+			}
+		}
+	}
+	require.Equal(t, map[string][]string{
+		"cleverapp": {"getContacts", "getListItems"},
+		"onebot":    {"getContacts", "getListItems"},
+		"salebot": {
+			"find_all_client_id_by_several_vars", "find_all_client_id_by_several_vars_post", "find_all_client_id_by_var", "find_all_client_id_by_var_post",
+			"find_client_id_by_email", "find_client_id_by_email_post", "find_client_id_by_phone", "find_client_id_by_phone_post",
+			"find_client_id_by_platform_id", "find_client_id_by_platform_id_get", "find_client_id_by_var", "find_client_id_by_var_post",
+			"find_clients", "find_clients_get", "find_latest_client_id_by_var", "find_latest_client_id_by_var_post",
+			"get_clients", "get_clients_post", "get_history", "get_history_post",
+			"online_chat_client_id", "online_chat_client_id_post", "whatsapp_client_id", "whatsapp_client_id_post",
+		},
+		"bothelp": {"listBotSteps", "listBots", "listFunnels", "listSubscribers"},
+	}, sortedValues(cached))
+}
+
+func sortedValues(m map[string][]string) map[string][]string {
+	for k := range m {
+		slices.Sort(m[k])
+	}
+	return m
 }

@@ -11,14 +11,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/gorilla/mux"
 
 	"github.com/fakebots/fakebots/emulator/limits"
 )
@@ -33,7 +31,7 @@ type Spec struct {
 	Doc        *openapi3.T
 	Operations []*Operation // sorted by path, then method
 	RateLimits []limits.Rule
-	router     *mux.Router
+	templates  []template                       // in the document's matching order: literals before parameters
 	byPath     map[string]map[string]*Operation // path template → method → operation
 }
 
@@ -100,7 +98,7 @@ func load(platform string, raw []byte) (*Spec, error) {
 	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
 		return nil, fmt.Errorf("spec %s: %w", platform, err)
 	}
-	s := &Spec{Platform: platform, Raw: raw, Doc: doc, router: mux.NewRouter(), byPath: map[string]map[string]*Operation{}}
+	s := &Spec{Platform: platform, Raw: raw, Doc: doc, byPath: map[string]map[string]*Operation{}}
 	if _, err := decodeExtension(doc.Extensions, "x-rate-limits", (*ruleList)(&s.RateLimits)); err != nil {
 		return nil, fmt.Errorf("spec %s: x-rate-limits: %w", platform, err)
 	}
@@ -114,8 +112,12 @@ func load(platform string, raw []byte) (*Spec, error) {
 			}
 			s.Operations = append(s.Operations, o)
 			if s.byPath[path] == nil {
+				t, err := parseTemplate(path)
+				if err != nil {
+					return nil, fmt.Errorf("spec %s: %w", platform, err)
+				}
 				s.byPath[path] = map[string]*Operation{}
-				s.router.NewRoute().Path(path).Name(path)
+				s.templates = append(s.templates, t)
 			}
 			s.byPath[path][method] = o
 		}
@@ -205,17 +207,23 @@ func (e *RouteError) NotFound() bool { return e.Allowed == nil }
 // Find matches method and path (the platform's real path) to an operation.
 // HEAD is served by the GET operation, as net/http and the platforms do.
 func (s *Spec) Find(method, path string) (*Operation, map[string]string, *RouteError) {
-	req := &http.Request{Method: method, URL: &url.URL{Path: path}}
-	var m mux.RouteMatch
-	if !s.router.Match(req, &m) || m.Route == nil {
+	parts := strings.Split(path, "/")
+	var ops map[string]*Operation
+	var vars map[string]string
+	for i := range s.templates {
+		if v, ok := s.templates[i].match(parts); ok {
+			ops, vars = s.byPath[s.templates[i].path], v
+			break
+		}
+	}
+	if ops == nil {
 		return nil, nil, &RouteError{Method: method, Path: path}
 	}
-	ops := s.byPath[m.Route.GetName()]
 	if op := ops[method]; op != nil {
-		return op, m.Vars, nil
+		return op, vars, nil
 	}
 	if op := ops[http.MethodGet]; method == http.MethodHead && op != nil {
-		return op, m.Vars, nil
+		return op, vars, nil
 	}
 	allowed := make([]string, 0, len(ops))
 	for meth := range ops {
