@@ -75,7 +75,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // bulk save commits chunk by chunk, so it holds the single writer for
 // milliseconds at a time and another tenant's write waits for one chunk at
 // most, not for the whole save.
-const bulkChunk = 100
+const bulkChunk = 50
 
 // saveVariables writes deal variables (the default) and client variables
 // (names prefixed client.) for client_id or, in bulk, every id of clients.
