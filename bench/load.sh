@@ -14,7 +14,8 @@
 #
 # Flags (or variables): --duration S (DURATION, 8), --conns N (CONNS, 32),
 # --mixed-duration S (MIXED_DURATION, 120), --baseline REV (BASELINE),
-# --peers (PEERS=1), --only SECTIONS (ONLY: startup,gotest,lists,writes,
+# --peers (PEERS=1), MIXED_FLAGS (more flags of the mixed load's emulator,
+# e.g. "--journal-total-bytes 16777216"), --only SECTIONS (ONLY: startup,gotest,lists,writes,
 # tenants,bulk,mixed,peers), --addr HOST:PORT (EMU_ADDR) and
 # --trivial-addr HOST:PORT (TRIVIAL_ADDR) for the two servers compared
 # most; every other server listens on a free port of 127.0.0.1.
@@ -134,7 +135,7 @@ measure() {
   local c0 c1 prof="" gc="-" log="$OUT/measure.log"
   if [ -n "$pprof" ] && [ "$seconds" -ge 3 ]; then
     prof="$OUT/$name.prof"
-    curl -sf -o "$prof" "$pprof/debug/pprof/profile?seconds=$(( seconds > 31 ? 30 : seconds - 1 ))" &
+    curl -s --max-time $(( seconds + 60 )) -o "$prof" "$pprof/debug/pprof/profile?seconds=$(( seconds > 31 ? 30 : seconds - 1 ))" &
   fi
   c0=$(cpu_ticks "$pid")
   "$@" >"$log" 2>&1
@@ -267,7 +268,7 @@ fi
 
 if wants mixed; then
   echo "== mixed load over 20 tenants for ${MIXED_DURATION}s, journal at its defaults (wrk, $CONNS connections; one write in four)"
-  emulator mixed "$OUT/fakebots"
+  emulator mixed "$OUT/fakebots" ${MIXED_FLAGS:-}
   "$OUT/prepare" mixed -url "$URL_mixed" -tenants 20 -out "$OUT/mixed.lua"
   DURATION=$MIXED_DURATION wrk_run mixed "fakebots, mixed" "$URL_mixed" -s "$OUT/mixed.lua"
   echo "after ${MIXED_DURATION}s: RSS $(rss "$PID_mixed" VmRSS), peak $(rss "$PID_mixed" VmHWM)"
