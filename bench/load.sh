@@ -100,7 +100,9 @@ start() {
 emulator() {
   local name=$1 bin=$2; shift 2
   local extra=(--addr 127.0.0.1:0)
-  "$bin" --help 2>&1 | grep -q -- '-pprof' && extra+=(--pprof 127.0.0.1:0)
+  local help
+  help=$("$bin" --help 2>&1 || true) # read whole: grep -q in a pipe would cut it short (SIGPIPE under pipefail)
+  [[ $help == *-pprof* ]] && extra+=(--pprof 127.0.0.1:0)
   start "$name" "$bin" --rate-limits off --log-level error "${extra[@]}" "$@"
 }
 
@@ -267,7 +269,7 @@ if wants bulk; then
 fi
 
 if wants mixed; then
-  echo "== mixed load over 20 tenants for ${MIXED_DURATION}s, journal at its defaults (wrk, $CONNS connections; one write in four)"
+  echo "== mixed load over 20 tenants for ${MIXED_DURATION}s, ${MIXED_FLAGS:-journal at its defaults} (wrk, $CONNS connections; one write in four)"
   emulator mixed "$OUT/fakebots" ${MIXED_FLAGS:-}
   "$OUT/prepare" mixed -url "$URL_mixed" -tenants 20 -out "$OUT/mixed.lua"
   DURATION=$MIXED_DURATION wrk_run mixed "fakebots, mixed" "$URL_mixed" -s "$OUT/mixed.lua"
