@@ -168,9 +168,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0 ? "%.1f" : "-"), (b > 0 
 times() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0 ? "%.2f" : "-"), (b > 0 ? a / b : 0)}'; }
 
 if wants startup; then
-  echo "== start-up to the first 200 of a platform call, demo tenant seeded (7 starts each)"
-  echo "fakebots: $(go run ./bench/startup --bin "$OUT/fakebots" --addr 127.0.0.1:0 --runs 7)"
-  [ -n "$BASELINE" ] && echo "baseline: $(go run ./bench/startup --bin "$OUT/baseline" --addr 127.0.0.1:0 --runs 7)"
+  echo "== start-up to the first 200 of a platform call, demo tenant seeded (7 starts each, alternating)"
+  go build -o "$OUT/startup" ./bench/startup
+  bins="$OUT/fakebots"
+  [ -n "$BASELINE" ] && bins+=",$OUT/baseline"
+  "$OUT/startup" --bin "$bins" --runs 7
 fi
 
 if wants gotest; then
