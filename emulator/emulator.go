@@ -23,6 +23,7 @@ import (
 	"github.com/fakebots/fakebots/emulator/journal"
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/limits"
+	"github.com/fakebots/fakebots/emulator/pagecache"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/salebot"
 	"github.com/fakebots/fakebots/emulator/scenario"
@@ -47,6 +48,7 @@ type Emulator struct {
 	manager   *tenant.Manager
 	limiter   *limits.Limiter
 	journal   *journal.Journal
+	pages     *pagecache.Cache
 	faults    *faults.Set
 	env       *platform.Env
 	platforms []platform.Platform
@@ -87,6 +89,7 @@ func New(opts ...Option) (*Emulator, error) {
 		clock:   clock.New(cfg.wall),
 		limiter: limits.New(),
 		journal: journal.New(cfg.journal),
+		pages:   pagecache.New(cfg.pageCacheBytes),
 		faults:  &faults.Set{},
 		events:  control.NewHub(),
 		byName:  map[string]platform.Platform{},

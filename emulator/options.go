@@ -14,33 +14,35 @@ import (
 type Option func(*config)
 
 type config struct {
-	dbPath       string
-	seed         string // "none", "demo", a fixture name, or a path to a fixture file
-	fakerSeed    int64
-	rateLimits   bool
-	journal      journal.Bounds
-	controlToken string
-	hints        bool
-	maxBodyBytes int64
-	log          *slog.Logger
-	wall         func() time.Time
-	sleep        func(ctx context.Context, d time.Duration)
-	tick         time.Duration
-	writeTimeout time.Duration
+	dbPath         string
+	seed           string // "none", "demo", a fixture name, or a path to a fixture file
+	fakerSeed      int64
+	rateLimits     bool
+	journal        journal.Bounds
+	pageCacheBytes int
+	controlToken   string
+	hints          bool
+	maxBodyBytes   int64
+	log            *slog.Logger
+	wall           func() time.Time
+	sleep          func(ctx context.Context, d time.Duration)
+	tick           time.Duration
+	writeTimeout   time.Duration
 }
 
 func defaults() config {
 	return config{
-		seed:         "none",
-		fakerSeed:    1,
-		rateLimits:   true,
-		journal:      journal.Bounds{Entries: journal.DefaultEntries},
-		hints:        true,
-		maxBodyBytes: 8 << 20,
-		log:          slog.New(slog.NewTextHandler(io.Discard, nil)),
-		wall:         time.Now,
-		sleep:        clock.Wait,
-		tick:         time.Second,
+		seed:           "none",
+		fakerSeed:      1,
+		rateLimits:     true,
+		journal:        journal.Bounds{Entries: journal.DefaultEntries},
+		pageCacheBytes: DefaultPageCacheBytes,
+		hints:          true,
+		maxBodyBytes:   8 << 20,
+		log:            slog.New(slog.NewTextHandler(io.Discard, nil)),
+		wall:           time.Now,
+		sleep:          clock.Wait,
+		tick:           time.Second,
 	}
 }
 
@@ -69,6 +71,15 @@ func WithJournalSize(n int) Option { return func(c *config) { c.journal.Entries 
 func WithJournalBytes(perTenant, total int) Option {
 	return func(c *config) { c.journal.TenantBytes, c.journal.TotalBytes = perTenant, total }
 }
+
+// DefaultPageCacheBytes bounds the page cache unless WithPageCacheBytes
+// says otherwise.
+const DefaultPageCacheBytes = 8 << 20
+
+// WithPageCacheBytes bounds the page cache, which serves list reads again
+// while their tenant writes nothing (default 8 MiB; 0 turns it off, so
+// every read goes to the database).
+func WithPageCacheBytes(n int) Option { return func(c *config) { c.pageCacheBytes = max(n, 0) } }
 
 // WithHints sets whether answers to requests that matched no operation, or
 // whose parameters were refused, carry an X-Fakebots-Hint header saying

@@ -24,6 +24,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, rt route) {
 	p := rt.platform
 	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: rt.path, BaseURL: rt.base, Scope: rt.scope, Now: e.tenants.For(rt.scope).Now(), Env: e.env}
 	out := e.handle(req, p)
+	reportLimits(req, p, &out)
 	if out.fault != nil && out.fault.DelayMS > 0 {
 		e.restartWriteDeadline(w)
 	}
@@ -48,6 +49,9 @@ type outcome struct {
 	resp  platform.Response
 	fault *faults.Fault
 	miss  *journal.Miss
+	// shared is set when resp's header and body belong to a cached page:
+	// they are copied before any change and never copied to be kept.
+	shared bool
 }
 
 // handle runs the pipeline up to the response.
@@ -132,6 +136,11 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (out outco
 	handler := p.Handler(op.ID)
 	if handler == nil {
 		return answer(nil, fmt.Errorf("operation %s has no handler", op.ID))
+	}
+	if op.PageCache {
+		page := e.servePage(req, p, handler)
+		page.fault = out.fault
+		return page
 	}
 	return answer(handler(req))
 }
@@ -219,7 +228,11 @@ func (e *Emulator) record(req *platform.Request, p platform.Platform, started ti
 	if req.Operation != nil {
 		entry.Operation = req.Operation.ID
 	}
-	entry.Response.Body, entry.Response.BodyTruncated = journal.Body(out.resp.Body)
+	if out.shared {
+		entry.Response.Body, entry.Response.BodyTruncated, entry.Response.BodyHeld = journal.SharedBody(out.resp.Body)
+	} else {
+		entry.Response.Body, entry.Response.BodyTruncated = journal.Body(out.resp.Body)
+	}
 	if out.fault != nil {
 		entry.Fault = out.fault.ID
 	}

@@ -35,7 +35,7 @@ func (e *Emulator) runDue(ctx context.Context, tenantID string, now time.Time) {
 	e.dueMu.Lock()
 	defer e.dueMu.Unlock()
 	var delivered []store.Message
-	err := e.store.Write(ctx, func(tx *store.Tx) error {
+	err := e.store.WriteTenant(ctx, tenantID, func(tx *store.Tx) error {
 		var err error
 		delivered, err = tx.DeliverDue(tenantID, now)
 		return err

@@ -28,12 +28,13 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	c, err := parseServeFlags(nil, io.Discard)
 	require.NoError(t, err)
 	require.Equal(t, config{addr: "127.0.0.1:8080", seed: "demo", fakerSeed: 1, rateLimits: "on", journalSize: 1000,
-		journalBytes: journalBytes{tenant: 8 << 20, total: 32 << 20}, hints: "on", logLevel: "info", logFormat: "text",
+		hints: "on", logLevel: "info", logFormat: "text",
 		server: serverSettings{
 			readHeaderTimeout: 10 * time.Second, readTimeout: 30 * time.Second, writeTimeout: time.Minute,
 			idleTimeout: 30 * time.Second, maxHeaderBytes: 64 << 10, shutdownTimeout: 8 * time.Second,
 		},
-		tls: tlsSettings{addr: "127.0.0.1:8443"}}, c)
+		memory: memorySettings{journalBytes: 8 << 20, journalTotalBytes: 32 << 20, pageCacheBytes: 8 << 20},
+		tls:    tlsSettings{addr: "127.0.0.1:8443"}}, c)
 
 	t.Setenv("FAKEBOTS_ADDR", "0.0.0.0:9000")
 	t.Setenv("FAKEBOTS_RATE_LIMITS", "off")
@@ -42,7 +43,8 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	t.Setenv("FAKEBOTS_MAX_HEADER_BYTES", "8192")
 	t.Setenv("FAKEBOTS_CONTROL_TOKEN", "s3cret")
 	t.Setenv("FAKEBOTS_LOG_FORMAT", "json")
-	c, err = parseServeFlags([]string{"--journal-size", "7", "--seed", "none", "--idle-timeout", "2m"}, io.Discard)
+	t.Setenv("FAKEBOTS_PAGE_CACHE_BYTES", "0")
+	c, err = parseServeFlags([]string{"--journal-size", "7", "--seed", "none", "--idle-timeout", "2m", "--pprof", "127.0.0.1:0"}, io.Discard)
 	require.NoError(t, err)
 	require.Equal(t, 3*time.Second, c.server.shutdownTimeout)
 	require.Equal(t, 8192, c.server.maxHeaderBytes)
@@ -53,11 +55,13 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	require.Equal(t, "none", c.seed)
 	require.Equal(t, "s3cret", c.controlToken)
 	require.Equal(t, "json", c.logFormat)
+	require.Equal(t, memorySettings{journalBytes: 8 << 20, journalTotalBytes: 32 << 20, pprofAddr: "127.0.0.1:0"}, c.memory, "no page cache")
 
 	for _, bad := range [][]string{
 		{"--rate-limits", "maybe"}, {"--journal-size", "-1"}, {"--log-level", "loud"}, {"--faker-seed", "x"}, {"extra"},
 		{"--read-timeout", "soon"}, {"--write-timeout", "0s"}, {"--shutdown-timeout", "-1s"}, {"--max-header-bytes", "0"},
-		{"--hints", "maybe"}, {"--log-format", "xml"}, {"--journal-bytes", "0"}, {"--journal-tenant-bytes", "-5"},
+		{"--hints", "maybe"}, {"--log-format", "xml"},
+		{"--journal-bytes", "0"}, {"--journal-total-bytes", "-5"}, {"--page-cache-bytes", "-1"},
 	} {
 		_, err := parseServeFlags(bad, io.Discard)
 		require.Error(t, err, bad)

@@ -15,7 +15,6 @@ import (
 	"syscall"
 
 	"github.com/fakebots/fakebots/emulator"
-	"github.com/fakebots/fakebots/emulator/journal"
 )
 
 // config is the serve command's settings: flags, with FAKEBOTS_* variables
@@ -27,18 +26,14 @@ type config struct {
 	fakerSeed    int64
 	rateLimits   string
 	journalSize  int
-	journalBytes journalBytes
 	controlToken string
 	hints        string
 	logLevel     string
 	logFormat    string
 	server       serverSettings
+	memory       memorySettings
 	tls          tlsSettings
 }
-
-// defaultMemoryLimit is the Go runtime's soft limit unless GOMEMLIMIT says
-// otherwise.
-const defaultMemoryLimit = 40 << 20
 
 // envName is the variable that sets a flag when the command line does not:
 // --journal-size is FAKEBOTS_JOURNAL_SIZE.
@@ -56,14 +51,13 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Int64Var(&c.fakerSeed, "faker-seed", 1, "seed of the generated names, phones and e-mails")
 	fs.StringVar(&c.rateLimits, "rate-limits", "on", "on or off: enforce the platforms' rate limits")
 	fs.IntVar(&c.journalSize, "journal-size", 1000, "exchanges kept in the journal per tenant")
-	fs.IntVar(&c.journalBytes.tenant, "journal-tenant-bytes", journal.DefaultTenantBytes, "bytes the journal keeps per tenant (query, headers and bodies counted); the oldest go first")
-	fs.IntVar(&c.journalBytes.total, "journal-bytes", journal.DefaultTotalBytes, "bytes the journal keeps over all tenants; the oldest of any tenant go first")
 	fs.StringVar(&c.controlToken, "control-token", "", "when set, every control call but health needs Authorization: Bearer <token> "+
 		"(a tenant's own control_token opens that tenant's endpoints); set it on any instance not bound to loopback")
 	fs.StringVar(&c.hints, "hints", "on", "on or off: answer requests that matched no operation, or whose parameters were refused, with an X-Fakebots-Hint header")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (info logs a line per request, debug its bodies too)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "text or json")
 	c.server.defineFlags(fs)
+	c.memory.defineFlags(fs)
 	c.tls.register(fs)
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (" + envName(f.Name) + ")" })
 	if err := fs.Parse(args); err != nil {
@@ -94,9 +88,6 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("the log format must be text or json, not %q", c.logFormat)
 	}
-	if c.journalBytes.tenant < 1 || c.journalBytes.total < 1 {
-		return c, errors.New("the journal's byte bounds must be positive")
-	}
 	if c.journalSize < 0 {
 		return c, errors.New("the journal size must not be negative")
 	}
@@ -106,14 +97,14 @@ func parseServeFlags(args []string, stderr io.Writer) (config, error) {
 	if err := c.server.validate(); err != nil {
 		return c, err
 	}
+	if err := c.memory.validate(); err != nil {
+		return c, err
+	}
 	if err := c.tls.validate(); err != nil {
 		return c, err
 	}
 	return c, nil
 }
-
-// journalBytes are the journal's byte bounds.
-type journalBytes struct{ tenant, total int }
 
 // newLogger writes to w as text or as one JSON object a line.
 func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
@@ -139,9 +130,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	level, _ := c.level()
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		// A sidecar should stay small: collect harder as the heap nears this,
-		// rather than letting it double between collections.
-		debug.SetMemoryLimit(defaultMemoryLimit)
+		debug.SetMemoryLimit(c.memory.softLimit())
 	}
 	log := newLogger(stderr, c.logFormat, level)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -157,18 +146,22 @@ func serve(args []string, stdout, stderr io.Writer) int {
 // (cutting those still running at the shutdown timeout) and closes the
 // database.
 func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.Writer) error {
-	e, err := emulator.New(
+	prof, err := startProfiler(c.memory.pprofAddr)
+	if err != nil {
+		return err
+	}
+	defer prof.Close()
+	e, err := emulator.New(append([]emulator.Option{
 		emulator.WithDB(c.db),
 		emulator.WithSeed(c.seed),
 		emulator.WithFakerSeed(c.fakerSeed),
 		emulator.WithRateLimits(c.rateLimits == "on"),
 		emulator.WithJournalSize(c.journalSize),
-		emulator.WithJournalBytes(c.journalBytes.tenant, c.journalBytes.total),
 		emulator.WithControlToken(c.controlToken),
 		emulator.WithHints(c.hints == "on"),
 		emulator.WithLogger(log),
 		emulator.WithWriteTimeout(c.server.writeTimeout),
-	)
+	}, c.memory.options()...)...)
 	if err != nil {
 		return err
 	}
@@ -187,7 +180,7 @@ func listenAndServe(ctx context.Context, c config, log *slog.Logger, stdout io.W
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	base := "http://" + displayAddr(ln.Addr().String())
-	notes := front.bannerLines(base)
+	notes := append(front.bannerLines(base), prof.bannerLines()...)
 	if c.controlToken != "" {
 		notes = append(notes, "The control API needs Authorization: Bearer <the --control-token>; a tenant's control_token opens only that tenant's endpoints.")
 	}

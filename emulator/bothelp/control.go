@@ -78,7 +78,7 @@ func (p *Platform) ctlSetCredentials(c *platform.ControlRequest) (int, any, erro
 	if err := c.Decode(&body); err != nil {
 		return 0, nil, err
 	}
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		acc, err := loadAccount(tx.QueryRow, c.TenantID)
 		if err != nil {
 			return err
@@ -110,7 +110,7 @@ func (p *Platform) ctlSettings(c *platform.ControlRequest) (int, any, error) {
 
 func (p *Platform) ctlSetSettings(c *platform.ControlRequest) (int, any, error) {
 	var settings Settings
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		acc, err := loadAccount(tx.QueryRow, c.TenantID)
 		if err != nil {
 			return err

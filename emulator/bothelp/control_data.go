@@ -104,7 +104,7 @@ func (p *Platform) ctlCreateSubscribers(c *platform.ControlRequest) (int, any, e
 	}
 	all := append(body.Subscribers, body.Generate.subscribers(gofakeit.New(0), c.Now)...)
 	out := make([]ControlSubscriber, 0, len(all))
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		acc, err := loadAccount(tx.QueryRow, c.TenantID)
 		if err != nil {
 			return err
@@ -258,7 +258,7 @@ func (p *Platform) ctlCreateBot(c *platform.ControlRequest) (int, any, error) {
 		return 0, nil, err
 	}
 	var view botView
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) (err error) {
+	err := c.Write(func(tx *store.Tx) (err error) {
 		view, err = createBot(tx, c.TenantID, body, controlRefs(c.Now), c.Now)
 		return err
 	})
@@ -271,7 +271,7 @@ func (p *Platform) ctlCreateFunnel(c *platform.ControlRequest) (int, any, error)
 		return 0, nil, err
 	}
 	var view item
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) (err error) {
+	err := c.Write(func(tx *store.Tx) (err error) {
 		view, err = createFunnel(tx, c.TenantID, body, controlRefs(c.Now), c.Now)
 		return err
 	})

@@ -54,7 +54,7 @@ func (p *Platform) act(r *platform.Request, kind, referral, step string) (any, e
 // writeSubscriber runs fn on the subscriber the request addresses, in one
 // write transaction, and answers the writes' {"success": true}.
 func (p *Platform) writeSubscriber(r *platform.Request, fn func(tx *store.Tx, s subscriber) error) (any, error) {
-	err := p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err := r.Write(func(tx *store.Tx) error {
 		s, err := findSubscriber(tx, r)
 		if err != nil {
 			return err

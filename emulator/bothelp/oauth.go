@@ -115,7 +115,7 @@ func (p *Platform) getToken(r *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		acc, err := loadAccount(tx.QueryRow, tenantID)
 		if err != nil {
 			return err

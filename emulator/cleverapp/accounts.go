@@ -144,7 +144,7 @@ func (p *Platform) addAccount(r *platform.Request, k accountKind) (any, error) {
 	}
 	code := strings.ToUpper(r.Input.String("currency"))
 	var a account
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		a, err = openAccount(tx, k, r.TenantID(), p.brand.Name, c.ID, code, 0, r.Now)
 		return err
 	})
@@ -183,7 +183,7 @@ func (p *Platform) deleteAccount(r *platform.Request, k accountKind) (any, error
 	if _, err := p.accountByID(r, k, id); err != nil {
 		return nil, err
 	}
-	err := p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err := r.Write(func(tx *store.Tx) error {
 		_, err := tx.Exec(`DELETE FROM `+k.table+` WHERE id = ?`, id)
 		return err
 	})
@@ -203,7 +203,7 @@ func (p *Platform) changeFunds(r *platform.Request, k accountKind, sign float64)
 	}
 	amount := k.amount(r.Input)
 	var a account
-	err := p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err := r.Write(func(tx *store.Tx) error {
 		var err error
 		if a, err = scanAccount(tx.QueryRow(`SELECT `+accountColumns+` FROM `+k.table+` WHERE id = ?`, id)); err != nil {
 			return err

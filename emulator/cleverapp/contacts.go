@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,19 +156,10 @@ func (p *Platform) getContacts(r *platform.Request) (any, error) {
 		where += ` AND created_at < ?`
 		args = append(args, (to+1)*1_000_000)
 	}
-	// Integrations poll the same pages over and over; between two writes the
-	// answer cannot change.
-	version := p.store().DataVersion()
-	key := fmt.Sprint(where, args, page, p.embedded(r))
-	cached, ok := p.pages.get(version, key)
-	if !ok {
-		var err error
-		if cached.data, cached.total, err = p.readContactPage(r, where, args, page); err != nil {
-			return nil, err
-		}
-		p.pages.put(version, key, cached)
+	data, total, err := p.readContactPage(r, where, args, page)
+	if err != nil {
+		return nil, err
 	}
-	data, total := cached.data, cached.total
 	if hasBot && total == 0 {
 		// No contacts of this bot here: is it the caller's bot at all?
 		if err := p.ownBot(r, botID); err != nil {
@@ -286,7 +276,7 @@ func (p *Platform) createOrUpdateContact(r *platform.Request) (any, error) {
 		external = normalizePhone(external)
 	}
 	var c contact
-	err := p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err := r.Write(func(tx *store.Tx) error {
 		id, err := p.findContact(tx, r.TenantID(), botID, messenger, external)
 		if err != nil {
 			return err

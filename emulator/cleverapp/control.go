@@ -29,7 +29,7 @@ func (p *Platform) setPlan(c *platform.ControlRequest) (int, any, error) {
 	if err := json.Unmarshal(c.Body, &body); err != nil || (body.Plan != PlanPro && body.Plan != PlanFree) {
 		return 0, nil, platform.BadControlRequest(`body must be {"plan": "pro"} or {"plan": "free"}`)
 	}
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		tx.AuthChanged() // the plan decides whether the token may call
 		_, err := tx.Exec(`UPDATE ca_accounts SET plan = ? WHERE tenant_id = ? AND brand = ?`, body.Plan, c.TenantID, p.brand.Name)
 		return err

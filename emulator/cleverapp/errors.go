@@ -75,22 +75,19 @@ func (e *validationError) Hint() string {
 	return strings.Join(fields, ", ")
 }
 
-// Render writes every answer of the platform: results as Laravel JSON with
-// the throttle headers, errors from the catalogue or from the engine.
-func (p *Platform) Render(r *platform.Request, result any, err error) platform.Response {
-	resp := p.render(r, result, err)
-	if len(r.Limits) > 0 && resp.Status != http.StatusTooManyRequests {
-		// ThrottleRequests reports the minute limit (the last rule) on every answer it lets through.
-		v := r.Limits[len(r.Limits)-1]
-		laravel.ThrottleHeaders(resp.Header, v.Rule.Limit, max(v.Remaining, 0), 0, 0)
-	}
-	return resp
-}
-
 // htmlPage is a result rendered as an HTML page rather than JSON.
 type htmlPage string
 
-func (p *Platform) render(r *platform.Request, result any, err error) platform.Response {
+// ReportLimits adds ThrottleRequests' headers: the minute limit (the last
+// rule) on every answer it lets through.
+func (p *Platform) ReportLimits(r *platform.Request, h http.Header) {
+	v := r.Limits[len(r.Limits)-1]
+	laravel.ThrottleHeaders(h, v.Rule.Limit, max(v.Remaining, 0), 0, 0)
+}
+
+// Render writes every answer of the platform: results as Laravel JSON,
+// errors from the catalogue or from the engine.
+func (p *Platform) Render(r *platform.Request, result any, err error) platform.Response {
 	if errors.Is(err, platform.ErrUnknownCredential) {
 		err = errUnauthenticated
 	}

@@ -178,7 +178,7 @@ func (p *Platform) addListItem(r *platform.Request) (any, error) {
 		return nil, err
 	}
 	it := listItem{SchemaID: s.ID, Data: data, CreatedAt: store.Micros(r.Now), UpdatedAt: store.Micros(r.Now)}
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		if it.ID, err = p.newObjectID(tx, r.TenantID(), r.Now); err != nil {
 			return err
 		}
@@ -227,7 +227,7 @@ func (p *Platform) updateListItem(r *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		_, err := tx.Exec(`UPDATE ca_list_items SET data = ?, updated_at = ? WHERE id = ?`, string(raw), it.UpdatedAt, it.ID)
 		return err
 	})
@@ -242,7 +242,7 @@ func (p *Platform) deleteListItem(r *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		_, err := tx.Exec(`DELETE FROM ca_list_items WHERE id = ?`, it.ID)
 		return err
 	})

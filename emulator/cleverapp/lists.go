@@ -218,7 +218,7 @@ func (p *Platform) createListSchema(r *platform.Request) (any, error) {
 		}
 		s.Fields = append(s.Fields, fieldFromInput(slug, fields.Value(i)))
 	}
-	err := p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err := r.Write(func(tx *store.Tx) error {
 		var err error
 		if s.ID, err = p.newObjectID(tx, r.TenantID(), r.Now); err != nil {
 			return err
@@ -245,7 +245,7 @@ func (p *Platform) addListSchemaField(r *platform.Request) (any, error) {
 		return nil, invalidField("field.slug", msgUnique)
 	}
 	s.Fields = append(s.Fields, fieldFromInput(slug, raw))
-	if err := p.store().Write(r.Context(), func(tx *store.Tx) error { return saveFields(tx, &s, store.Micros(r.Now)) }); err != nil {
+	if err := r.Write(func(tx *store.Tx) error { return saveFields(tx, &s, store.Micros(r.Now)) }); err != nil {
 		return nil, err
 	}
 	return jsonx.Object{{Key: "data", Value: s.JSON()}}, nil
@@ -268,7 +268,7 @@ func (p *Platform) deleteListSchemaField(r *platform.Request) (any, error) {
 		}
 	}
 	s.Fields = kept
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		if err := saveFields(tx, &s, store.Micros(r.Now)); err != nil {
 			return err
 		}
@@ -287,7 +287,7 @@ func (p *Platform) deleteListSchema(r *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		_, err := tx.Exec(`DELETE FROM ca_list_schemas WHERE id = ?`, s.ID)
 		return err
 	})

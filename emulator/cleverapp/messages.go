@@ -98,7 +98,7 @@ func (p *Platform) deliver(r *platform.Request, c contact, text, image, file str
 	if err != nil {
 		return err
 	}
-	return p.store().Write(r.Context(), func(tx *store.Tx) error {
+	return r.Write(func(tx *store.Tx) error {
 		_, err := p.enqueue(tx, r, c, store.Message{Kind: kind, Text: text, Payload: payload})
 		return err
 	})
@@ -131,7 +131,7 @@ func (p *Platform) sendMessageToWhatsApp(r *platform.Request) (any, error) {
 		return nil, errFieldInvalid("phone", "Поле phone имеет ошибочный формат.")
 	}
 	var c contact
-	err := p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err := r.Write(func(tx *store.Tx) error {
 		id, err := p.findContact(tx, r.TenantID(), botID, "whatsapp", phone)
 		if err != nil {
 			return err
@@ -187,7 +187,7 @@ func (p *Platform) sendMessageToQueue(r *platform.Request) (any, error) {
 		return nil, err
 	}
 	messageID := in.String("message_id")
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		var seen int
 		err := tx.QueryRow(`SELECT 1 FROM ca_queue WHERE tenant_id = ? AND brand = ? AND message_id = ?`, r.TenantID(), p.brand.Name, messageID).Scan(&seen)
 		if err == nil {

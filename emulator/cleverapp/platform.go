@@ -36,7 +36,6 @@ type Platform struct {
 	handlers map[string]platform.Handler
 	env      *platform.Env
 	owners   sync.Map // api_token → tokenOwner
-	pages    pageCache
 }
 
 // NewCleverApp builds the CleverApp platform from specs/cleverapp.yaml.

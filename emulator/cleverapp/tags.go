@@ -69,7 +69,7 @@ func (p *Platform) changeContactTag(r *platform.Request, attach bool) (any, erro
 	}
 	tagID, byID := r.Input.Int("tag_id")
 	name := r.Input.String("name")
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		if byID {
 			var found string
 			err := tx.QueryRow(`SELECT name FROM ca_tags WHERE id = ? AND bot_id = ?`, tagID, c.BotID).Scan(&found)

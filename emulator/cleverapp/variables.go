@@ -70,7 +70,7 @@ func (p *Platform) setContactVariable(r *platform.Request) (any, error) {
 	name, value := r.Input.String("name"), r.Input.String("value")
 	deletable, _ := r.Input.Int("deletable")
 	var varID int64
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		varID, err = storeVariable(tx, r.TenantID(), c.BotID, c.ID, name, value, deletable == 1, r.Now)
 		return err
 	})
@@ -120,7 +120,7 @@ func (p *Platform) deleteContactVariable(r *platform.Request) (any, error) {
 	varID, byID := r.Input.Int("id")
 	name := r.Input.String("name")
 	var deleted int64
-	err = p.store().Write(r.Context(), func(tx *store.Tx) error {
+	err = r.Write(func(tx *store.Tx) error {
 		res, err := tx.Exec(`DELETE FROM ca_contact_variables WHERE contact_id = ? AND variable_id IN
 			(SELECT id FROM ca_variables WHERE bot_id = ? AND ((? = 1 AND id = ?) OR (? = 0 AND name = ?)))`,
 			c.ID, c.BotID, flag(byID), varID, flag(byID), name)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // Request is the recorded request.
@@ -31,6 +32,9 @@ type Response struct {
 	Headers       http.Header `json:"headers"`
 	Body          string      `json:"body"`
 	BodyTruncated bool        `json:"body_truncated,omitempty"`
+	// BodyHeld is what Body holds in memory when it shares a larger body
+	// (SharedBody): the entry is weighed by it.
+	BodyHeld int `json:"-"`
 }
 
 // Limits of what one entry keeps: a tenant paging through large lists, or a
@@ -47,6 +51,17 @@ func Body(b []byte) (string, bool) {
 		return string(b[:MaxBody]), true
 	}
 	return string(b), false
+}
+
+// SharedBody is Body for a body that is never modified (a cached page,
+// served to many callers): it is kept without a copy, so a thousand
+// entries of one page hold it once. Cut, it still holds the whole body:
+// held is what it weighs against the bounds.
+func SharedBody(b []byte) (kept string, truncated bool, held int) {
+	if len(b) == 0 {
+		return "", false, 0
+	}
+	return unsafe.String(&b[0], min(len(b), MaxBody)), len(b) > MaxBody, len(b)
 }
 
 // Headers is what an entry keeps of a header map: h itself when it is
@@ -127,7 +142,7 @@ func (e *Entry) Size() int {
 	}
 	return n + entryOverhead + len(e.TenantID) + len(e.Platform) + len(e.Operation) + len(e.Fault) +
 		len(e.Request.Method) + len(e.Request.Host) + len(e.Request.Path) + len(e.Request.Query) +
-		len(e.Request.Body) + headerSize(e.Request.Headers) + len(e.Response.Body) + headerSize(e.Response.Headers)
+		len(e.Request.Body) + headerSize(e.Request.Headers) + max(len(e.Response.Body), e.Response.BodyHeld) + headerSize(e.Response.Headers)
 }
 
 // Filter narrows List and Clear; zero fields match everything.

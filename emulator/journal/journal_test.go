@@ -265,6 +265,27 @@ func TestBodyKeepsAtMostMaxBody(t *testing.T) {
 	require.Equal(t, string(long[:journal.MaxBody]), kept)
 }
 
+func TestSharedBodyIsWeighedByWhatItHolds(t *testing.T) {
+	page := bytes.Repeat([]byte("x"), 3*journal.MaxBody)
+	kept, cut, held := journal.SharedBody(page)
+	require.True(t, cut)
+	require.Equal(t, string(page[:journal.MaxBody]), kept)
+	require.Equal(t, len(page), held)
+
+	j := journal.New(journal.Bounds{Entries: 1000, TenantBytes: 10 * journal.MaxBody})
+	for range 10 {
+		e := entry("t", "salebot", "get_clients")
+		e.Response.Body, e.Response.BodyTruncated, e.Response.BodyHeld = journal.SharedBody(page)
+		j.Add(e)
+	}
+	require.Len(t, list(j, journal.Filter{TenantID: "t"}), 3, "each entry weighs the whole page it keeps alive")
+
+	small, cut, held := journal.SharedBody([]byte(`{"ok":1}`))
+	require.Equal(t, `{"ok":1}`, small)
+	require.False(t, cut)
+	require.Equal(t, 8, held)
+}
+
 // sized is an entry whose response body makes it weigh exactly n bytes.
 func sized(tenant string, n int) journal.Entry {
 	e := journal.Entry{TenantID: tenant}

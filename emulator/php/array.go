@@ -333,6 +333,11 @@ func FromGo(v any) any {
 	return v
 }
 
+// MarshalJSON lets encoding/json (and anything built on it, such as a
+// cache key made of the input) see the array's contents, which are
+// otherwise unexported; slashes are not escaped.
+func (a *Array) MarshalJSON() ([]byte, error) { return jsonx.Marshal(a, false) }
+
 // AppendJSON writes the array as json_encode does: a list as a JSON array,
 // anything else as an object in key order.
 func (a *Array) AppendJSON(dst []byte, w jsonx.Writer) ([]byte, error) {

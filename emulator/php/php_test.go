@@ -1,6 +1,7 @@
 package php_test
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -114,6 +115,19 @@ func TestDecodeJSONIsJSONDecode(t *testing.T) {
 
 // TestStringFunctions pins trim(), is_numeric(), FILTER_VALIDATE_INT,
 // (string) of floats and mb_strlen on invalid UTF-8, from PHP 8.2.
+// encoding/json sees an array's contents, in its order, inside a plain Go
+// value (the page cache keys reads by their input this way).
+func TestArrayMarshalJSON(t *testing.T) {
+	filters := php.NewArray()
+	filters.Set("vip", "1")
+	filters.Set("qty", "a/b")
+	list := php.NewArray()
+	list.Append("x")
+	got, err := json.Marshal(map[string]any{"filters": filters, "tags": list})
+	require.NoError(t, err)
+	require.Equal(t, `{"filters":{"vip":"1","qty":"a/b"},"tags":["x"]}`, string(got))
+}
+
 func TestStringFunctions(t *testing.T) {
 	require.Equal(t, "\fx\u00a0", php.Trim(" \t\n\r\x00\x0b\fx\u00a0"))
 

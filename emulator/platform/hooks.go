@@ -87,6 +87,12 @@ type Demonstrator interface {
 
 // Decode reads the request's JSON body strictly into v (see DecodeStrict);
 // a body that does not decode is a 400.
+// Write runs fn in a write transaction of the tenant the call is for (all
+// tenants for an emulator-wide call).
+func (c *ControlRequest) Write(fn func(*store.Tx) error) error {
+	return c.Env.Store.WriteTenant(c.HTTP.Context(), c.TenantID, fn)
+}
+
 func (c *ControlRequest) Decode(v any) error {
 	if err := DecodeStrict(c.Body, v); err != nil {
 		return BadControlRequest("invalid JSON body: %v", err)

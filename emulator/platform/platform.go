@@ -52,6 +52,15 @@ type Platform interface {
 	Provision(tx *store.Tx, setup Setup) (any, error)
 }
 
+// LimitReporter is implemented by platforms whose answers report the
+// caller's standing against its rate limits in headers (Laravel's
+// X-RateLimit-*). The engine calls it on every answer a limit let through
+// (r.Limits set, status not 429), after Render and on pages served from the
+// cache alike, so a cached page never carries another request's counts.
+type LimitReporter interface {
+	ReportLimits(r *Request, h http.Header)
+}
+
 // Handler runs one operation.
 type Handler func(r *Request) (any, error)
 
@@ -165,6 +174,12 @@ func ValidateSchema(r *Request) error {
 		return &ValidationError{Fields: errs}
 	}
 	return nil
+}
+
+// Write runs fn in a write transaction of the caller's tenant: its
+// commit moves only that tenant's data version.
+func (r *Request) Write(fn func(*store.Tx) error) error {
+	return r.Env.Store.WriteTenant(r.Context(), r.Principal.TenantID, fn)
 }
 
 // HitLimit counts this request against rules under key, in the caller's

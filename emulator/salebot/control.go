@@ -56,7 +56,7 @@ func (p *Platform) ctlCreateKey(c *platform.ControlRequest) (int, any, error) {
 	}
 	var out jsonx.Object
 	rnd := rand.New(rand.NewSource(time.Now().UnixNano()))
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		var err error
 		out, err = putKey(tx, c.TenantID, k, rnd, c.Now)
 		return err
@@ -66,7 +66,7 @@ func (p *Platform) ctlCreateKey(c *platform.ControlRequest) (int, any, error) {
 
 func (p *Platform) ctlRevokeKey(c *platform.ControlRequest) (int, any, error) {
 	var found bool
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		var err error
 		found, err = revokeKey(tx, c.TenantID, c.Vars["key"])
 		return err
@@ -117,7 +117,7 @@ func (p *Platform) ctlPutWebhook(c *platform.ControlRequest) (int, any, error) {
 // change's error is the caller's (400).
 func (p *Platform) updateProject(c *platform.ControlRequest, change func(*project) error) (*project, error) {
 	var pr *project
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		var err error
 		if pr, err = loadProject(tx, c.TenantID); err != nil {
 			return err

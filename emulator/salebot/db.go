@@ -35,7 +35,7 @@ func (p *Platform) read(r *platform.Request) db { return reader{r.Context(), p.e
 
 // write runs fn in a write transaction for the request.
 func (p *Platform) write(r *platform.Request, fn func(tx *store.Tx) error) error {
-	return p.env.Store.Write(r.Context(), fn)
+	return r.Write(fn)
 }
 
 // Id floors per table: a tenant's first row gets floor+1, like the

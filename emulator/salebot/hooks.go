@@ -144,7 +144,7 @@ func (p *Platform) logDelivery(h *pendingHook, res webhook.Result) {
 	var id int64 // 0: the tenant is gone
 	attemptLog, err := jsonx.Marshal(attempts, false)
 	if err == nil {
-		err = p.env.Store.Write(context.Background(), func(tx *store.Tx) error {
+		err = p.env.Store.WriteTenant(context.Background(), h.tenant, func(tx *store.Tx) error {
 			row, err := tx.Exec(`INSERT INTO sb_webhook_deliveries
 				(tenant_id, message_id, url, outcome, payload, status_code, attempts, attempt_log, duration_ms, error, created_at)
 				SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tenants WHERE id = ?`,

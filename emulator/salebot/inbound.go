@@ -53,7 +53,7 @@ func (p *Platform) ctlInbound(c *platform.ControlRequest) (int, any, error) {
 // queued.
 func (p *Platform) receive(c *platform.ControlRequest, e historyEntry, find func(tx *store.Tx, pr *project) (client, error)) (historyEntry, bool, error) {
 	var hook *pendingHook
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		pr, err := loadProject(tx, c.TenantID)
 		if err != nil {
 			return err

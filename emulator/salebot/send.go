@@ -157,7 +157,7 @@ func (p *Platform) RunDue(ctx context.Context, tenantID string, now time.Time, d
 		return nil
 	}
 	var hooks []*pendingHook
-	err := p.env.Store.Write(ctx, func(tx *store.Tx) error {
+	err := p.env.Store.WriteTenant(ctx, tenantID, func(tx *store.Tx) error {
 		pr, err := loadProject(tx, tenantID)
 		var gone *platform.ControlError
 		if errors.As(err, &gone) {

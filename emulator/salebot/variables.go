@@ -33,9 +33,14 @@ func setVar(tx *store.Tx, t varTable, tenantID string, owner int64, name string,
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(`INSERT INTO `+t.table+` (tenant_id, `+t.owner+`, name, value, text) VALUES (?, ?, ?, ?, ?)
+	return putVar(tx, t, tenantID, owner, name, string(raw), text)
+}
+
+// putVar is setVar with the value already encoded.
+func putVar(tx *store.Tx, t varTable, tenantID string, owner int64, name, raw, text string) error {
+	_, err := tx.Exec(`INSERT INTO `+t.table+` (tenant_id, `+t.owner+`, name, value, text) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (tenant_id, `+t.owner+`, name) DO UPDATE SET value = excluded.value, text = excluded.text`,
-		tenantID, owner, name, string(raw), text)
+		tenantID, owner, name, raw, text)
 	return err
 }
 
@@ -66,11 +71,23 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+// bulkChunk is how many clients of a bulk save one transaction takes. A
+// bulk save commits chunk by chunk, so it holds the single writer for
+// milliseconds at a time and another tenant's write waits for one chunk at
+// most, not for the whole save.
+const bulkChunk = 50
+
 // saveVariables writes deal variables (the default) and client variables
 // (names prefixed client.) for client_id or, in bulk, every id of clients.
+// The answer comes once every client is saved; a reader meanwhile sees the
+// clients saved so far, in the order given, as it would while the service
+// works through the list.
 func (p *Platform) saveVariables(r *platform.Request) (any, error) {
 	in, pr := r.Input, projectOf(r)
-	vars, _ := in["variables"].(map[string]any)
+	vars, err := prepareVars(in["variables"])
+	if err != nil {
+		return nil, err
+	}
 	var ids []int64
 	single := in.Present("client_id")
 	if single {
@@ -78,45 +95,70 @@ func (p *Platform) saveVariables(r *platform.Request) (any, error) {
 		ids = append(ids, id)
 	}
 	ids = append(ids, idList(in["clients"])...)
-	err := p.write(r, func(tx *store.Tx) error {
-		for i, id := range ids {
-			c, err := clientByID(tx, pr.TenantID, id)
-			if errors.Is(err, errClientNotFound) && !(single && i == 0) {
-				continue // unknown ids of a bulk save are skipped (inferred)
-			} else if err != nil {
-				return err
+	for start := 0; start < len(ids); start += bulkChunk {
+		chunk := ids[start:min(start+bulkChunk, len(ids))]
+		err := p.write(r, func(tx *store.Tx) error {
+			for i, id := range chunk {
+				c, err := clientByID(tx, pr.TenantID, id)
+				if errors.Is(err, errClientNotFound) && !(single && start+i == 0) {
+					continue // unknown ids of a bulk save are skipped (inferred)
+				} else if err != nil {
+					return err
+				}
+				if err := saveClientVariables(tx, pr, c.ID, vars, r.Now); err != nil {
+					return err
+				}
 			}
-			if err := saveClientVariables(tx, pr, c.ID, vars, r.Now); err != nil {
-				return err
-			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	return success, nil
 }
 
+// preparedVar is a variable ready to store: its name without the client.
+// prefix, and its value encoded once for every client of a bulk save.
+type preparedVar struct {
+	name      string
+	ofClient  bool
+	raw, text string
+}
+
+// prepareVars encodes save_variables' variables in name order, so a bulk
+// save fails (if it fails) before anything is written.
+func prepareVars(v any) ([]preparedVar, error) {
+	vars, _ := v.(map[string]any)
+	out := make([]preparedVar, 0, len(vars))
+	for _, name := range sortedKeys(vars) {
+		raw, text, err := varValue(vars[name])
+		if err != nil {
+			return nil, err
+		}
+		short, ofClient := strings.CutPrefix(name, clientPrefix)
+		out = append(out, preparedVar{name: short, ofClient: ofClient, raw: string(raw), text: text})
+	}
+	return out, nil
+}
+
 // saveClientVariables splits variables between the client and its current
 // deal, which is created when the client has none.
-func saveClientVariables(tx *store.Tx, pr *project, clientID int64, vars map[string]any, now time.Time) error {
+func saveClientVariables(tx *store.Tx, pr *project, clientID int64, vars []preparedVar, now time.Time) error {
 	var orderID int64
-	for _, name := range sortedKeys(vars) {
-		if short, ok := strings.CutPrefix(name, clientPrefix); ok {
-			if err := setVar(tx, clientVars, pr.TenantID, clientID, short, vars[name]); err != nil {
-				return err
+	for _, v := range vars {
+		owner, table := clientID, clientVars
+		if !v.ofClient {
+			if orderID == 0 {
+				o, err := currentOrCreateOrder(tx, pr.TenantID, clientID, now)
+				if err != nil {
+					return err
+				}
+				orderID = o.ID
 			}
-			continue
+			owner, table = orderID, orderVars
 		}
-		if orderID == 0 {
-			o, err := currentOrCreateOrder(tx, pr.TenantID, clientID, now)
-			if err != nil {
-				return err
-			}
-			orderID = o.ID
-		}
-		if err := setVar(tx, orderVars, pr.TenantID, orderID, name, vars[name]); err != nil {
+		if err := putVar(tx, table, pr.TenantID, owner, v.name, v.raw, v.text); err != nil {
 			return err
 		}
 	}

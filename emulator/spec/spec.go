@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -19,7 +18,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/gorilla/mux"
 
 	"github.com/fakebots/fakebots/emulator/limits"
 )
@@ -36,9 +34,9 @@ type Spec struct {
 	RateLimits []limits.Rule
 	// Settings are the tenant settings that switch between readings of the
 	// evidence (x-settings), for the coverage table.
-	Settings []Setting
-	router   *mux.Router
-	byPath   map[string]map[string]*Operation // path template → method → operation
+	Settings  []Setting
+	templates []template                       // in the document's matching order: literals before parameters
+	byPath    map[string]map[string]*Operation // path template → method → operation
 }
 
 // Setting is a tenant setting where the evidence reads two ways: the
@@ -60,7 +58,11 @@ type Operation struct {
 	Fidelity   string
 	Source     string
 	RateLimits []limits.Rule
-	Op         *openapi3.Operation
+	// PageCache (x-page-cache) marks a read whose answer depends only on
+	// the tenant's data and the request's parameters: the engine may serve
+	// it again while the tenant has written nothing.
+	PageCache bool
+	Op        *openapi3.Operation
 	// Input is the schema the merged request parameters are validated
 	// against: the JSON request body's schema, or else an object built from
 	// the query parameters. Nil when the operation takes no input.
@@ -110,7 +112,7 @@ func load(platform string, raw []byte) (*Spec, error) {
 	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
 		return nil, fmt.Errorf("spec %s: %w", platform, err)
 	}
-	s := &Spec{Platform: platform, Raw: raw, Doc: doc, router: mux.NewRouter(), byPath: map[string]map[string]*Operation{}}
+	s := &Spec{Platform: platform, Raw: raw, Doc: doc, byPath: map[string]map[string]*Operation{}}
 	if _, err := decodeExtension(doc.Extensions, "x-rate-limits", (*ruleList)(&s.RateLimits)); err != nil {
 		return nil, fmt.Errorf("spec %s: x-rate-limits: %w", platform, err)
 	}
@@ -132,8 +134,12 @@ func load(platform string, raw []byte) (*Spec, error) {
 			}
 			s.Operations = append(s.Operations, o)
 			if s.byPath[path] == nil {
+				t, err := parseTemplate(path)
+				if err != nil {
+					return nil, fmt.Errorf("spec %s: %w", platform, err)
+				}
 				s.byPath[path] = map[string]*Operation{}
-				s.router.NewRoute().Path(path).Name(path)
+				s.templates = append(s.templates, t)
 			}
 			s.byPath[path][method] = o
 		}
@@ -164,6 +170,9 @@ func newOperation(path, method string, item *openapi3.PathItem, op *openapi3.Ope
 	}
 	if _, err := o.Extension("x-rate-limits", (*ruleList)(&o.RateLimits)); err != nil {
 		return nil, fmt.Errorf("x-rate-limits: %w", err)
+	}
+	if _, err := o.Extension("x-page-cache", &o.PageCache); err != nil {
+		return nil, fmt.Errorf("x-page-cache: %w", err)
 	}
 	o.Input = inputSchema(item, op)
 	return o, nil
@@ -220,17 +229,23 @@ func (e *RouteError) NotFound() bool { return e.Allowed == nil }
 // Find matches method and path (the platform's real path) to an operation.
 // HEAD is served by the GET operation, as net/http and the platforms do.
 func (s *Spec) Find(method, path string) (*Operation, map[string]string, *RouteError) {
-	req := &http.Request{Method: method, URL: &url.URL{Path: path}}
-	var m mux.RouteMatch
-	if !s.router.Match(req, &m) || m.Route == nil {
+	parts := strings.Split(path, "/")
+	var ops map[string]*Operation
+	var vars map[string]string
+	for i := range s.templates {
+		if v, ok := s.templates[i].match(parts); ok {
+			ops, vars = s.byPath[s.templates[i].path], v
+			break
+		}
+	}
+	if ops == nil {
 		return nil, nil, &RouteError{Method: method, Path: path}
 	}
-	ops := s.byPath[m.Route.GetName()]
 	if op := ops[method]; op != nil {
-		return op, m.Vars, nil
+		return op, vars, nil
 	}
 	if op := ops[http.MethodGet]; method == http.MethodHead && op != nil {
-		return op, m.Vars, nil
+		return op, vars, nil
 	}
 	allowed := make([]string, 0, len(ops))
 	for meth := range ops {

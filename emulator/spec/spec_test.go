@@ -178,6 +178,12 @@ func TestLoadRejects(t *testing.T) {
 			return edit(t, "x-rate-limits:\n  - {name: per-second, limit: 2, window: 1s}\n  - {name: per-minute, limit: 60, window: 1m}\n",
 				"x-rate-limits: {name: per-second, limit: 2, window: 1s}\n")
 		}, []string{"spec shop: x-rate-limits:", "cannot unmarshal object"}},
+		{"parameter inside a segment", func(t *testing.T) []byte {
+			return edit(t, "  /users/{user}/items/{item}:", "  /users/{user}/items/item-{item}:")
+		}, []string{"spec shop: path /users/{user}/items/item-{item}: a parameter must be a whole segment"}},
+		{"x-page-cache not a boolean", func(t *testing.T) []byte {
+			return edit(t, "x-fidelity: documented\n      x-source: test ping", "x-fidelity: documented\n      x-page-cache: sometimes\n      x-source: test ping")
+		}, []string{"spec shop: POST /ping:", "x-page-cache:"}},
 		{"operation x-rate-limits: bad", func(t *testing.T) []byte {
 			return edit(t, "{name: create, limit: 1, window: 10s}", "{name: create, limit: -1, window: 10s}")
 		}, []string{"spec shop: POST /items:", "x-rate-limits:", `rule "create"`}},

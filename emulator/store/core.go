@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"modernc.org/sqlite"
@@ -34,6 +35,7 @@ type Tenant struct {
 // InsertTenant creates the tenant row.
 func (t *Tx) InsertTenant(tn Tenant) error {
 	t.AuthChanged()
+	t.deleted = slices.DeleteFunc(t.deleted, func(id string) bool { return id == tn.ID }) // created again: it stays
 	_, err := t.Exec(`INSERT INTO tenants (id, seed, faker_seed, fixture, created_at, control_token) VALUES (?, ?, ?, ?, ?, ?)`,
 		tn.ID, tn.Seed, tn.FakerSeed, tn.Fixture, Micros(tn.CreatedAt), tn.ControlToken)
 	return err
@@ -58,6 +60,7 @@ func (s *Store) TenantInfo(ctx context.Context, id string) (json.RawMessage, err
 // DeleteTenant removes the tenant and, by cascade, all its state.
 func (t *Tx) DeleteTenant(id string) (bool, error) {
 	t.AuthChanged()
+	t.deleted = append(t.deleted, id)
 	res, err := t.Exec(`DELETE FROM tenants WHERE id = ?`, id)
 	if err != nil {
 		return false, err

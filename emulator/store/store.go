@@ -44,21 +44,20 @@ type Migrations struct {
 // Store is the emulator's database.
 type Store struct {
 	db      *sql.DB
-	writeMu sync.Mutex // one writer: SQLite allows one anyway, and waiting here beats SQLITE_BUSY
+	writes  writeQueue // one writer: SQLite allows one anyway, and waiting here beats SQLITE_BUSY
 	stmts   sync.Map   // query text → *sql.Stmt
 	tempDir string     // removed at Close: the store was opened without a path
 	lock    *dbLock    // held until Close: the store was opened with a path
 	// authVersion grows with every committed write that changed who may
 	// call (tenants, credentials, plans), so platforms can cache lookups.
 	authVersion atomic.Uint64
-	// dataVersion grows with every committed write, whatever it changed.
-	dataVersion atomic.Uint64
+	versions    versions
 }
 
-// DataVersion identifies the state of the whole database: anything read
-// while it has not changed is still what the store holds. Every write goes
-// through Write, which moves it after committing.
-func (s *Store) DataVersion() uint64 { return s.dataVersion.Load() }
+// TenantVersion identifies the state of a tenant's data: anything read of
+// the tenant while it has not changed is still what the store holds. Every
+// committed write that may have changed the tenant's data moves it.
+func (s *Store) TenantVersion(tenantID string) uint64 { return s.versions.of(tenantID) }
 
 // AuthVersion identifies the state of tenants and credentials: a cached
 // authentication is valid while it has not changed.
@@ -69,7 +68,12 @@ func (s *Store) AuthVersion() uint64 { return s.authVersion.Load() }
 // the order given (an owner given twice is applied once).
 func Open(path string, sets ...Migrations) (*Store, error) {
 	sets = withCore(sets)
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)"
+	// Writes begin IMMEDIATE: a deferred transaction that has read and then
+	// writes cannot wait for the lock (SQLite answers SQLITE_BUSY at once
+	// rather than risk a deadlock); an immediate one waits at BEGIN, under
+	// the busy timeout.
+	// Savepoints (one per write of a group commit) keep their undo in memory.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	var tempDir string
 	var lock *dbLock
 	if path == "" {
@@ -115,6 +119,9 @@ func Open(path string, sets ...Migrations) (*Store, error) {
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
 	s := &Store{db: db, tempDir: tempDir, lock: lock}
+	if tempDir != "" {
+		return s, nil // a copy of the image, which every migration of sets built
+	}
 	if err := s.migrate(sets); err != nil {
 		s.Close()
 		return nil, err
@@ -220,6 +227,7 @@ type Tx struct {
 	s           *Store
 	tx          *sql.Tx
 	authChanged bool
+	deleted     []string // tenants deleted: their versions are dropped after commit
 }
 
 // AuthChanged records that this transaction changes what authentication
@@ -227,27 +235,16 @@ type Tx struct {
 func (t *Tx) AuthChanged() { t.authChanged = true }
 
 // Write runs fn in a transaction on the single writer, committing when fn
-// returns nil.
+// returns nil. fn may change any tenant's data: committing moves every
+// tenant's version. WriteTenant is for a write that changes one tenant's.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	sqlTx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	tx := &Tx{ctx: ctx, s: s, tx: sqlTx}
-	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return err
-	}
-	s.dataVersion.Add(1)
-	if tx.authChanged {
-		s.authVersion.Add(1)
-	}
-	return nil
+	return s.write(ctx, "", fn)
+}
+
+// WriteTenant is Write for a transaction that changes only the data of
+// tenantID: committing moves that tenant's version alone ("" moves all).
+func (s *Store) WriteTenant(ctx context.Context, tenantID string, fn func(*Tx) error) error {
+	return s.write(ctx, tenantID, fn)
 }
 
 func (t *Tx) stmt(query string) (*sql.Stmt, error) {
@@ -405,6 +402,9 @@ func migrationFiles(set Migrations) ([]migrationFile, error) {
 		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
 		if err != nil {
 			return nil, fmt.Errorf("migration %s/%s: name must start with its number", set.Owner, name)
+		}
+		if n := len(out); n > 0 && out[n-1].version == version {
+			return nil, fmt.Errorf("migrations %s/%s and %s share the number %d", set.Owner, out[n-1].name, name, version)
 		}
 		body, err := fs.ReadFile(set.Files, path)
 		if err != nil {

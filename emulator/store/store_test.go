@@ -137,6 +137,15 @@ func TestMigrationWithoutNumberIsRefused(t *testing.T) {
 	require.EqualError(t, err, "migration bad/first.sql: name must start with its number")
 }
 
+func TestMigrationsSharingANumberAreRefused(t *testing.T) {
+	twins := store.Migrations{Owner: "twins", Files: fstest.MapFS{
+		"migrations/0001_a.sql": {Data: []byte(`SELECT 1;`)},
+		"migrations/0001_b.sql": {Data: []byte(`SELECT 2;`)},
+	}}
+	_, err := store.Open(filepath.Join(t.TempDir(), "x.db"), twins)
+	require.EqualError(t, err, "migrations twins/0001_a.sql and 0001_b.sql share the number 1")
+}
+
 func TestFailingMigrationIsNamedAndNotRecorded(t *testing.T) {
 	broken := store.Migrations{Owner: "broken", Files: fstest.MapFS{"migrations/0001_x.sql": {Data: []byte(`CREATE TABLE tenants (id TEXT);`)}}}
 	path := filepath.Join(t.TempDir(), "x.db")
@@ -403,14 +412,46 @@ func TestTenantInfo(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 }
 
-func TestDataVersionMovesOnEveryCommitOnly(t *testing.T) {
-	s, err := store.Open("")
-	require.NoError(t, err)
-	defer s.Close()
+func TestTenantVersionMovesWithTheTenantsCommitsOnly(t *testing.T) {
+	s := open(t, "")
 	ctx := testwait.Context(t)
-	before := s.DataVersion()
+	addTenant(t, s, "a", t0)
+	addTenant(t, s, "b", t0)
+	a, b := s.TenantVersion("a"), s.TenantVersion("b")
+
+	require.NoError(t, s.WriteTenant(ctx, "a", func(tx *store.Tx) error { return nil }))
+	require.Greater(t, s.TenantVersion("a"), a, "a's commit")
+	require.Equal(t, b, s.TenantVersion("b"), "b wrote nothing")
+
+	a = s.TenantVersion("a")
+	require.Error(t, s.WriteTenant(ctx, "a", func(tx *store.Tx) error { return errors.New("no") }))
+	require.Equal(t, a, s.TenantVersion("a"), "a rollback changes nothing")
+
 	require.NoError(t, s.Write(ctx, func(tx *store.Tx) error { return nil }))
-	require.Equal(t, before+1, s.DataVersion(), "a commit")
-	require.Error(t, s.Write(ctx, func(tx *store.Tx) error { return errors.New("no") }))
-	require.Equal(t, before+1, s.DataVersion(), "a rollback changes nothing")
+	require.Greater(t, s.TenantVersion("a"), a, "a write of every tenant moves a")
+	require.Greater(t, s.TenantVersion("b"), b, "and b")
+}
+
+func TestTenantVersionNeverComesBackAfterDeletion(t *testing.T) {
+	s := open(t, "")
+	ctx := testwait.Context(t)
+	addTenant(t, s, "a", t0)
+	seen := map[uint64]bool{s.TenantVersion("a"): true}
+	require.NoError(t, s.WriteTenant(ctx, "a", func(tx *store.Tx) error {
+		// Reset: deleted and created again in one commit.
+		if _, err := tx.DeleteTenant("a"); err != nil {
+			return err
+		}
+		return tx.InsertTenant(store.Tenant{ID: "a", CreatedAt: t0})
+	}))
+	require.False(t, seen[s.TenantVersion("a")], "a reset is a new state")
+	seen[s.TenantVersion("a")] = true
+	require.NoError(t, s.WriteTenant(ctx, "a", func(tx *store.Tx) error {
+		_, err := tx.DeleteTenant("a")
+		return err
+	}))
+	require.NoError(t, s.WriteTenant(ctx, "a", func(tx *store.Tx) error {
+		return tx.InsertTenant(store.Tenant{ID: "a", CreatedAt: t0})
+	}))
+	require.False(t, seen[s.TenantVersion("a")], "created again: a new state")
 }

@@ -85,7 +85,7 @@ func (m *Manager) create(ctx context.Context, id string, chosen bool, fixture js
 		CreatedAt: m.Runtime.Global().Now(), ControlToken: "ct_" + store.RandomToken(16),
 	}
 	var info jsonx.Object
-	err := m.Store.Write(ctx, func(tx *store.Tx) error {
+	err := m.Store.WriteTenant(ctx, id, func(tx *store.Tx) error {
 		if err := tx.InsertTenant(tn); err != nil {
 			if store.IsConstraint(err) {
 				return &platform.ControlError{Status: http.StatusConflict, Message: fmt.Sprintf("tenant %q already exists", id)}
@@ -247,7 +247,7 @@ func (m *Manager) Reset(ctx context.Context, id string) (jsonx.Object, error) {
 		return nil, err
 	}
 	var info jsonx.Object
-	err = m.Store.Write(ctx, func(tx *store.Tx) error {
+	err = m.Store.WriteTenant(ctx, id, func(tx *store.Tx) error {
 		if _, err := tx.DeleteTenant(id); err != nil {
 			return err
 		}
@@ -269,7 +269,7 @@ func (m *Manager) Reset(ctx context.Context, id string) (jsonx.Object, error) {
 // Delete removes a tenant and everything it owns.
 func (m *Manager) Delete(ctx context.Context, id string) error {
 	var found bool
-	err := m.Store.Write(ctx, func(tx *store.Tx) error {
+	err := m.Store.WriteTenant(ctx, id, func(tx *store.Tx) error {
 		var err error
 		found, err = tx.DeleteTenant(id)
 		return err
