@@ -88,14 +88,15 @@ func scenarioRun(args []string, stdout, stderr io.Writer) int {
 	parallel := fs.Int("parallel", 1, "scenarios run at once")
 	keep := fs.Bool("keep-tenant", false, "leave each scenario's tenant in place")
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up on a scenario after this long")
-	if err := fs.Parse(args); err != nil {
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
 		return flagExit(err)
 	}
-	if fs.NArg() == 0 || *parallel < 1 {
+	if len(paths) == 0 || *parallel < 1 {
 		fmt.Fprint(stderr, "fakebots scenario run: give scenario files or directories (and --parallel of 1 or more)\n\n"+scenarioUsage)
 		return 2
 	}
-	loaded, ok := loadAll(fs.Args(), stderr)
+	loaded, ok := loadAll(paths, stderr)
 	if !ok {
 		return 1
 	}
@@ -228,6 +229,28 @@ func scenarioRecord(args []string, stdout, stderr io.Writer) int {
 	}
 	stdout.Write(out)
 	return 0
+}
+
+// parseInterspersed parses flags placed before, between or after the
+// positional arguments (`scenario run scenarios/ --junit out.xml`), which
+// the flag package alone stops at, and returns the positional ones. After
+// "--" everything is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }
 
 func flagExit(err error) int {

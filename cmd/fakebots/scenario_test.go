@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -119,6 +120,40 @@ func TestScenarioRunExitCodes(t *testing.T) {
 	code, _, errOut := scenarioCLI("run", "no-such-dir")
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "no-such-dir")
+}
+
+// Flags may follow the files, as in `scenario run scenarios/ --junit
+// out.xml`; after "--" every argument is a file.
+func TestScenarioRunFlagsAfterTheFiles(t *testing.T) {
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	code, out, errOut := scenarioCLI("run", standalone[2], "--junit", junit)
+	require.Equal(t, 0, code, "%s\n%s", out, errOut)
+	raw, err := os.ReadFile(junit)
+	require.NoError(t, err)
+	require.Contains(t, string(raw), `file="../../scenarios/onebot-contact-variables.yaml"`)
+
+	code, _, errOut = scenarioCLI("run", "--", standalone[2], "--junit")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "--junit")
+}
+
+func TestParseInterspersed(t *testing.T) {
+	for _, c := range []struct {
+		args, paths []string
+		junit       string
+	}{
+		{[]string{"a", "--junit", "j", "b"}, []string{"a", "b"}, "j"},
+		{[]string{"--junit", "j", "a"}, []string{"a"}, "j"},
+		{[]string{"a", "--", "--junit", "j"}, []string{"a", "--junit", "j"}, ""},
+		{nil, nil, ""},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		junit := fs.String("junit", "", "")
+		paths, err := parseInterspersed(fs, c.args)
+		require.NoError(t, err, c.args)
+		require.Equal(t, c.paths, paths, c.args)
+		require.Equal(t, c.junit, *junit, c.args)
+	}
 }
 
 func TestScenarioLint(t *testing.T) {
