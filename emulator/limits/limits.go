@@ -9,6 +9,7 @@
 package limits
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -37,9 +38,12 @@ func (v Verdict) RetryAfter(now time.Time) time.Duration {
 	return ((d + time.Second - 1) / time.Second) * time.Second
 }
 
+// sweepEvery is how many counted hits pass between sweeps.
+const sweepEvery = 4096
+
 type window struct {
-	start time.Time
-	hits  int
+	start, end time.Time
+	hits       int
 }
 
 // Limiter keeps the counters. The zero value is not usable; call New.
@@ -76,7 +80,7 @@ func (l *Limiter) Hit(now time.Time, key string, rules ...Rule) ([]Verdict, *Ver
 	var refused *Verdict
 	for i, r := range rules {
 		w := l.current(now, key, r)
-		verdicts[i] = Verdict{Rule: r, Allowed: true, Remaining: r.Limit - w.hits - 1, ResetAt: w.start.Add(r.Window)}
+		verdicts[i] = Verdict{Rule: r, Allowed: true, Remaining: r.Limit - w.hits - 1, ResetAt: w.end}
 		if w.hits >= r.Limit {
 			verdicts[i].Allowed, verdicts[i].Remaining = false, 0
 			if refused == nil {
@@ -99,7 +103,7 @@ func (l *Limiter) Reset(prefix string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for k := range l.windows {
-		if len(k) >= len(prefix) && k[:len(prefix)] == prefix {
+		if strings.HasPrefix(k, prefix) {
 			delete(l.windows, k)
 		}
 	}
@@ -108,22 +112,22 @@ func (l *Limiter) Reset(prefix string) {
 func (l *Limiter) current(now time.Time, key string, r Rule) *window {
 	id := key + "\x00" + r.Name
 	w := l.windows[id]
-	if w == nil || !now.Before(w.start.Add(r.Window)) || now.Before(w.start) {
-		w = &window{start: now}
+	if w == nil || !now.Before(w.end) || now.Before(w.start) {
+		w = &window{start: now, end: now.Add(r.Window)}
 		l.windows[id] = w
 	}
 	return w
 }
 
-// sweep drops expired windows now and then so idle keys do not accumulate.
-// Windows are never longer than a few minutes, so an hour-old start is dead.
+// sweep drops the windows that have ended, now and then, so idle keys do
+// not accumulate.
 func (l *Limiter) sweep(now time.Time) {
 	l.sweeps++
-	if l.sweeps%4096 != 0 {
+	if l.sweeps%sweepEvery != 0 {
 		return
 	}
 	for k, w := range l.windows {
-		if now.Sub(w.start) > time.Hour {
+		if !now.Before(w.end) {
 			delete(l.windows, k)
 		}
 	}

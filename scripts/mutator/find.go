@@ -12,48 +12,62 @@ import (
 	"strings"
 )
 
-// Kinds of mutant this tool makes: what gremlins does not.
+// Kinds of mutant. The operator ones keep gremlins' names, which the
+// equivalents file and earlier scores use.
 const (
+	// ArithmeticBase swaps + and -, * and /, % for *.
+	ArithmeticBase = "ARITHMETIC_BASE"
+	// ConditionalsBoundary moves a comparison's boundary (< to <=);
+	// ConditionalsNegation negates it (< to >=, == to !=).
+	ConditionalsBoundary = "CONDITIONALS_BOUNDARY"
+	ConditionalsNegation = "CONDITIONALS_NEGATION"
+	// IncrementDecrement swaps ++ and --.
+	IncrementDecrement = "INCREMENT_DECREMENT"
+	// InvertNegatives drops a unary minus (-x to +x).
+	InvertNegatives = "INVERT_NEGATIVES"
+	// InvertLogical swaps && and ||.
+	InvertLogical = "INVERT_LOGICAL"
+	// InvertLoopControl swaps break and continue inside a loop.
+	InvertLoopControl = "INVERT_LOOPCTRL"
 	// NegateCondition turns a boolean operand of an if, for or tagless
 	// switch case condition that is not a comparison (ok, f(x), m[k]) into
 	// its negation; RemoveNegation drops a "!" there.
 	NegateCondition = "NEGATE_CONDITION"
 	RemoveNegation  = "REMOVE_NEGATION"
-	// NegateCase negates a whole tagless switch case condition.
+	// NegateCase negates a whole tagless switch case condition made of
+	// && or ||.
 	NegateCase = "NEGATE_CASE"
 	// ReturnNilError returns nil where a function returns an error value.
 	ReturnNilError = "RETURN_NIL_ERROR"
 	// RemoveCall deletes a call used as a statement.
 	RemoveCall = "REMOVE_CALL"
-	// Gremlins' own names, for the comparisons inside case conditions: Go's
-	// coverage blocks leave case lists out, so gremlins reports every mutant
-	// there as not covered and runs none of them.
-	ConditionalsBoundary = "CONDITIONALS_BOUNDARY"
-	ConditionalsNegation = "CONDITIONALS_NEGATION"
 )
 
+// operators are the replacements of each operator mutant kind.
+var operators = map[string]map[token.Token]string{
+	ArithmeticBase:       {token.ADD: "-", token.SUB: "+", token.MUL: "/", token.QUO: "*", token.REM: "*"},
+	ConditionalsBoundary: {token.LSS: "<=", token.LEQ: "<", token.GTR: ">=", token.GEQ: ">"},
+	ConditionalsNegation: {token.EQL: "!=", token.NEQ: "==", token.LSS: ">=", token.LEQ: ">", token.GTR: "<=", token.GEQ: "<"},
+	InvertLogical:        {token.LAND: "||", token.LOR: "&&"},
+}
+
+// binaryKinds is the order a binary operator's mutants are made in.
+var binaryKinds = []string{ArithmeticBase, ConditionalsBoundary, ConditionalsNegation, InvertLogical}
+
 // Mutant is one change to one file: the bytes [Start, End) replaced by
-// Replacement.
+// Replacement. Line and Col say where the tests that can reach the change
+// are found: the position itself, the switch statement for a case
+// condition (Go's coverage leaves case lists out), or 0, 0 for package
+// level code, which every test's start runs.
 type Mutant struct {
 	ID          string `json:"id"` // file:line:column:kind, file relative to the module root
 	Kind        string `json:"kind"`
 	Start       int    `json:"-"`
 	End         int    `json:"-"`
 	Replacement string `json:"-"`
+	Line        int    `json:"-"`
+	Col         int    `json:"-"`
 	Status      string `json:"status,omitempty"`
-}
-
-// gremlinsTables are the operator replacements of the gremlins mutators
-// scripts/mutation.sh enables: the defaults, INVERT_LOGICAL and
-// INVERT_LOOPCTRL.
-var gremlinsTables = map[string]map[string]string{
-	"ARITHMETIC_BASE":     {"+": "-", "-": "+", "*": "/", "/": "*", "%": "*"},
-	ConditionalsBoundary:  {"<": "<=", "<=": "<", ">": ">=", ">=": ">"},
-	ConditionalsNegation:  {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"},
-	"INCREMENT_DECREMENT": {"++": "--", "--": "++"},
-	"INVERT_NEGATIVES":    {"-": "+"},
-	"INVERT_LOGICAL":      {"&&": "||", "||": "&&"},
-	"INVERT_LOOPCTRL":     {"break": "continue", "continue": "break"},
 }
 
 // deadlocking calls are not removed: the mutant only hangs until the
@@ -63,7 +77,6 @@ var deadlocking = map[string]bool{"Lock": true, "Unlock": true, "RLock": true, "
 // source is one non-test Go file of a package.
 type source struct {
 	name string // relative to the module root, slash-separated
-	path string
 	src  []byte
 }
 
@@ -83,7 +96,7 @@ func packageSources(root, pkg string, only *regexp.Regexp) ([]source, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, source{name: filepath.ToSlash(filepath.Join(pkg, filepath.Base(path))), path: path, src: src})
+		out = append(out, source{name: filepath.ToSlash(filepath.Join(pkg, filepath.Base(path))), src: src})
 	}
 	return out, nil
 }
@@ -120,14 +133,20 @@ func FindFile(name string, src []byte) ([]Mutant, error) {
 }
 
 type finder struct {
-	fset *token.FileSet
-	src  []byte
-	name string
-	out  []Mutant
-	seen map[string]bool // one mutant per id and replacement
+	fset  *token.FileSet
+	src   []byte
+	name  string
+	out   []Mutant
+	seen  map[string]bool // one mutant per id and replacement
+	stack []ast.Node      // the nodes enclosing the one visited, itself last
 }
 
 func (f *finder) visit(n ast.Node) bool {
+	if n == nil {
+		f.stack = f.stack[:len(f.stack)-1]
+		return true
+	}
+	f.stack = append(f.stack, n)
 	switch n := n.(type) {
 	case *ast.IfStmt:
 		f.condition(n.Cond)
@@ -135,58 +154,102 @@ func (f *finder) visit(n ast.Node) bool {
 		if n.Cond != nil {
 			f.condition(n.Cond)
 		}
-	case *ast.SwitchStmt:
-		if n.Tag == nil {
-			f.cases(n.Body)
+	case *ast.CaseClause:
+		if switchStmt, ok := f.parent(2).(*ast.SwitchStmt); ok && switchStmt.Tag == nil {
+			f.caseConditions(n)
 		}
-	case *ast.FuncDecl:
-		if n.Body != nil {
-			f.errorReturns(n.Type, n.Body)
-		}
-	case *ast.FuncLit:
-		f.errorReturns(n.Type, n.Body)
+	case *ast.ReturnStmt:
+		f.errorReturn(n)
 	case *ast.ExprStmt:
 		f.call(n)
+	case *ast.BinaryExpr:
+		f.binary(n)
+	case *ast.UnaryExpr:
+		if n.Op == token.SUB {
+			f.add(n.OpPos, InvertNegatives, n.OpPos, n.OpPos+1, "+")
+		}
+	case *ast.IncDecStmt:
+		f.add(n.TokPos, IncrementDecrement, n.TokPos, n.TokPos+2, map[token.Token]string{token.INC: "--", token.DEC: "++"}[n.Tok])
+	case *ast.BranchStmt:
+		f.loopControl(n)
 	}
 	return true
 }
 
-// cases mutates each condition of a tagless switch: the whole condition
-// negated, its boolean operands, and its comparisons.
-func (f *finder) cases(body *ast.BlockStmt) {
-	for _, stmt := range body.List {
-		clause := stmt.(*ast.CaseClause)
-		for _, cond := range clause.List {
-			if b, ok := ast.Unparen(cond).(*ast.BinaryExpr); ok && (b.Op == token.LAND || b.Op == token.LOR) {
-				// Single operands and comparisons get their negation below.
-				f.add(cond.Pos(), NegateCase, cond.Pos(), cond.End(), "!("+f.text(cond)+")")
-			}
-			f.condition(cond)
-			ast.Inspect(cond, func(n ast.Node) bool {
-				if _, ok := n.(*ast.FuncLit); ok {
-					return false
-				}
-				if b, ok := n.(*ast.BinaryExpr); ok {
-					f.comparison(b)
-				}
-				return true
-			})
+// parent is the node up levels above the one visited, or nil.
+func (f *finder) parent(up int) ast.Node {
+	if i := len(f.stack) - 1 - up; i >= 0 {
+		return f.stack[i]
+	}
+	return nil
+}
+
+// caseConditions mutates each condition of a tagless switch case: the
+// whole condition negated when made of && or ||, and its boolean operands.
+func (f *finder) caseConditions(clause *ast.CaseClause) {
+	for _, cond := range clause.List {
+		if b, ok := ast.Unparen(cond).(*ast.BinaryExpr); ok && (b.Op == token.LAND || b.Op == token.LOR) {
+			// Single operands and comparisons get their negation elsewhere.
+			f.add(cond.Pos(), NegateCase, cond.Pos(), cond.End(), "!("+f.text(cond)+")")
 		}
+		f.condition(cond)
 	}
 }
 
-func (f *finder) comparison(b *ast.BinaryExpr) {
-	op := b.Op.String()
-	end := b.OpPos + token.Pos(len(op))
-	for _, kind := range []string{ConditionalsBoundary, ConditionalsNegation} {
-		if r, ok := gremlinsTables[kind][op]; ok {
+func (f *finder) binary(b *ast.BinaryExpr) {
+	if b.Op == token.ADD && (isString(b.X) || isString(b.Y)) {
+		return // "a" - "b" does not compile
+	}
+	end := b.OpPos + token.Pos(len(b.Op.String()))
+	for _, kind := range binaryKinds {
+		if r, ok := operators[kind][b.Op]; ok {
 			f.add(b.OpPos, kind, b.OpPos, end, r)
 		}
 	}
 }
 
+// isString tells a string operand by its look, without type checking: a
+// literal, a sum with one, a conversion or fmt.Sprint*. Those it misses
+// make mutants that do not build, which only costs a compile.
+func isString(e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.BasicLit:
+		return e.Kind == token.STRING
+	case *ast.BinaryExpr:
+		return e.Op == token.ADD && (isString(e.X) || isString(e.Y))
+	case *ast.CallExpr:
+		switch fun := e.Fun.(type) {
+		case *ast.Ident:
+			return fun.Name == "string"
+		case *ast.SelectorExpr:
+			pkg, ok := fun.X.(*ast.Ident)
+			return ok && pkg.Name == "fmt" && strings.HasPrefix(fun.Sel.Name, "Sprint")
+		}
+	}
+	return false
+}
+
+// loopControl swaps an unlabelled break or continue whose function has a
+// loop around it: a break out of a switch or select outside any loop has
+// nothing to continue.
+func (f *finder) loopControl(b *ast.BranchStmt) {
+	if b.Label != nil || b.Tok != token.BREAK && b.Tok != token.CONTINUE {
+		return
+	}
+	for i := len(f.stack) - 2; i >= 0; i-- {
+		switch f.stack[i].(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			replacement := map[token.Token]string{token.BREAK: "continue", token.CONTINUE: "break"}[b.Tok]
+			f.add(b.TokPos, InvertLoopControl, b.TokPos, b.TokPos+token.Pos(len(b.Tok.String())), replacement)
+			return
+		case *ast.FuncLit, *ast.FuncDecl:
+			return
+		}
+	}
+}
+
 // condition mutates the boolean operands of a condition, looking through
-// &&, || and parentheses. Comparisons are gremlins' to mutate.
+// &&, || and parentheses. Comparisons get their operator mutants.
 func (f *finder) condition(e ast.Expr) {
 	switch e := e.(type) {
 	case *ast.ParenExpr:
@@ -209,11 +272,20 @@ func (f *finder) condition(e ast.Expr) {
 	}
 }
 
-// errorReturns makes every return of fn whose last result is an error
-// value return nil there instead. Returns of nested function literals are
-// theirs.
-func (f *finder) errorReturns(fn *ast.FuncType, body *ast.BlockStmt) {
-	if fn.Results == nil || len(fn.Results.List) == 0 {
+// errorReturn makes a return of an error value return nil there instead,
+// when the function around it (a literal's returns are its own) has an
+// error as its last result and the return lists every result.
+func (f *finder) errorReturn(ret *ast.ReturnStmt) {
+	var fn *ast.FuncType
+	for i := len(f.stack) - 2; i >= 0 && fn == nil; i-- {
+		switch n := f.stack[i].(type) {
+		case *ast.FuncLit:
+			fn = n.Type
+		case *ast.FuncDecl:
+			fn = n.Type
+		}
+	}
+	if fn == nil || fn.Results == nil || len(fn.Results.List) == 0 {
 		return
 	}
 	last := fn.Results.List[len(fn.Results.List)-1]
@@ -224,22 +296,14 @@ func (f *finder) errorReturns(fn *ast.FuncType, body *ast.BlockStmt) {
 	for _, field := range fn.Results.List {
 		results += max(1, len(field.Names))
 	}
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			if len(n.Results) != results {
-				return true // naked, or a call returning every result
-			}
-			errExpr := n.Results[results-1]
-			if id, ok := errExpr.(*ast.Ident); ok && id.Name == "nil" {
-				return true
-			}
-			f.add(errExpr.Pos(), ReturnNilError, errExpr.Pos(), errExpr.End(), "nil")
-		}
-		return true
-	})
+	if len(ret.Results) != results {
+		return // naked, or a call returning every result
+	}
+	errExpr := ret.Results[results-1]
+	if id, ok := errExpr.(*ast.Ident); ok && id.Name == "nil" {
+		return
+	}
+	f.add(errExpr.Pos(), ReturnNilError, errExpr.Pos(), errExpr.End(), "nil")
 }
 
 func (f *finder) call(stmt *ast.ExprStmt) {
@@ -260,100 +324,45 @@ func (f *finder) add(at token.Pos, kind string, start, end token.Pos, replacemen
 		return
 	}
 	f.seen[id+"\x00"+replacement] = true
+	line, col := f.reachedAt(at)
 	f.out = append(f.out, Mutant{
-		ID: id, Kind: kind, Replacement: replacement,
+		ID: id, Kind: kind, Replacement: replacement, Line: line, Col: col,
 		Start: f.fset.Position(start).Offset, End: f.fset.Position(end).Offset,
 	})
 }
 
+// reachedAt is the position whose coverage tells which tests reach code at
+// pos, within the nodes being visited: pos itself inside a function, the
+// switch or select statement for a case's condition, none (0, 0) at
+// package level.
+func (f *finder) reachedAt(pos token.Pos) (int, int) {
+	for i := len(f.stack) - 1; i >= 0; i-- {
+		at := pos
+		switch n := f.stack[i].(type) {
+		case *ast.CaseClause:
+			if pos < n.Colon && i >= 2 {
+				at = f.stack[i-2].Pos()
+			} else {
+				continue
+			}
+		case *ast.CommClause:
+			if pos < n.Colon && i >= 2 {
+				at = f.stack[i-2].Pos()
+			} else {
+				continue
+			}
+		case *ast.FuncDecl, *ast.FuncLit:
+		default:
+			continue
+		}
+		p := f.fset.Position(at)
+		return p.Line, p.Column
+	}
+	return 0, 0
+}
+
 func (f *finder) text(e ast.Node) string {
 	return string(f.src[f.fset.Position(e.Pos()).Offset:f.fset.Position(e.End()).Offset])
-}
-
-// gremlinsKinds are the mutants the enabled gremlins mutators make of each
-// token.
-var gremlinsKinds = map[token.Token][]string{
-	token.LAND: {"INVERT_LOGICAL"}, token.LOR: {"INVERT_LOGICAL"},
-	token.BREAK: {"INVERT_LOOPCTRL"}, token.CONTINUE: {"INVERT_LOOPCTRL"},
-	token.ADD: {"ARITHMETIC_BASE"}, token.SUB: {"INVERT_NEGATIVES", "ARITHMETIC_BASE"},
-	token.MUL: {"ARITHMETIC_BASE"}, token.QUO: {"ARITHMETIC_BASE"}, token.REM: {"ARITHMETIC_BASE"},
-	token.EQL: {ConditionalsNegation}, token.NEQ: {ConditionalsNegation},
-	token.LSS: {ConditionalsBoundary, ConditionalsNegation}, token.LEQ: {ConditionalsBoundary, ConditionalsNegation},
-	token.GTR: {ConditionalsBoundary, ConditionalsNegation}, token.GEQ: {ConditionalsBoundary, ConditionalsNegation},
-	token.INC: {"INCREMENT_DECREMENT"}, token.DEC: {"INCREMENT_DECREMENT"},
-}
-
-// GremlinsIDs lists the ids of the mutants gremlins makes of one file's
-// source, so a run the time budget cut short can tell how many it left.
-func GremlinsIDs(name string, src []byte) ([]string, error) {
-	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	ast.Inspect(file, func(n ast.Node) bool {
-		var tok token.Token
-		var pos token.Pos
-		switch n := n.(type) {
-		case *ast.AssignStmt:
-			tok, pos = n.Tok, n.TokPos
-		case *ast.BranchStmt:
-			tok, pos = n.Tok, n.TokPos
-		case *ast.BinaryExpr:
-			tok, pos = n.Op, n.OpPos
-		case *ast.IncDecStmt:
-			tok, pos = n.Tok, n.TokPos
-		case *ast.UnaryExpr:
-			tok, pos = n.Op, n.OpPos
-		default:
-			return true
-		}
-		p := fset.Position(pos)
-		for _, kind := range gremlinsKinds[tok] {
-			ids = append(ids, fmt.Sprintf("%s:%d:%d:%s", name, p.Line, p.Column, kind))
-		}
-		return true
-	})
-	return ids, nil
-}
-
-// GremlinsMutant rebuilds the mutant gremlins names by id in src, so that
-// one gremlins gave up on (timed out, perhaps only because the machine was
-// busy) can be tested again here.
-func GremlinsMutant(id string, src []byte) (Mutant, error) {
-	parts := strings.Split(id, ":")
-	if len(parts) != 4 {
-		return Mutant{}, fmt.Errorf("mutant id %q: want file:line:column:MUTATOR", id)
-	}
-	var line, col int
-	if _, err := fmt.Sscan(parts[1], &line); err != nil {
-		return Mutant{}, fmt.Errorf("mutant id %q: %w", id, err)
-	}
-	if _, err := fmt.Sscan(parts[2], &col); err != nil {
-		return Mutant{}, fmt.Errorf("mutant id %q: %w", id, err)
-	}
-	offset, n := 0, 1
-	for ; n < line && offset < len(src); offset++ {
-		if src[offset] == '\n' {
-			n++
-		}
-	}
-	offset += col - 1
-	if n != line || offset >= len(src) {
-		return Mutant{}, fmt.Errorf("mutant id %q: no such position", id)
-	}
-	// The longest operator there: "<=" rather than "<".
-	var found string
-	for op := range gremlinsTables[parts[3]] {
-		if len(op) > len(found) && strings.HasPrefix(string(src[offset:]), op) {
-			found = op
-		}
-	}
-	if found != "" {
-		return Mutant{ID: id, Kind: parts[3], Start: offset, End: offset + len(found), Replacement: gremlinsTables[parts[3]][found]}, nil
-	}
-	return Mutant{}, fmt.Errorf("mutant id %q: no operator %s mutates there", id, parts[3])
 }
 
 // Apply returns src with the mutant's change made.

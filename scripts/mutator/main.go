@@ -1,10 +1,14 @@
-// Command mutator makes the mutants gremlins does not (negated and
-// un-negated conditions, tagless switch cases, errors returned as nil,
-// deleted calls), tests each with its package's own tests, and scores a
-// package from both tools' results. scripts/mutation.sh drives it.
+// Command mutator makes mutants of a Go package (operator swaps, negated
+// conditions, tagless switch cases, errors returned as nil, deleted
+// calls), tests each with only the tests that reach its line, and scores
+// the package. scripts/mutation.sh drives it.
 //
-//	mutator run -root DIR -pkg emulator/jsonx -budget 10m -out own.json
-//	mutator score -root DIR -pkg emulator/jsonx -gremlins gremlins.log -own own.json -equivalents FILE
+//	mutator run -root DIR -pkg emulator/jsonx [-tests emulator/jsonx,emulator] -equivalents FILE
+//	mutator list -root DIR -pkg emulator/jsonx
+//
+// Which tests reach which line comes from running each top-level test
+// alone with coverage on, once per package content (cached); each mutant
+// is then built into a test binary and only those tests are run.
 package main
 
 import (
@@ -22,17 +26,17 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: mutator run|score [flags]")
+		fmt.Fprintln(os.Stderr, "usage: mutator run|list [flags]")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
 	case "run":
 		err = runCommand(os.Args[2:])
-	case "score":
-		err = scoreCommand(os.Args[2:])
+	case "list":
+		err = listCommand(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q: want run or score", os.Args[1])
+		err = fmt.Errorf("unknown command %q: want run or list", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mutator:", err)
@@ -44,92 +48,29 @@ func runCommand(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	root := fs.String("root", ".", "module root")
 	pkg := fs.String("pkg", "", "package directory relative to the root")
-	budget := fs.Duration("budget", 10*time.Minute, "stop starting mutants after this long")
-	coefficient := fs.Int("timeout-coefficient", 5, "a mutant times out after this many times the unmutated tests' duration")
-	out := fs.String("out", "", "where to write the results (JSON)")
-	recheck := fs.String("recheck", "", "gremlins' log: test again, first, the mutants it timed out on")
+	tests := fs.String("tests", "", "the packages whose tests count, comma-separated (default: the package's own)")
+	workers := fs.Int("workers", 2, "mutants tested at once")
+	budget := fs.Duration("budget", 0, "start no mutant after this long (0: no limit)")
+	coefficient := fs.Int("timeout-coefficient", 5, "a mutant times out after this many times its tests' unmutated duration")
 	files := fs.String("files", "", "only the package's files whose names match this regular expression")
-	dryRun := fs.Bool("dry-run", false, "list the mutants, all as not run, without testing any")
-	onlyIDs := fs.String("only", "", "test just these mutants (comma-separated ids, ours or gremlins')")
-	_ = fs.Parse(args)
-	if *pkg == "" || *out == "" {
-		return errors.New("run needs -pkg and -out")
-	}
-	only, err := compileFiles(*files)
-	if err != nil {
-		return err
-	}
-	deadline := time.Now().Add(*budget)
-	mutants, err := FindPackage(*root, *pkg, only)
-	if err != nil {
-		return err
-	}
-	if *onlyIDs != "" {
-		if mutants, err = chosen(*root, mutants, strings.Split(*onlyIDs, ",")); err != nil {
-			return err
-		}
-	} else if *recheck != "" {
-		timedOut, err := gremlinsTimeouts(*root, *pkg, *recheck)
-		if err != nil {
-			return err
-		}
-		mutants = append(timedOut, mutants...)
-	}
-	if *dryRun {
-		var listed Run
-		for _, m := range mutants {
-			fmt.Println(m.ID)
-			listed.Unrun = append(listed.Unrun, m.ID)
-		}
-		return writeJSONFile(*out, listed)
-	}
-	dir, err := os.MkdirTemp("", "mutator-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	r := newRunner(*root, *pkg, dir)
-	r.progress = func(m Mutant) { fmt.Printf("%12s %s\n", m.Status, m.ID) }
-	if err := r.baseline(*coefficient); err != nil {
-		return err
-	}
-	fmt.Printf("%d mutants, each with a %s timeout\n", len(mutants), r.timeout.Round(time.Second))
-	result, err := r.run(mutants, deadline)
-	if err != nil {
-		return err
-	}
-	return writeJSONFile(*out, result)
-}
-
-func scoreCommand(args []string) error {
-	fs := flag.NewFlagSet("score", flag.ExitOnError)
-	root := fs.String("root", ".", "module root")
-	pkg := fs.String("pkg", "", "package directory relative to the root")
-	gremlinsFile := fs.String("gremlins", "", "gremlins' log (missing: none of its mutants ran)")
-	ownFile := fs.String("own", "", "the results of mutator run")
+	onlyIDs := fs.String("only", "", "test just these mutants (comma-separated ids)")
 	eqFile := fs.String("equivalents", "", "the equivalent mutants' file")
-	files := fs.String("files", "", "only the package's files whose names match this regular expression")
+	out := fs.String("out", "", "also write the results here (JSON)")
+	cacheDir := fs.String("cache", defaultCache(), "where coverage maps are kept between runs (empty: nowhere)")
 	_ = fs.Parse(args)
-	if *pkg == "" || *ownFile == "" {
-		return errors.New("score needs -pkg and -own")
+	if *pkg == "" {
+		return errors.New("run needs -pkg")
 	}
-	only, err := compileFiles(*files)
+	start := time.Now()
+	var deadline time.Time
+	if *budget > 0 {
+		deadline = start.Add(*budget)
+	}
+	absRoot, err := filepath.Abs(*root)
 	if err != nil {
 		return err
 	}
-	var own Run
-	if err := readJSONFile(*ownFile, &own); err != nil {
-		return err
-	}
-	var gremlins []Mutant
-	if f, err := os.Open(*gremlinsFile); err == nil {
-		gremlins, err = readGremlins(f, *pkg)
-		f.Close()
-		if err != nil {
-			return err
-		}
-	}
-	expected, err := expectedGremlins(*root, *pkg, only)
+	only, err := compileFiles(*files)
 	if err != nil {
 		return err
 	}
@@ -145,78 +86,104 @@ func scoreCommand(args []string) error {
 			return err
 		}
 	}
-	score(*pkg, gremlins, own, expected, eq).print(os.Stdout)
+	mutants, err := FindPackage(absRoot, *pkg, only)
+	if err != nil {
+		return err
+	}
+	if *onlyIDs != "" {
+		if mutants, err = chosen(mutants, strings.Split(*onlyIDs, ",")); err != nil {
+			return err
+		}
+	}
+	testPkgs := []string{*pkg}
+	if *tests != "" {
+		testPkgs = strings.Split(*tests, ",")
+	}
+	dir, err := os.MkdirTemp("", "mutator-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	r := newRunner(absRoot, *pkg, dir, *coefficient)
+	cov, err := r.measureCoverage(testPkgs, *workers, *cacheDir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %d tests mapped in %s; %d mutants\n", *pkg, len(cov.Tests), time.Since(start).Round(time.Second), len(mutants))
+	r.progress = func(m Mutant, tests int, took time.Duration) {
+		fmt.Printf("%12s %s  (%d tests, %s)\n", m.Status, m.ID, tests, took.Round(100*time.Millisecond))
+	}
+	result, err := r.runAll(mutants, cov, *workers, deadline)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := writeJSONFile(*out, result); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("%s: done in %s\n", *pkg, time.Since(start).Round(time.Second))
+	score(*pkg, result, eq, only, *onlyIDs == "").print(os.Stdout)
 	return nil
 }
 
-// chosen picks the mutants named by ids: ours from found, gremlins'
-// rebuilt from the source.
-func chosen(root string, found []Mutant, ids []string) ([]Mutant, error) {
+// listCommand prints each mutant with its line as mutated.
+func listCommand(args []string) error {
+	fs := flag.NewFlagSet("list", flag.ExitOnError)
+	root := fs.String("root", ".", "module root")
+	pkg := fs.String("pkg", "", "package directory relative to the root")
+	files := fs.String("files", "", "only the package's files whose names match this regular expression")
+	_ = fs.Parse(args)
+	only, err := compileFiles(*files)
+	if err != nil {
+		return err
+	}
+	mutants, err := FindPackage(*root, *pkg, only)
+	if err != nil {
+		return err
+	}
+	sources := map[string][]byte{}
+	for _, m := range mutants {
+		file, _ := splitID(m.ID)
+		if sources[file] == nil {
+			if sources[file], err = os.ReadFile(filepath.Join(*root, file)); err != nil {
+				return err
+			}
+		}
+		fmt.Printf("%s\t%s\n", m.ID, line(m.Apply(sources[file]), m.Start))
+	}
+	return nil
+}
+
+// line is the trimmed line of src around offset.
+func line(src []byte, offset int) string {
+	start := strings.LastIndexByte(string(src[:offset]), '\n') + 1
+	end := strings.IndexByte(string(src[offset:]), '\n')
+	if end < 0 {
+		end = len(src) - offset
+	}
+	return strings.TrimSpace(string(src[start : offset+end]))
+}
+
+// chosen picks the mutants named by ids.
+func chosen(found []Mutant, ids []string) ([]Mutant, error) {
 	var out []Mutant
 	for _, id := range ids {
 		i := slices.IndexFunc(found, func(m Mutant) bool { return m.ID == id })
-		if i >= 0 {
-			out = append(out, found[i])
-			continue
+		if i < 0 {
+			return nil, fmt.Errorf("no mutant %s", id)
 		}
-		file, _ := splitID(id)
-		src, err := os.ReadFile(filepath.Join(root, file))
-		if err != nil {
-			return nil, err
-		}
-		m, err := GremlinsMutant(id, src)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
+		out = append(out, found[i])
 	}
 	return out, nil
 }
 
-// gremlinsTimeouts rebuilds the mutants gremlins' log reports as timed out.
-func gremlinsTimeouts(root, pkg, logFile string) ([]Mutant, error) {
-	f, err := os.Open(logFile)
+func defaultCache() string {
+	dir, err := os.UserCacheDir()
 	if err != nil {
-		return nil, err
+		return ""
 	}
-	defer f.Close()
-	logged, err := readGremlins(f, pkg)
-	if err != nil {
-		return nil, err
-	}
-	var out []Mutant
-	for _, m := range logged {
-		if m.Status != TimedOut {
-			continue
-		}
-		file, _ := splitID(m.ID)
-		src, err := os.ReadFile(filepath.Join(root, file))
-		if err != nil {
-			return nil, err
-		}
-		rebuilt, err := GremlinsMutant(m.ID, src)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rebuilt)
-	}
-	return out, nil
-}
-
-func expectedGremlins(root, pkg string, only *regexp.Regexp) ([]string, error) {
-	sources, err := packageSources(root, pkg, only)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, s := range sources {
-		found, err := GremlinsIDs(s.name, s.src)
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, found...)
-	}
-	return ids, nil
+	return filepath.Join(dir, "fakebots-mutation")
 }
 
 func compileFiles(expr string) (*regexp.Regexp, error) {

@@ -2,43 +2,13 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"regexp"
 	"sort"
 	"strings"
 )
-
-// gremlinsLine is one mutant in gremlins' log: "KILLED CONDITIONALS_NEGATION at jsonx.go:27:18".
-var gremlinsLine = regexp.MustCompile(`^\s*(KILLED|LIVED|NOT COVERED|TIMED OUT|NOT VIABLE|SKIPPED) ([A-Z_]+) at (\S+):(\d+):(\d+)\s*$`)
-
-// ansi matches the colour codes gremlins may write.
-var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
-
-// readGremlins reads gremlins' log of a run on pkg into mutants with ids
-// like ours. Its JSON report is not used: gremlins writes none when the
-// time budget stops it, and it logs the mutants it was running then with
-// made-up statuses, so the log is read up to "Shutting down".
-func readGremlins(r io.Reader, pkg string) ([]Mutant, error) {
-	var out []Mutant
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := ansi.ReplaceAllString(sc.Text(), "")
-		if strings.Contains(line, "Shutting down") {
-			break
-		}
-		m := gremlinsLine.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		id := fmt.Sprintf("%s:%s:%s:%s", path.Join(pkg, m[3]), m[4], m[5], m[2])
-		out = append(out, Mutant{ID: id, Kind: m[2], Status: m[1]})
-	}
-	return out, sc.Err()
-}
 
 // Equivalents maps a mutant id to why it cannot change behaviour.
 type Equivalents map[string]string
@@ -81,56 +51,24 @@ func (s Score) Percent() float64 {
 	return 100 * float64(s.Killed) / float64(s.Total)
 }
 
-// score merges gremlins' mutants and ours: where both name one mutant (the
-// comparisons in case conditions, which gremlins never runs, and those it
-// timed out on, tested again), ours stands. Counted as not run: the
-// mutants of ours the budget left out (gremlins' "not covered" for them
-// included), a gremlins timeout not tested again (on a busy machine it may
-// be no hang at all), and the mutants gremlins was expected to make but
-// never reported.
-func score(pkg string, gremlins []Mutant, own Run, expected []string, eq Equivalents) Score {
-	byID := map[string]Mutant{}
-	for _, m := range gremlins {
-		byID[m.ID] = m
-	}
-	ours := map[string]bool{}
-	for _, m := range own.Mutants {
-		byID[m.ID] = m
-		ours[m.ID] = true
-	}
-	unrun := map[string]bool{}
-	for _, m := range gremlins {
-		if m.Status == TimedOut && !ours[m.ID] {
-			unrun[m.ID] = true
-		}
-	}
-	for _, id := range own.Unrun {
-		unrun[id] = true
-	}
-	for _, id := range expected {
-		if _, ok := byID[id]; !ok {
-			unrun[id] = true
-		}
-	}
-	for id := range unrun {
-		delete(byID, id)
-	}
-	ids := make([]string, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(a, b int) bool { return lessID(ids[a], ids[b]) })
-
-	s := Score{Package: pkg, Unrun: len(unrun)}
-	for _, id := range ids {
-		m := byID[id]
-		reason, equivalent := eq[id]
+// score counts a run's mutants of pkg: equivalents leave the total, not
+// viable ones do not count. When the run tested every mutant of the files
+// measured (those files matches; all when nil), the equivalents listed for
+// them that no mutant matches any more are reported, as are those a test
+// kills.
+func score(pkg string, run Run, eq Equivalents, files *regexp.Regexp, complete bool) Score {
+	sort.SliceStable(run.Mutants, func(a, b int) bool { return lessID(run.Mutants[a].ID, run.Mutants[b].ID) })
+	s := Score{Package: pkg, Unrun: len(run.Unrun)}
+	made := map[string]bool{}
+	for _, m := range run.Mutants {
+		made[m.ID] = true
+		reason, equivalent := eq[m.ID]
 		switch m.Status {
 		case Killed, TimedOut:
 			s.Killed++
 			s.Total++
 			if equivalent {
-				s.Warnings = append(s.Warnings, fmt.Sprintf("%s is listed as equivalent (%s) but a test kills it", id, reason))
+				s.Warnings = append(s.Warnings, fmt.Sprintf("%s is listed as equivalent (%s) but a test kills it", m.ID, reason))
 			}
 		case Lived, NotCovered:
 			if equivalent {
@@ -138,21 +76,19 @@ func score(pkg string, gremlins []Mutant, own Run, expected []string, eq Equival
 				continue
 			}
 			s.Total++
-			s.Survivors = append(s.Survivors, fmt.Sprintf("%-11s %s", m.Status, id))
+			s.Survivors = append(s.Survivors, fmt.Sprintf("%-11s %s", m.Status, m.ID))
 		}
 	}
-	for id := range eq {
-		if file, _ := splitID(id); path.Dir(file) == pkg && !hasID(byID, id) && len(unrun) == 0 {
-			s.Warnings = append(s.Warnings, fmt.Sprintf("%s is listed as equivalent but no such mutant was made: has the code moved?", id))
+	if complete && len(run.Unrun) == 0 {
+		for id := range eq {
+			file, _ := splitID(id)
+			if path.Dir(file) == pkg && (files == nil || files.MatchString(path.Base(file))) && !made[id] {
+				s.Warnings = append(s.Warnings, fmt.Sprintf("%s is listed as equivalent but no such mutant was made: has the code moved?", id))
+			}
 		}
 	}
 	sort.Strings(s.Warnings)
 	return s
-}
-
-func hasID(byID map[string]Mutant, id string) bool {
-	_, ok := byID[id]
-	return ok
 }
 
 // lessID orders ids by file, line and column.
@@ -187,7 +123,7 @@ func splitID(id string) (string, [2]int) {
 func (s Score) print(w io.Writer) {
 	partial := ""
 	if s.Unrun > 0 {
-		partial = fmt.Sprintf("  (time budget: %d mutants not run)", s.Unrun)
+		partial = fmt.Sprintf("  (partial: %d mutants not run)", s.Unrun)
 	}
 	fmt.Fprintf(w, "SCORE %-28s %5.1f%%  killed %d / %d  (equivalents %d)%s\n", s.Package, s.Percent(), s.Killed, s.Total, s.Equivalents, partial)
 	for _, sv := range s.Survivors {
@@ -196,13 +132,4 @@ func (s Score) print(w io.Writer) {
 	for _, warn := range s.Warnings {
 		fmt.Fprintf(w, "  warning   %s\n", warn)
 	}
-}
-
-func readJSONFile(name string, v any) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return json.NewDecoder(f).Decode(v)
 }
