@@ -25,6 +25,7 @@ func TestPHP(t *testing.T) {
 		{"control characters escaped", "tab\there\nnl", `"tab\there\nnl"`},
 		{"quotes and backslashes", `say "hi" \o/`, `"say \"hi\" \\o\/"`},
 		{"emoji literal", "👍", `"👍"`},
+		{"a real U+FFFD literal, as any other character", "a\uFFFDb", "\"a\uFFFDb\""},
 		{"compact", map[string]any{"a": []int{1, 2}, "b": map[string]any{}}, `{"a":[1,2],"b":{}}`},
 		{"null", nil, `null`},
 		{"number", 12.5, `12.5`},
