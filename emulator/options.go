@@ -66,7 +66,7 @@ func WithRateLimits(on bool) Option { return func(c *config) { c.rateLimits = on
 func WithJournalSize(n int) Option { return func(c *config) { c.journal.Entries = n } }
 
 // WithJournalBytes bounds what the journal holds in bytes, per tenant and
-// over all tenants (defaults 8 MiB and 32 MiB; 0 keeps a default). Past a
+// over all tenants (defaults 8 MiB and 16 MiB; 0 keeps a default). Past a
 // bound the oldest exchanges go first.
 func WithJournalBytes(perTenant, total int) Option {
 	return func(c *config) { c.journal.TenantBytes, c.journal.TotalBytes = perTenant, total }

@@ -33,7 +33,7 @@ func TestFlagsAndEnvironment(t *testing.T) {
 			readHeaderTimeout: 10 * time.Second, readTimeout: 30 * time.Second, writeTimeout: time.Minute,
 			idleTimeout: 30 * time.Second, maxHeaderBytes: 64 << 10, shutdownTimeout: 8 * time.Second,
 		},
-		memory: memorySettings{journalBytes: 8 << 20, journalTotalBytes: 32 << 20, pageCacheBytes: 8 << 20},
+		memory: memorySettings{journalBytes: 8 << 20, journalTotalBytes: 16 << 20, pageCacheBytes: 8 << 20},
 		tls:    tlsSettings{addr: "127.0.0.1:8443"}}, c)
 
 	t.Setenv("FAKEBOTS_ADDR", "0.0.0.0:9000")
@@ -55,7 +55,7 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	require.Equal(t, "none", c.seed)
 	require.Equal(t, "s3cret", c.controlToken)
 	require.Equal(t, "json", c.logFormat)
-	require.Equal(t, memorySettings{journalBytes: 8 << 20, journalTotalBytes: 32 << 20, pprofAddr: "127.0.0.1:0"}, c.memory, "no page cache")
+	require.Equal(t, memorySettings{journalBytes: 8 << 20, journalTotalBytes: 16 << 20, pprofAddr: "127.0.0.1:0"}, c.memory, "no page cache")
 
 	for _, bad := range [][]string{
 		{"--rate-limits", "maybe"}, {"--journal-size", "-1"}, {"--log-level", "loud"}, {"--faker-seed", "x"}, {"extra"},

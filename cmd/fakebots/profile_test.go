@@ -41,8 +41,8 @@ func TestProfilerListensOnItsOwnAddress(t *testing.T) {
 }
 
 func TestSoftMemoryLimitFollowsWhatIsKept(t *testing.T) {
-	defaults := memorySettings{journalBytes: 8 << 20, journalTotalBytes: 32 << 20, pageCacheBytes: 8 << 20}
-	require.EqualValues(t, 128<<20, defaults.softLimit(), "twice the journal, the page cache and the base")
+	defaults := memorySettings{journalBytes: 8 << 20, journalTotalBytes: 16 << 20, pageCacheBytes: 8 << 20}
+	require.EqualValues(t, 96<<20, defaults.softLimit(), "twice the journal, the page cache and the base")
 	small := memorySettings{journalBytes: 1 << 20, journalTotalBytes: 4 << 20}
 	require.EqualValues(t, 56<<20, small.softLimit())
 }
