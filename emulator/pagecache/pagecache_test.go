@@ -133,3 +133,53 @@ func TestReadPageIsEvictedLast(t *testing.T) {
 	_, ok = c.Get("k1", 1)
 	require.False(t, ok, "k1 is now the least recently used")
 }
+
+// A page read at the same version as the one kept replaces it (the later
+// render wins) and the old one stops counting against the bound.
+func TestPutAtSameVersionReplacesThePage(t *testing.T) {
+	c := pagecache.New(1 << 20)
+	c.Put("k", pagecache.Page{Version: 2, Body: []byte("old")})
+	c.Put("k", pagecache.Page{Version: 2, Body: []byte("new")})
+	got, ok := c.Get("k", 2)
+	require.True(t, ok)
+	require.Equal(t, "new", string(got.Body))
+	require.Equal(t, 1, c.Len())
+	require.Equal(t, 1+3+256, c.Bytes(), "the replaced page no longer weighs")
+
+	c.Put("k", pagecache.Page{Version: 3, Body: []byte("newer")})
+	require.Equal(t, 1+5+256, c.Bytes())
+}
+
+// After Clear the cache starts over: the pages it dropped take no part in
+// later eviction, which goes by the pages put since.
+func TestClearForgetsPagesForEviction(t *testing.T) {
+	c := pagecache.New(3200)
+	for i := range 8 {
+		c.Put(fmt.Sprint("k", i), sized(1, 400))
+	}
+	c.Clear()
+	for i := range 9 {
+		c.Put(fmt.Sprint("a", i), sized(1, 400))
+	}
+	require.Equal(t, 8, c.Len())
+	require.Equal(t, 3200, c.Bytes())
+	_, ok := c.Get("a0", 1)
+	require.False(t, ok, "the oldest page put since Clear went first")
+	_, ok = c.Get("a1", 1)
+	require.True(t, ok)
+}
+
+// A nil cache is a valid cache that keeps nothing, so callers without one
+// need no checks.
+func TestNilCacheKeepsNothing(t *testing.T) {
+	var c *pagecache.Cache
+	require.NotPanics(t, func() {
+		c.Put("k", page(1, "x"))
+		_, ok := c.Get("k", 1)
+		require.False(t, ok)
+		require.Zero(t, c.Bytes())
+		require.Zero(t, c.Len())
+		require.Zero(t, c.Hits())
+		c.Clear()
+	})
+}
