@@ -55,8 +55,9 @@ func New(maxBytes int) *Cache {
 	return &Cache{max: maxBytes, byKey: map[string]*list.Element{}}
 }
 
-// Get returns the page under key if it was read at version; a page of an
-// older version is dropped.
+// Get returns the page under key if it was read at version. A page of an
+// older version is dropped; a newer one (stored by a reader that started
+// later) is kept for the callers that will ask for it.
 func (c *Cache) Get(key string, version uint64) (Page, bool) {
 	if c == nil || c.max == 0 {
 		return Page{}, false
@@ -69,7 +70,9 @@ func (c *Cache) Get(key string, version uint64) (Page, bool) {
 	}
 	e := el.Value.(*entry)
 	if e.page.Version != version {
-		c.remove(el)
+		if e.page.Version < version {
+			c.remove(el)
+		}
 		return Page{}, false
 	}
 	c.lru.MoveToFront(el)

@@ -35,6 +35,12 @@ func TestPageIsServedOnlyAtItsVersion(t *testing.T) {
 	got, ok = c.Get("k", 5)
 	require.True(t, ok)
 	require.Equal(t, "new", string(got.Body), "a slower read of an older state never replaces a newer page")
+
+	_, ok = c.Get("k", 4)
+	require.False(t, ok, "a caller still at an older state misses")
+	got, ok = c.Get("k", 5)
+	require.True(t, ok, "and leaves the newer page for the callers at its state")
+	require.Equal(t, "new", string(got.Body))
 }
 
 func TestCacheIsBoundedInBytes(t *testing.T) {
