@@ -67,6 +67,16 @@ func TestHeadersCutAfterTheLastValueThatFits(t *testing.T) {
 	require.Equal(t, http.Header{name: {half, half}}, kept)
 }
 
+// TestHeadersOverOnlyByTheirOverheadAreNotCut: headers whose text fits in
+// MaxHeaders but whose weight does not are kept whole, and not reported
+// as truncated: nothing of them was dropped.
+func TestHeadersOverOnlyByTheirOverheadAreNotCut(t *testing.T) {
+	h := http.Header{"K": {text(journal.MaxHeaders - 1)}} // text exactly MaxHeaders, weight 32 more
+	kept, cut := journal.Headers(h)
+	require.False(t, cut)
+	require.Equal(t, h, kept)
+}
+
 // TestMissUnmatched: a request matched no operation when it has a miss
 // other than refused input.
 func TestMissUnmatched(t *testing.T) {
