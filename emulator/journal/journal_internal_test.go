@@ -37,7 +37,7 @@ func checkBooks(t *testing.T, j *Journal) {
 	require.Equal(t, live, held, "every entry held has its place in the order")
 }
 
-// ordered is the order's places that still point at an entry, as ids.
+// ordered is the ids of every place in the global order, stale or not.
 func ordered(j *Journal) []int64 {
 	out := make([]int64, len(j.order))
 	for i, r := range j.order {
