@@ -64,12 +64,12 @@ func SharedBody(b []byte) (kept string, truncated bool, held int) {
 	return unsafe.String(&b[0], min(len(b), MaxBody)), len(b) > MaxBody, len(b)
 }
 
-// Headers is what an entry keeps of a header map: h itself when it is
-// small, else a copy of the first MaxHeaders bytes of it, and whether it
-// was cut.
+// Headers is what an entry keeps of a header map: h itself when all of it
+// fits, else a copy of the first MaxHeaders bytes of it, and whether it was
+// cut.
 func Headers(h http.Header) (http.Header, bool) {
 	if headerSize(h) <= MaxHeaders {
-		return h, false
+		return h, false // fits even with its overhead counted
 	}
 	kept, n := http.Header{}, 0
 	for k, vs := range h {
@@ -81,7 +81,7 @@ func Headers(h http.Header) (http.Header, bool) {
 			kept[k] = append(kept[k], v)
 		}
 	}
-	return kept, true
+	return h, false // only the overhead was over: every value fits
 }
 
 func headerSize(h http.Header) int {
