@@ -251,7 +251,11 @@ func (d *Dispatcher) Close() error {
 	return nil
 }
 
-// signal wakes Flush callers. Callers hold d.mu.
+// signal wakes Flush callers. Flush returns only once the queues it waits
+// for are gone or settled, so only those changes signal: a queue removed
+// (serve, Cancel) or starting a wait for a retry (waitRetry). A delivery
+// ending with more to send, or a retry's wait ending, leaves the queue
+// busy and wakes no one. Callers hold d.mu.
 func (d *Dispatcher) signal() {
 	close(d.changed)
 	d.changed = make(chan struct{})
@@ -310,7 +314,6 @@ func (d *Dispatcher) serve(key string, q *queue) {
 		q.current = nil
 		q.bytes -= size
 		d.bytes -= size
-		d.signal()
 		d.mu.Unlock()
 	}
 }
@@ -406,7 +409,6 @@ func (d *Dispatcher) waitRetry(ctx context.Context, q *queue, clk Clock, due tim
 	err := clk.WaitUntil(ctx, due)
 	d.mu.Lock()
 	q.retry, q.retryClock = time.Time{}, nil
-	d.signal()
 	d.mu.Unlock()
 	return err
 }

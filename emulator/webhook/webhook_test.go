@@ -285,6 +285,7 @@ func TestWhatDoesNotFitIsDroppedWithoutBlocking(t *testing.T) {
 	}{
 		{"length", webhook.Limits{QueueLength: 3}, []string{"a", "a", "a", "a"}, 100, "dropped: queue full (3 deliveries)"},
 		{"queue bytes", webhook.Limits{QueueBytes: 250}, []string{"a", "a", "a"}, 100, "dropped: queue full (250 bytes)"},
+		{"queue bytes exactly filled", webhook.Limits{QueueBytes: 200}, []string{"a", "a", "a"}, 100, "dropped: queue full (200 bytes)"},
 		{"total bytes", webhook.Limits{TotalBytes: 3 << 20}, []string{"a", "b", "c", "d"}, 1 << 20, "dropped: all queues full (3 MiB)"},
 		{"queues", webhook.Limits{Queues: 2}, []string{"a", "b", "c"}, 100, "dropped: too many queues (2)"},
 	} {
