@@ -258,6 +258,24 @@ func TestInboxFailsMidway(t *testing.T) {
 	require.ErrorContains(t, err, "integer overflow")
 }
 
+// TestInboxRecordWithoutOutbox: the outbox's last id is part of every
+// event; when it cannot be read nothing is recorded.
+func TestInboxRecordWithoutOutbox(t *testing.T) {
+	st, err := store.Open("", store.Migrations{Owner: "inboxnooutbox", Files: fstest.MapFS{
+		"migrations/0001_inbox.sql": {Data: []byte(inboxSchema + "DROP TABLE outbox;")},
+	}})
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	err = st.Write(t.Context(), func(tx *store.Tx) error {
+		_, err := platform.Inbox{Platform: "p", Table: "inbox"}.Record(tx, "t1", 1, platform.KindText, platform.Action{Text: "hi"}, t0)
+		return err
+	})
+	require.ErrorContains(t, err, "no such table: outbox")
+	var n int
+	require.NoError(t, st.QueryRow(t.Context(), `SELECT COUNT(*) FROM inbox`).Scan(&n))
+	require.Zero(t, n)
+}
+
 // TestInboxClosedStore: a store that cannot be read fails the thread.
 func TestInboxClosedStore(t *testing.T) {
 	e := newInboxEnv(t)
