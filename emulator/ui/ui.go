@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 )
 
 //go:embed assets
@@ -35,11 +36,11 @@ type asset struct {
 // (the caller strips /__fakebots/ui/). Files are under assets/; every
 // other path is the page.
 func Handler() http.Handler {
-	files, err := load()
-	if err != nil {
-		panic(err) // the embedded files are part of the binary: a failure is a build defect
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		files, err := loaded()
+		if err != nil {
+			panic(err) // the embedded files are part of the binary: a failure is a build defect
+		}
 		name := "index.html"
 		if strings.HasPrefix(r.URL.Path, "assets/") {
 			name = strings.TrimPrefix(r.URL.Path, "assets/")
@@ -87,7 +88,12 @@ func Files() fs.FS {
 	return root
 }
 
-// load reads every embedded file once, with its type, tag and gzip form.
+// loaded is every embedded file with its type, tag and gzip form, read
+// and compressed once per process at the first request for one: an
+// emulator (one per Go test, often) costs nothing for a dashboard no one
+// opens.
+var loaded = sync.OnceValues(load)
+
 func load() (map[string]asset, error) {
 	root := Files()
 	files := map[string]asset{}
@@ -121,7 +127,7 @@ func contentType(name string) string {
 
 // Sizes reports the bytes of every file as served plainly and gzipped.
 func Sizes() (plain, gzipped int, err error) {
-	files, err := load()
+	files, err := loaded()
 	for _, a := range files {
 		plain += len(a.body)
 		gzipped += len(a.gzipped)

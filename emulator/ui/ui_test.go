@@ -94,3 +94,15 @@ func TestAssetsSize(t *testing.T) {
 	t.Logf("dashboard assets: %d bytes, %d gzipped", plain, gzipped)
 	require.Less(t, plain, 200<<10)
 }
+
+// TestHandlerCostsNothingUntilOpened: every emulator (one per Go test,
+// often) makes a dashboard handler; reading and compressing the assets
+// waits for the first request for them, once per process.
+func TestHandlerCostsNothingUntilOpened(t *testing.T) {
+	allocs := testing.AllocsPerRun(20, func() { ui.Handler() })
+	require.LessOrEqual(t, allocs, 2.0, "making a handler reads no asset")
+	h := ui.Handler()
+	require.Equal(t, http.StatusOK, get(t, h, "").StatusCode)
+	allocs = testing.AllocsPerRun(20, func() { ui.Handler() })
+	require.LessOrEqual(t, allocs, 2.0)
+}
