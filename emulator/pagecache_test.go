@@ -136,6 +136,25 @@ func TestPageCacheCleverAppListsShowEveryWrite(t *testing.T) {
 		require.Equal(t, before, read(t))
 		require.Greater(t, s.Emulator.PageHits(), hits, "served from the cache")
 	})
+
+	t.Run("another tenant's end users and settings leave the page cached", func(t *testing.T) {
+		a, b := s.NewTenant(t, fakebotstest.WithFixture("demo")), s.NewTenant(t, fakebotstest.WithFixture("demo"))
+		read := contacts(a, "")
+		before := read(t)
+		control := "/__fakebots/tenants/" + b.ID
+		for _, call := range []struct{ method, path string }{
+			{http.MethodPost, control + "/cleverapp/users"},
+			{http.MethodPost, control + "/salebot/users"},
+			{http.MethodPost, control + "/bothelp/users"},
+			{http.MethodPatch, control + "/cleverapp/settings"},
+		} {
+			hits := s.Emulator.PageHits()
+			r := s.Do(t, call.method, call.path, map[string]any{})
+			require.Less(t, r.Status, 300, "%s %s: %s", call.method, call.path, r.Body)
+			require.Equal(t, before, read(t))
+			require.Equal(t, hits+1, s.Emulator.PageHits(), "%s %s moved only its own tenant's pages", call.method, call.path)
+		}
+	})
 }
 
 func TestPageCacheSalebotListsShowEveryWrite(t *testing.T) {

@@ -90,7 +90,7 @@ func (p *Platform) CreateUser(c *platform.ControlRequest, u platform.NewUser) (p
 		return platform.User{}, platform.BadControlRequest("unknown messenger %q (telegram, facebook, instagram, vk, whatsapp, viber)", u.Messenger)
 	}
 	var s subscriber
-	err := p.store().Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		var id int64
 		if err := tx.QueryRow(`SELECT COALESCE(MAX(id), 0) + 1 FROM bh_subscribers WHERE tenant_id = ?`, c.TenantID).Scan(&id); err != nil {
 			return err

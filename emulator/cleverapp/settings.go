@@ -97,7 +97,7 @@ func (p *Platform) ctlSettings(c *platform.ControlRequest) (int, any, error) {
 
 func (p *Platform) ctlPatchSettings(c *platform.ControlRequest) (int, any, error) {
 	var s Settings
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		var stored string
 		if err := tx.QueryRow(`SELECT settings FROM ca_accounts WHERE tenant_id = ? AND brand = ?`, c.TenantID, p.brand.Name).Scan(&stored); err != nil {
 			return err

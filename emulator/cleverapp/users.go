@@ -99,7 +99,7 @@ func (p *Platform) userOf(r *platform.Request, ct contact) (platform.User, error
 // the id in the messenger (the phone for WhatsApp and ICQ).
 func (p *Platform) CreateUser(c *platform.ControlRequest, u platform.NewUser) (platform.User, error) {
 	var id int64
-	err := p.store().Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		botID, messenger, err := p.botFor(tx, c.TenantID, u.Messenger, u.Bot)
 		if err != nil {
 			return err

@@ -73,7 +73,7 @@ type Inbox struct {
 // Act keeps what a user did: nothing else on the platform hears of it.
 func (b Inbox) Act(c *ControlRequest, userID int64, a Action) (Reaction, error) {
 	var ev Event
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		if _, err := b.Subscribed(tx, c.TenantID, userID); err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (b Inbox) Act(c *ControlRequest, userID int64, a Action) (Reaction, error) 
 // Subscribe changes a user's subscription and keeps the change; nothing
 // happens when it is already as asked.
 func (b Inbox) Subscribe(c *ControlRequest, userID int64, subscribed bool) error {
-	return c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	return c.Write(func(tx *store.Tx) error {
 		now, err := b.Subscribed(tx, c.TenantID, userID)
 		if err != nil || now == subscribed {
 			return err

@@ -117,7 +117,7 @@ func (p *Platform) CreateUser(c *platform.ControlRequest, u platform.NewUser) (p
 		clientType = t
 	}
 	var id int64
-	err := c.Env.Store.Write(c.HTTP.Context(), func(tx *store.Tx) error {
+	err := c.Write(func(tx *store.Tx) error {
 		pr, err := loadProject(tx, c.TenantID)
 		if err != nil {
 			return err
