@@ -56,6 +56,12 @@ func TestAssetsRevalidateAndCompress(t *testing.T) {
 	first := get(t, h, "assets/app.js")
 	etag := first.Header.Get("ETag")
 	require.Regexp(t, `^"[0-9a-f]{16}"$`, etag)
+	require.Equal(t, "no-cache", first.Header.Get("Cache-Control"), "revalidated: the tag changes with the file")
+	require.Equal(t, "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+		first.Header.Get("Content-Security-Policy"))
+	require.Equal(t, "nosniff", first.Header.Get("X-Content-Type-Options"))
+	require.Equal(t, "no-referrer", first.Header.Get("Referrer-Policy"))
+	require.Equal(t, "Accept-Encoding", first.Header.Get("Vary"))
 	require.Equal(t, http.StatusNotModified, get(t, h, "assets/app.js", "If-None-Match", etag).StatusCode)
 
 	plain, _ := io.ReadAll(first.Body)
