@@ -255,3 +255,46 @@ func TestErrorKinds(t *testing.T) {
 	require.False(t, store.IsStoreError(plain))
 	require.False(t, store.IsStoreError(nil))
 }
+
+// failingLate replaces the core tables with views over tables of their
+// own, whose rows named "boom" fail to compute (integer overflow) when
+// read: reads that fail after their first rows.
+var failingLate = store.Migrations{Owner: "failinglate", Files: fstest.MapFS{"migrations/0001_views.sql": {Data: []byte(`
+DROP TABLE credentials; DROP TABLE outbox; DROP TABLE tenants;
+CREATE TABLE tenants_data (id TEXT PRIMARY KEY, seed INTEGER NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX tenants_in_order ON tenants_data (created_at, id);
+CREATE VIEW tenants AS SELECT id, CASE WHEN id = 'boom' THEN abs(-9223372036854775807 - 1) ELSE seed END AS seed,
+  0 AS faker_seed, '' AS fixture, created_at FROM tenants_data;
+INSERT INTO tenants_data VALUES ('fine', 1, 1), ('boom', 2, 2);
+CREATE TABLE credentials_data (platform TEXT NOT NULL, secret TEXT NOT NULL, tenant_id TEXT NOT NULL, kind TEXT NOT NULL,
+  created_at INTEGER NOT NULL, PRIMARY KEY (platform, secret));
+CREATE INDEX credentials_in_order ON credentials_data (tenant_id, created_at);
+CREATE VIEW credentials AS SELECT rowid, platform, secret, tenant_id, CASE WHEN kind = 'boom' THEN abs(-9223372036854775807 - 1) ELSE kind END AS kind,
+  '{}' AS data, created_at FROM credentials_data;
+INSERT INTO credentials_data VALUES ('p', 's1', 'fine', 'k', 1), ('p', 's2', 'fine', 'boom', 2);
+CREATE TABLE outbox_data (id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL, due_at INTEGER NOT NULL);
+CREATE INDEX outbox_due ON outbox_data (status, tenant_id);
+CREATE VIEW outbox AS SELECT id, tenant_id, 'p' AS platform, 'o' AS operation, '' AS bot_id, '' AS recipient, '' AS messenger, 'text' AS kind,
+  CASE WHEN text = 'boom' THEN abs(-9223372036854775807 - 1) ELSE text END AS text, '{}' AS payload, status, 0 AS created_at,
+  CASE WHEN tenant_id = 'boom' THEN abs(-9223372036854775807 - 1) ELSE due_at END AS due_at, NULL AS delivered_at FROM outbox_data;
+INSERT INTO outbox_data VALUES (1, 'fine', 'boom', 'delivered', 1), (2, 'fine', 'ok', 'delivered', 1),
+  (3, 'a', 'ok', 'scheduled', 5), (4, 'boom', 'ok', 'scheduled', 5);
+`)}}}
+
+// TestListsThatFailPartWayReportTheError: a list whose reading fails after
+// some rows were read answers the failure, not the rows read so far as if
+// they were all.
+func TestListsThatFailPartWayReportTheError(t *testing.T) {
+	s := open(t, "", failingLate)
+	ctx := testwait.Context(t)
+	const overflow = "SQL logic error: integer overflow (1)"
+	_, err := s.Tenants(ctx)
+	require.EqualError(t, err, overflow)
+	_, err = s.Credentials(ctx, "fine", "")
+	require.EqualError(t, err, overflow)
+	_, err = s.NextDue(ctx)
+	require.EqualError(t, err, overflow)
+	_, more, err := s.Outbox(ctx, store.OutboxFilter{TenantID: "fine"})
+	require.EqualError(t, err, overflow)
+	require.False(t, more)
+}
