@@ -252,3 +252,30 @@ func TestRandomToken(t *testing.T) {
 	}
 	require.Empty(t, store.RandomToken(0))
 }
+
+// openFiles counts the files the process has open.
+func openFiles(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd to count open files in")
+	}
+	return len(fds)
+}
+
+// TestFailedOpenLeavesNoFileOpen: an Open that fails part way closes the
+// connections it made, so a failed start leaves neither the database nor
+// its WAL open in the process.
+func TestFailedOpenLeavesNoFileOpen(t *testing.T) {
+	paths := []string{
+		prepared(t, `CREATE VIEW schema_versions AS SELECT 'core' AS owner, 'one' AS version`),
+		prepared(t, coreV1(t)+`CREATE TABLE schema_migrations (version, name TEXT NOT NULL); INSERT INTO schema_migrations VALUES ('one', '0001_init.sql');`),
+	}
+	before := openFiles(t)
+	for _, path := range paths {
+		_, err := store.Open(path)
+		require.ErrorContains(t, err, "sql: Scan error on column index ")
+	}
+	// At most as many: a file some finalizer closes meanwhile is no leak.
+	require.LessOrEqual(t, openFiles(t), before)
+}
