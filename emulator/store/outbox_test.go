@@ -232,6 +232,19 @@ func TestOutboxFilters(t *testing.T) {
 		}
 		require.Equal(t, []string{"6", "5", "4", "3", "2", "1"}, texts)
 	})
+
+	// A page that holds exactly the last messages says so: a client would
+	// otherwise ask once more for an empty page.
+	t.Run("a page exactly full is the last", func(t *testing.T) {
+		msgs, more, err := s.Outbox(testwait.Context(t), store.OutboxFilter{Limit: 6})
+		require.NoError(t, err)
+		require.Len(t, msgs, 6)
+		require.False(t, more)
+		msgs, more, err = s.Outbox(testwait.Context(t), store.OutboxFilter{Limit: 5})
+		require.NoError(t, err)
+		require.Len(t, msgs, 5)
+		require.True(t, more)
+	})
 }
 
 func TestOutboxDefaultLimit(t *testing.T) {

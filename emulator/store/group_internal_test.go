@@ -1,0 +1,191 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakebots/fakebots/internal/testwait"
+)
+
+// These tests hand commitGroup a group of their own making: which writes
+// share a commit is otherwise up to the scheduler.
+
+var t0 = time.Date(2024, 5, 17, 12, 0, 0, 0, time.UTC)
+
+// notes has a foreign key checked only at commit, so a write can make the
+// commit of its whole group fail.
+var notes = Migrations{Owner: "notes", Files: fstest.MapFS{"migrations/0001_notes.sql": {Data: []byte(
+	`CREATE TABLE notes (tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, text TEXT NOT NULL);`)}}}
+
+func openInternal(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open("", notes)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	for _, id := range []string{"a", "b", "c"} {
+		require.NoError(t, s.Write(testwait.Context(t), func(tx *Tx) error { return tx.InsertTenant(Tenant{ID: id, CreatedAt: t0}) }))
+	}
+	return s
+}
+
+func pending(tenant string, fn func(*Tx) error) *pendingWrite {
+	return &pendingWrite{ctx: context.Background(), tenant: tenant, fn: fn, done: make(chan error, 1)}
+}
+
+// note writes a note of tenant (which need not exist).
+func note(tenant, text string) func(*Tx) error {
+	return func(tx *Tx) error {
+		_, err := tx.Exec(`INSERT INTO notes (tenant_id, text) VALUES (?, ?)`, tenant, text)
+		return err
+	}
+}
+
+func notesOf(t *testing.T, s *Store) []string {
+	t.Helper()
+	rows, err := s.Query(testwait.Context(t), `SELECT tenant_id || ':' || text FROM notes ORDER BY rowid`)
+	require.NoError(t, err)
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var n string
+		require.NoError(t, rows.Scan(&n))
+		out = append(out, n)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+func versionsOf(s *Store) [3]uint64 {
+	return [3]uint64{s.TenantVersion("a"), s.TenantVersion("b"), s.TenantVersion("c")}
+}
+
+// TestWriteFailingInAGroupLeavesTheOthersAndTheirVersions: the failed write
+// (first of its group here) is rolled back alone; the others persist, and
+// their tenants' versions move, not the failed one's.
+func TestWriteFailingInAGroupLeavesTheOthersAndTheirVersions(t *testing.T) {
+	s := openInternal(t)
+	before := versionsOf(s)
+	auth := s.AuthVersion()
+	refused := errors.New("refused")
+	results := s.commitGroup([]*pendingWrite{
+		pending("b", func(tx *Tx) error {
+			if err := note("b", "lost")(tx); err != nil {
+				return err
+			}
+			tx.AuthChanged()
+			return refused
+		}),
+		pending("a", note("a", "kept")),
+		pending("c", func(tx *Tx) error { tx.AuthChanged(); return note("c", "kept")(tx) }),
+	})
+	require.Equal(t, []error{refused, nil, nil}, results)
+	require.Equal(t, []string{"a:kept", "c:kept"}, notesOf(t, s))
+	after := versionsOf(s)
+	require.Greater(t, after[0], before[0], "a moved")
+	require.Equal(t, before[1], after[1], "b's write failed")
+	require.Greater(t, after[2], before[2], "c moved")
+	require.Equal(t, auth+1, s.AuthVersion(), "c changed authentication; b's change was rolled back")
+}
+
+// TestFailedCommitFailsEveryWriteOfItsGroup: a write whose foreign key is
+// checked only at commit makes the commit fail; every write of the group
+// that had succeeded gets that error, a write that failed keeps its own,
+// nothing persists and no version moves.
+func TestFailedCommitFailsEveryWriteOfItsGroup(t *testing.T) {
+	s := openInternal(t)
+	before := versionsOf(s)
+	refused := errors.New("refused")
+	results := s.commitGroup([]*pendingWrite{
+		pending("a", note("a", "lost")),
+		pending("b", func(*Tx) error { return refused }),
+		pending("c", note("nobody", "orphan")),
+	})
+	require.Len(t, results, 3)
+	require.EqualError(t, results[0], "constraint failed: FOREIGN KEY constraint failed (787)")
+	require.Equal(t, refused, results[1])
+	require.Equal(t, results[0], results[2])
+	require.Empty(t, notesOf(t, s))
+	require.Equal(t, before, versionsOf(s))
+}
+
+// TestWriteThatBreaksItsSavepointFailsTheGroupAndFreesTheWriter: a write
+// that releases its savepoint itself leaves the group nothing to release
+// or roll back to; the whole group fails, the transaction is rolled back
+// and the next write gets the database at once.
+func TestWriteThatBreaksItsSavepointFailsTheGroupAndFreesTheWriter(t *testing.T) {
+	release := func(tx *Tx) error {
+		_, err := tx.Exec(`RELEASE write`)
+		return err
+	}
+	refused := errors.New("refused")
+	for _, own := range []error{nil, refused} {
+		s := openInternal(t)
+		before := versionsOf(s)
+		results := s.commitGroup([]*pendingWrite{
+			pending("a", note("a", "lost")),
+			pending("b", func(tx *Tx) error {
+				if err := release(tx); err != nil {
+					return err
+				}
+				return own
+			}),
+			pending("c", note("c", "never run")),
+		})
+		const noSavepoint = "SQL logic error: no such savepoint: write (1)"
+		require.Len(t, results, 3)
+		require.EqualError(t, results[0], noSavepoint, "own=%v", own)
+		if own != nil {
+			require.Equal(t, own, results[1], "its own error stands")
+		} else {
+			require.EqualError(t, results[1], noSavepoint)
+		}
+		require.EqualError(t, results[2], noSavepoint)
+		require.Equal(t, before, versionsOf(s))
+
+		// Were the transaction left open, this would wait out the busy
+		// timeout and fail with "database is locked".
+		require.NoError(t, s.WriteTenant(testwait.Context(t), "a", note("a", "next")), "the writer was rolled back and handed on")
+		require.Equal(t, []string{"a:next"}, notesOf(t, s))
+	}
+}
+
+// TestPoolKeepsOneConnectionPerCore: as many connections as cores (two at
+// least), and all of them kept open between uses.
+func TestPoolKeepsOneConnectionPerCore(t *testing.T) {
+	prev := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(prev)
+	s, err := Open("")
+	require.NoError(t, err)
+	defer s.Close()
+	require.Equal(t, 4, s.db.Stats().MaxOpenConnections)
+	ctx := testwait.Context(t)
+	var held []interface{ Close() error }
+	for range 4 {
+		c, err := s.db.Conn(ctx)
+		require.NoError(t, err)
+		held = append(held, c)
+	}
+	for _, c := range held {
+		require.NoError(t, c.Close())
+	}
+	require.Equal(t, 4, s.db.Stats().Idle)
+}
+
+// TestImageNeedsATempDir: the migrated image is built in a temporary
+// directory; without one it fails with the reason.
+func TestImageNeedsATempDir(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing")
+	t.Setenv("TMPDIR", missing)
+	image, err := buildImage([]Migrations{Core})
+	require.ErrorIs(t, err, os.ErrNotExist)
+	require.EqualError(t, err, "stat "+missing+": no such file or directory")
+	require.Nil(t, image)
+}
