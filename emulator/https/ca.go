@@ -102,7 +102,8 @@ func LoadOrCreateCA(dir string) (*CA, error) {
 
 // NewCAFromKeyPair makes a CA of a certificate and key a user brings (an
 // existing development CA, say). It fails with ErrNotCA for a certificate
-// that cannot sign others.
+// that cannot sign others, and with an error for a key that is not the
+// certificate's.
 func NewCAFromKeyPair(pair tls.Certificate) (*CA, error) {
 	if len(pair.Certificate) == 0 {
 		return nil, errors.New("no certificate")
@@ -120,6 +121,9 @@ func NewCAFromKeyPair(pair tls.Certificate) (*CA, error) {
 	key, ok := pair.PrivateKey.(crypto.Signer)
 	if !ok {
 		return nil, fmt.Errorf("a %T key cannot sign", pair.PrivateKey)
+	}
+	if pub, ok := key.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !pub.Equal(cert.PublicKey) {
+		return nil, errors.New("the private key does not match the CA certificate")
 	}
 	ca := &CA{
 		cert:    cert,
