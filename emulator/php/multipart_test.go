@@ -120,6 +120,12 @@ func TestMultipartDisposition(t *testing.T) {
 			part(`form-data; name= "t"`, "13") + partsEnd,
 			`{"a":"1","b":"2","q":"3","d\"e":"4","f\\g":"5","h;i":"6","j":"7","k":"8","l\\m":"9","n'o":"10","p":"11","r\\s":"12","t":"13"}`,
 			`[]`},
+		{"escaped quote before a separator", part(`form-data; name="x\";y"`, "1") + part(`form-data; name='s\';t'`, "2") +
+			part(`form-data; name="z\`, "3") + partsEnd,
+			`{"x\";y":"1","s';t":"2","z\\":"3"}`, `[]`},
+		{"bare backslashes", part(`form-data; name=a\b`, "1") + part(`form-data; name=c\"d`, "2") + part(`form-data; name=e\`, "3") +
+			part(`form-data; name="u\\"`, "4") + partsEnd,
+			`{"a\\b":"1","c\\\"d":"2","e\\":"3","u\\":"4"}`, `[]`},
 	})
 }
 
