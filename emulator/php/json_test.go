@@ -44,6 +44,7 @@ func TestDecodeJSONSyntaxErrors(t *testing.T) {
 		`[1`, `"abc`, `"\`, `"\x"`, `tru`, `nul`, `fals`, `-a`, `1.e5`, `1e`, `1e+`, `[1,2`, `[-]`, `1.5e`,
 		`-01`, `00`, `{"a":1}}`, `[1]]`, `truex`, `true false`, `{"a":1,"b"}`, `{"a":1,,"b":2}`, `{,}`, `[,1]`,
 		"\"a\x1fb\"", "\"a\\\x1fb\"", "\"\\u0041\x01\"", "[\"x\xff\"]", "{\"\xff\":1}",
+		`{x":1}`, `{"a"x1}`, `{"a":`, `[1,`, "\"\x01\"", "{\"\\n\x01\":1}", `{"\udc00":1}`,
 	} {
 		_, err := php.DecodeJSON(bad, php.JSONDepth)
 		require.Error(t, err, "%q", bad)
@@ -67,6 +68,7 @@ func TestDecodeJSONStrings(t *testing.T) {
 		"\"é\"":              "é",
 		"\"é\\n\"":           "é\n",
 		`"pre\u0041post"`:    "preApost",
+		`"x y\n"`:            "x y\n",
 	}
 	for doc, want := range ok {
 		v, err := php.DecodeJSON(doc, php.JSONDepth)
@@ -137,6 +139,8 @@ func TestDecodeJSONLimited(t *testing.T) {
 	require.Equal(t, `[1,2,3]`, encode(t, v))
 	_, err = php.DecodeJSONLimited(`[1,2,3]`, php.JSONDepth, 3)
 	require.ErrorIs(t, err, php.ErrTooManyValues)
+	_, err = php.DecodeJSONLimited(`{"a":1}`, php.JSONDepth, 1)
+	require.ErrorIs(t, err, php.ErrTooManyValues, "the bound reached inside an object")
 }
 
 // TestStringToFloat pins zend_strtod on out-of-range numbers: too large
