@@ -48,7 +48,7 @@ func TestIsNumericForms(t *testing.T) {
 		"1e+5": true, "1e-5": true, "1.5e": false, "+.5": true, "-.5e3": true, "-": false, "+": false, ".": false,
 		"e5": false, "1e5.5": false, "1..2": false, "1.2.3": false, "١": false, "1_000": false, " ": false,
 		"\n1\n": true, "1\r": true, "\t1": true, "0.": true, "-.e1": false, "1E+": false, "1e-": false,
-		"--1": false, "+-1": false,
+		"--1": false, "+-1": false, "1E5": true, "1E-5": true,
 	}
 	for v, want := range numeric {
 		require.Equal(t, want, php.IsNumeric(v), "is_numeric(%#v)", v)
@@ -85,7 +85,7 @@ func TestFilterIntValues(t *testing.T) {
 		"0": true, "-0": true, "+0": true, "007": false, "-007": false,
 		"9223372036854775807": true, "9223372036854775808": false, "-9223372036854775808": true,
 		"-9223372036854775809": false, " 12 ": true, "1 2": false, "12a": false, "+": false, "-": false, "": false,
-		"\t\n 5\r\v": true, "\f5": false, "+12": true, "1e3": false, "0x1A": false, "9": true, "90": true,
+		"\t\n 5\r\v": true, "\f5": false, "+12": true, "1e3": false, "0x1A": false, "9": true, "90": true, "+-1": false,
 	}
 	for v, want := range cases {
 		require.Equal(t, want, php.FilterInt(v), "FILTER_VALIDATE_INT(%#v)", v)
@@ -112,6 +112,8 @@ func TestLooseEqualStringsEdges(t *testing.T) {
 		{"9223372036854775808", "9223372036854775807", false}, {"9223372036854775807", "9223372036854775808", false},
 		{"0.1", "0.10", true}, {"100", "1e2", true}, {"1e2", "100", true}, {"1.0", "1", true},
 		{"-9223372036854775809", "-9223372036854775808", false}, {"2", "3", false}, {"2.5", "2.6", false},
+		{"0", "a", false}, {"a", "0", false}, {"9223372036854775808.0", "9223372036854775808", true},
+		{"9223372036854775808", "9.2233720368547758E+18", true}, {"9.2233720368547758E+18", "9223372036854775808", true},
 	}
 	for _, tt := range cases {
 		require.Equal(t, tt.eq, php.LooseEqualStrings(tt.a, tt.b), "%q == %q", tt.a, tt.b)
