@@ -14,7 +14,7 @@ func TestURLDecodeEscapes(t *testing.T) {
 	cases := map[string]string{
 		"%41": "A", "a%4": "a%4", "%": "%", "%%41": "%A", "%g1": "%g1", "%1g": "%1g", "%:0": "%:0", "%/0": "%/0",
 		"%@0": "%@0", "%`0": "%`0", "%G0": "%G0", "%FF%ff%aF%09%0a": "\xff\xff\xaf\t\n", "%2b": "+", "+%20+": "   ",
-		"%5": "%5", "x%41y": "xAy", "%7e%7E%3A%3a": "~~::", "plain": "plain", "%99%00": "\x99\x00",
+		"%5": "%5", "x%41y": "xAy", "%7e%7E%3A%3a": "~~::", "plain": "plain", "%99%00": "\x99\x00", "+a": " a", "a+b": "a b",
 	}
 	for in, want := range cases {
 		require.Equal(t, want, php.URLDecode(in), "urldecode(%q)", in)
@@ -49,6 +49,7 @@ func TestParseQueryNames(t *testing.T) {
 		{"=x", `[]`},
 		{"%20a=1", `{"a":"1"}`},
 		{"a%5Bb%5D=1", `{"a":{"b":"1"}}`},
+		{"%00a=1&b=2", `{"b":"2"}`},
 		{"a[x][y][z][w]=1", `{"a":{"x":{"y":{"z":{"w":"1"}}}}}`},
 		{"a[]=1&a[][x]=2&a[x][y]=3&a[x]=4", `{"a":{"0":"1","1":{"x":"2"},"x":"4"}}`},
 	}
