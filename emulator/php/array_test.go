@@ -38,6 +38,11 @@ func TestArrayAppendKeepsEveryValue(t *testing.T) {
 // (parse_str "a[0]=a&a[1]=b&a[]=c", "a[a]=1&a[0]=p&a[1]=q&a[]=z" and
 // "a[5]=1&a[3]=2&a[]=3"): one past the largest int key so far.
 func TestArrayAppendAfterIntKeys(t *testing.T) {
+	first := php.NewArray()
+	first.Set("0", "a")
+	require.True(t, first.Append("b"))
+	require.Equal(t, `["a","b"]`, encode(t, first))
+
 	packed := php.NewArray()
 	packed.Set("0", "a")
 	packed.Set("1", "b")

@@ -45,6 +45,7 @@ func TestDecodeJSONSyntaxErrors(t *testing.T) {
 		`-01`, `00`, `{"a":1}}`, `[1]]`, `truex`, `true false`, `{"a":1,"b"}`, `{"a":1,,"b":2}`, `{,}`, `[,1]`,
 		"\"a\x1fb\"", "\"a\\\x1fb\"", "\"\\u0041\x01\"", "[\"x\xff\"]", "{\"\xff\":1}",
 		`{x":1}`, `{"a"x1}`, `{"a":`, `[1,`, "\"\x01\"", "{\"\\n\x01\":1}", `{"\udc00":1}`,
+		`{"abc`, `[{"a":1]`, `{"a":[1}`,
 	} {
 		_, err := php.DecodeJSON(bad, php.JSONDepth)
 		require.Error(t, err, "%q", bad)
@@ -69,6 +70,8 @@ func TestDecodeJSONStrings(t *testing.T) {
 		"\"é\\n\"":           "é\n",
 		`"pre\u0041post"`:    "preApost",
 		`"x y\n"`:            "x y\n",
+		`"\n x"`:             "\n x",
+		`"\ud83d\udc00"`:     "\U0001F400",
 	}
 	for doc, want := range ok {
 		v, err := php.DecodeJSON(doc, php.JSONDepth)
@@ -78,6 +81,9 @@ func TestDecodeJSONStrings(t *testing.T) {
 	for _, bad := range []string{
 		`"\u12"`, `"\u12g4"`, `"\u004"`, `"\u`, `"\u00"`, `"\ud83dx"`, `"\ud83d\u0041"`, `"\udc00"`, `"\ud83d\"`,
 		`"\ud83d\ud83d"`, `"\ud83d\uE000"`, `"\ud83d`, `"\ud83d\`, `"\ud83d\u"`, "\"\\n\xff\"", `"a\nb`,
+		`"\udc00\udc00"`, `"\ud83d\xdc00"`,
+		// what follows the bad escape would read as more of the array
+		`["\ud83d\u0041,"x"]`, `["\x,"y"]`,
 	} {
 		_, err := php.DecodeJSON(bad, php.JSONDepth)
 		require.Error(t, err, "%q", bad)
