@@ -1,11 +1,14 @@
 package php_test
 
 import (
+	"encoding/json"
+	"math"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/php"
 )
 
@@ -255,4 +258,19 @@ func TestFromGo(t *testing.T) {
 	require.Equal(t, int64(1), v.(*php.Array).Field("b").(*php.Array).Value(0))
 	arr := php.NewArray()
 	require.Same(t, arr, php.FromGo(arr))
+}
+
+// TestArrayJSONRefusesInfinity pins json_encode's refusal of INF and NAN
+// inside an array, nested too: the error comes out, not a partial text.
+func TestArrayJSONRefusesInfinity(t *testing.T) {
+	inner := php.NewArray()
+	inner.Set("x", math.Inf(1))
+	outer := php.NewArray()
+	outer.Append(int64(1))
+	outer.Append(inner)
+	out, err := jsonx.Marshal(outer, false)
+	require.Error(t, err)
+	require.Nil(t, out)
+	_, err = json.Marshal(map[string]any{"a": outer})
+	require.Error(t, err)
 }
