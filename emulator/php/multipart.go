@@ -11,12 +11,14 @@ import (
 
 // ParseMultipart reads a multipart/form-data body as PHP's rfc1867 reader
 // fills $_POST and $_FILES: fields past MaxInputVars are skipped, a part
-// with neither a name nor a filename ends the reading, files past
-// MaxFileUploads are dropped, a file part with an empty filename is
-// UPLOAD_ERR_NO_FILE (nil, as Symfony's FileBag gives it to Laravel), one
-// over UploadMaxFilesize is UPLOAD_ERR_INI_SIZE, and a file whose name has
-// unbalanced brackets is dropped with every file after it. What was read
-// before a framing error is kept.
+// with neither a name nor a filename ends the reading, and so does a part
+// past max_multipart_body_parts (by default MaxInputVars + MaxFileUploads);
+// files past MaxFileUploads are dropped, a file part with an empty filename
+// is UPLOAD_ERR_NO_FILE (nil, as Symfony's FileBag gives it to Laravel) and
+// does not count as an upload, one over UploadMaxFilesize is
+// UPLOAD_ERR_INI_SIZE, and a file whose name has unbalanced brackets is
+// dropped with every file after it. What was read before a framing error
+// is kept.
 func ParseMultipart(body []byte, boundary string, lim Limits) (fields, files *Array) {
 	fields, files = NewArray(), NewArray()
 	if boundary == "" {
@@ -24,11 +26,15 @@ func ParseMultipart(body []byte, boundary string, lim Limits) (fields, files *Ar
 	}
 	r := multipart.NewReader(bytes.NewReader(body), boundary)
 	count, uploads, anonymous := 0, lim.MaxFileUploads, 0
+	parts, maxParts := 0, lim.MaxInputVars+lim.MaxFileUploads
 	skipFiles := false // a file name with unbalanced brackets stops all later uploads
 	for {
 		part, err := r.NextRawPart()
 		if err != nil {
 			return fields, files
+		}
+		if parts++; parts > maxParts {
+			return fields, files // "Multipart body parts limit exceeded"
 		}
 		name, filename, hasName, hasFile := disposition(part.Header.Get("Content-Disposition"))
 		switch {
@@ -53,19 +59,21 @@ func ParseMultipart(body []byte, boundary string, lim Limits) (fields, files *Ar
 			if skipFiles || uploads <= 0 {
 				continue
 			}
-			uploads--
+			if filename != "" {
+				uploads-- // PHP counts an upload when it opens its temporary file
+			}
 			if !hasName {
 				name = strconv.Itoa(anonymous)
 				anonymous++
 			}
 			var f any
 			switch base := basename(filename); {
-			case base == "":
+			case filename == "":
 				f = nil // UPLOAD_ERR_NO_FILE: Symfony's FileBag gives null
 			case size > lim.UploadMaxFilesize:
 				f = &File{Name: base, Size: 0, Error: 1}
 			default:
-				f = &File{Name: base, Size: size}
+				f = &File{Name: base, Size: size} // "dir/" uploads a file named ""
 			}
 			// PHP registers a file as name[name][…] (then name[type][…], …):
 			// one level more than the field's own.

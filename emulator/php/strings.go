@@ -286,6 +286,9 @@ func LooseEqual(a any, b any) bool {
 	case string:
 		return LooseEqualStrings(x, bs)
 	case int64, float64:
+		if f, ok := x.(float64); ok && math.IsNaN(f) {
+			return false // PHP compares a NAN with any string as greater
+		}
 		if IsNumeric(bs) {
 			return Compare(x, bs) == 0
 		}
