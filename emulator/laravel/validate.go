@@ -118,18 +118,26 @@ type validator struct {
 
 // setRules is ValidationRuleParser::explode: plain attributes in order,
 // then each wildcard attribute's expansions appended (merged into an
-// attribute already listed).
+// attribute already listed). PHP's foreach walks the rules as declared and
+// sets each plain attribute's rules when it reaches it, so what a wildcard
+// declared before a plain attribute merged into it is lost.
 func (v *validator) setRules(rules Rules) {
 	var wildcards []FieldRules
-	for _, fr := range rules {
+	var wildcardAt []int // each wildcard's place among the declared rules
+	declared := map[string]int{}
+	for i, fr := range rules {
 		if strings.Contains(fr.Field, "*") {
 			wildcards = append(wildcards, fr)
+			wildcardAt = append(wildcardAt, i)
 			v.addRules(fr.Field, nil) // holds the place PHP's foreach gives it until unset
 			continue
 		}
+		if _, ok := declared[fr.Field]; !ok {
+			declared[fr.Field] = i
+		}
 		v.addRules(fr.Field, fr.Rules)
 	}
-	for _, fr := range wildcards {
+	for w, fr := range wildcards {
 		for _, attr := range expandWildcard(fr.Field, v.data) {
 			if v.implicit == nil {
 				v.implicit = map[string][]string{}
@@ -138,6 +146,9 @@ func (v *validator) setRules(rules Rules) {
 				v.implicitOrder = append(v.implicitOrder, fr.Field)
 			}
 			v.implicit[fr.Field] = append(v.implicit[fr.Field], attr)
+			if i, ok := declared[attr]; ok && i > wildcardAt[w] {
+				continue // the plain attribute's own rules replace these when the walk reaches it
+			}
 			v.addRules(attr, fr.Rules)
 		}
 		v.removeRules(fr.Field)
