@@ -23,7 +23,7 @@ func expandWildcard(attr string, data *php.Array) []string {
 	if explicit == "" {
 		root = data
 	} else if v, ok := arrGet(data, explicit); ok {
-		root = arrSet(php.NewArray(), strings.Split(explicit, "."), v)
+		root = nested(strings.Split(explicit, "."), v)
 	} else {
 		root = php.NewArray()
 	}
@@ -105,20 +105,14 @@ func dotKeys(v any, prefix string, depth int, emit func(key string, leaf bool)) 
 	}
 }
 
-// arrSet is Arr::set on a copy: the path's arrays are created or replaced.
-func arrSet(a *php.Array, path []string, v any) *php.Array {
+// nested is Arr::set on an empty array: v under the path's keys.
+func nested(path []string, v any) *php.Array {
+	a := php.NewArray()
 	if len(path) == 1 {
 		a.Set(path[0], v)
-		return a
-	}
-	child, ok := a.Get(path[0])
-	sub, isArr := child.(*php.Array)
-	if !ok || !isArr {
-		sub = php.NewArray()
 	} else {
-		sub = sub.Clone()
+		a.Set(path[0], nested(path[1:], v))
 	}
-	a.Set(path[0], arrSet(sub, path[1:], v))
 	return a
 }
 
