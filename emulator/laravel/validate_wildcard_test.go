@@ -30,3 +30,39 @@ func TestValidatePlainRulesDeclaredAfterAWildcardReplaceItsRules(t *testing.T) {
 		{Key: "items.0", Value: []string{"Поле items.0 не может быть более 3."}},
 	}, before)
 }
+
+// TestValidateDependentRulesReadEscapedDotsAsKeys pins "\." in the other
+// fields of required_if, required_with, required_without and
+// required_without_all: a dot inside a key, not a step into an array
+// (Laravel 8's answers; its messages name the field through a random
+// placeholder, so only which fields fail is compared).
+func TestValidateDependentRulesReadEscapedDotsAsKeys(t *testing.T) {
+	literal := map[string]any{"o.p": float64(1)}
+	nested := map[string]any{"o": map[string]any{"p": float64(1)}}
+	tests := []struct {
+		rule       string
+		in         map[string]any
+		wantFailed bool
+	}{
+		{`required_if:o\.p,1`, literal, true},
+		{`required_if:o\.p,1`, nested, false},
+		{`required_with:o\.p`, literal, true},
+		{`required_with:o\.p`, nested, false},
+		{`required_without:o\.p`, literal, false},
+		{`required_without:o\.p`, nested, true},
+		{`required_without_all:o\.p,q`, literal, false},
+		{`required_without_all:o\.p,q`, nested, true},
+	}
+	for _, tt := range tests {
+		got := laravel.Validate(rules(t, "x", tt.rule), platform.Input(tt.in))
+		var failed []string
+		for _, f := range got {
+			failed = append(failed, f.Key)
+		}
+		if tt.wantFailed {
+			require.Equal(t, []string{"x"}, failed, "%s %v", tt.rule, tt.in)
+		} else {
+			require.Empty(t, failed, "%s %v", tt.rule, tt.in)
+		}
+	}
+}
