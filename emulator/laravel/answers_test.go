@@ -73,5 +73,5 @@ func TestValidateGivesLaravelsRecordedAnswers(t *testing.T) {
 		})
 	}
 	require.NoError(t, sc.Err())
-	require.Equal(t, 803, n, "every recorded answer replayed")
+	require.Equal(t, 806, n, "every recorded answer replayed")
 }
