@@ -108,6 +108,11 @@ func TestReadInputFindsTheMultipartBoundaryAsPHPDoes(t *testing.T) {
 		{`multipart/form-data; boundary="XyZ`, unread},
 		{"multipart/form-data; Boundary=XyZ; boundary=Q", unread},
 	}
+	// A boundary that ends where it starts is empty, whatever the body uses.
+	body := "--;XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--;XyZ--\r\n"
+	in, err := laravel.ReadInput("POST", "multipart/form-data; boundary=;XyZ", "q=2", []byte(body))
+	require.NoError(t, err)
+	require.Equal(t, `{q: "2"}`, dump(in.All))
 	for _, tt := range tests {
 		t.Run(tt.contentType, func(t *testing.T) {
 			in, err := laravel.ReadInput("POST", tt.contentType, "a=1&q=2", []byte(multipartBody))

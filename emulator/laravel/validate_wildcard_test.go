@@ -24,6 +24,12 @@ func TestValidatePlainRulesDeclaredAfterAWildcardReplaceItsRules(t *testing.T) {
 		{Key: "items.0", Value: []string{"Поле items.0 не может быть более 3."}},
 	}, after)
 
+	first := laravel.Validate(rules(t, "items.*", "integer|max:3", "items.0", "string"), in)
+	require.Equal(t, jsonx.Object{
+		{Key: "items.0", Value: []string{"Поле items.0 должно быть строкой."}},
+		{Key: "items.1", Value: []string{"Поле items.1 не может быть более 3."}},
+	}, first, "the expansions after the one left alone still get the rules")
+
 	before := laravel.Validate(rules(t, "items.1", "string", "items.*", "integer|max:3"), in)
 	require.Equal(t, jsonx.Object{
 		{Key: "items.1", Value: []string{"Поле items.1 должно быть строкой.", "Поле items.1 не может быть более 3."}},
