@@ -94,3 +94,12 @@ func TestValidateTreatsAValidUploadAsAFile(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateWildcardStopsAtAnUpload pins data_set on an object: a
+// wildcard path through an uploaded file sets a property, so Arr::dot sees
+// the file as a leaf and no attribute below it is validated.
+func TestValidateWildcardStopsAtAnUpload(t *testing.T) {
+	in := platform.Input{"a": []any{map[string]any{"f": &php.File{Name: "x", Size: 1}}}}
+	require.Nil(t, laravel.Validate(rules(t, "a.*.f.x", "required"), in))
+	require.Nil(t, laravel.Validate(rules(t, "a.*.f.*.y", "required"), in))
+}
