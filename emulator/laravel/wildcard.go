@@ -117,7 +117,8 @@ func nested(path []string, v any) *php.Array {
 }
 
 // dataSet is data_set($target, $segments, null, true) without touching the
-// input: arrays on the path are copied.
+// input: arrays on the path are copied. It is only used for attributes
+// that do not end with "*".
 func dataSet(target any, segs []string) any {
 	if _, isObject := target.(*php.File); isObject {
 		return target // data_set sets a property on an object: Arr::dot sees a leaf
@@ -131,11 +132,7 @@ func dataSet(target any, segs []string) any {
 			arr = php.NewArray()
 		}
 		for i := 0; i < arr.Len(); i++ {
-			if len(rest) > 0 {
-				arr.SetValue(i, dataSet(arr.Value(i), rest))
-			} else {
-				arr.SetValue(i, nil)
-			}
+			arr.SetValue(i, dataSet(arr.Value(i), rest)) // never the last segment: see expandWildcard
 		}
 		return arr
 	}
@@ -148,14 +145,7 @@ func dataSet(target any, segs []string) any {
 		arr.Set(seg, nil)
 		return arr
 	}
-	var cur any
-	if accessible {
-		if v, ok := arr.Get(seg); ok {
-			cur = v
-		} else {
-			cur = php.NewArray()
-		}
-	}
+	cur, _ := arr.Get(seg) // nil when absent, which dataSet makes an array
 	arr.Set(seg, dataSet(cur, rest))
 	return arr
 }
