@@ -44,12 +44,11 @@ func expandWildcard(attr string, data *php.Array) []string {
 			gathered = append(gathered, m)
 		}
 	})
-	seen := map[string]bool{}
 	for _, g := range gathered {
-		if !inKeys[g] && !seen[g] {
+		if !inKeys[g] { // array_unique, after the dotted keys
 			keys = append(keys, g)
+			inKeys[g] = true
 		}
-		seen[g] = true
 	}
 	var out []string
 	for _, k := range keys {
