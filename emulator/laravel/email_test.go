@@ -43,6 +43,8 @@ func TestValidEmailAgreesWithRFCValidation(t *testing.T) {
 		{"\"a\rb\"@b", false}, {"\"a\nb\"@b", false}, {"\"a\x00b\"@b", false}, {"\"a\x01b\"@b", false},
 		{"\"a\x1fb\"@b", false}, {"\"a\tb\"@b", false}, {"\"a\x7fb\"@b", false},
 		{`"€"@b`, false}, {"\"\u0080\"@b", false}, {`"\€"@b`, false},
+		// The character after a non-ASCII one is read too.
+		{`"жa"@b`, true}, {"\"ж\x01\"@b", false}, {`"ж""@b`, false},
 		// Bracketed IP literals.
 		{"a@[1.2.3.4]", true}, {"a@[IPv6:::1]", true}, {"x@[IPv6:1::]", true},
 		{"a@[1.2.3.4", false}, {"a@1.2.3.4]", false},
