@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -396,6 +397,19 @@ func startReference(t *testing.T, phpBin string, ops []opRules) string {
 		"-d", "display_errors=stderr", "-d", "error_reporting=E_ALL & ~E_DEPRECATED & ~E_WARNING",
 		"-S", addr, router)
 	cmd.Env = append(os.Environ(), "LARAVEL_DIFF_CONFIG="+cfgPath, "PHP_CLI_SERVER_WORKERS=4")
+	// php -S forks its workers: end them with it, or they outlive the test
+	// (they stay in the test's process group, for whatever kills that).
+	cmd.Cancel = func() error {
+		pid := cmd.Process.Pid
+		if kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid)); err == nil {
+			for _, f := range strings.Fields(string(kids)) {
+				if n, err := strconv.Atoi(f); err == nil {
+					_ = syscall.Kill(n, syscall.SIGKILL)
+				}
+			}
+		}
+		return cmd.Process.Kill()
+	}
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())

@@ -3,6 +3,7 @@ package laravel
 import (
 	"net/netip"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -10,7 +11,9 @@ import (
 // 8's email rule: a dot-atom or quoted local part, "@", and a domain of
 // labels (one is enough: "a@b") or a bracketed IP literal
 // ("a@[IPv6:::1]"). RFC warnings (long labels, IP literals, quoted parts)
-// do not fail it; labels may not start or end with "-". Comments and
+// do not fail it; labels may not start or end with "-". Characters the
+// lexer calls invalid tokens fail it: non-ASCII symbols and control or
+// format characters anywhere, ASCII controls inside quotes. Comments and
 // folding white space are not read: such addresses fail here.
 func ValidEmail(s string) bool {
 	if !utf8.ValidString(s) {
@@ -34,7 +37,7 @@ func validLocalPart(local string) bool {
 			return false
 		}
 		for _, r := range atom {
-			if !(r >= 0x80 || isAlnum(r) || strings.ContainsRune(atext, r)) {
+			if !(r >= 0x80 && validUnicode(r) || isAlnum(r) || strings.ContainsRune(atext, r)) {
 				return false
 			}
 		}
@@ -48,14 +51,22 @@ func validQuoted(q string) bool {
 	}
 	body := q[1 : len(q)-1]
 	for i := 0; i < len(body); i++ {
-		switch c := body[i]; {
-		case c == '\\':
-			i++
+		c := body[i]
+		if c == '\\' {
+			i++ // an escaped ASCII character is taken as it is
 			if i >= len(body) {
 				return false
 			}
-		case c == '"', c == '\r', c == '\n', c == 0:
-			return false
+			c = body[i]
+		} else if c == '"' || c < ' ' || c == 0x7f {
+			return false // a control character is an invalid token
+		}
+		if c >= 0x80 {
+			r, n := utf8.DecodeRuneInString(body[i:])
+			if !validUnicode(r) {
+				return false
+			}
+			i += n - 1
 		}
 	}
 	return true
@@ -79,12 +90,19 @@ func validDomain(d string) bool {
 			return false
 		}
 		for _, r := range label {
-			if !(r >= 0x80 || isAlnum(r) || r == '-') {
+			if !(r >= 0x80 && validUnicode(r) || isAlnum(r) || r == '-') {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// validUnicode is a non-ASCII character the lexer does not call an invalid
+// token: one outside \p{S} and \p{C} (symbols, controls, format and
+// private-use characters, unassigned code points).
+func validUnicode(r rune) bool {
+	return !unicode.In(r, unicode.S, unicode.C) && unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.Z)
 }
 
 func isAlnum(r rune) bool {

@@ -213,7 +213,7 @@ func isPCRESpace(r rune) bool {
 	case '\t', '\n', '\v', '\f', '\r', ' ', 0x85, 0xA0, 0x1680, 0x180E, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
 		return true
 	}
-	return (r >= 0x2000 && r <= 0x200A) || unicode.Is(unicode.Zs, r)
+	return unicode.Is(unicode.Zs, r) // U+2000 to U+200A among them
 }
 
 func ucfirst(s string) string {

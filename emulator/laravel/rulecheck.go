@@ -56,9 +56,6 @@ func (v *validator) passes(rule, attr string, value any, params []string) bool {
 	case "in":
 		return v.in(attr, value, params)
 	case "max", "min", "between", "size":
-		if f, ok := value.(*php.File); ok && f.Error != 0 && rule == "max" {
-			return false
-		}
 		size := v.size(attr, value)
 		switch rule {
 		case "max":

@@ -109,7 +109,7 @@ func (ar *attributeRules) has(names ...string) bool {
 type validator struct {
 	data          *php.Array
 	rules         []attributeRules
-	ruleAt        map[string]int      // attribute → index in rules, built when first needed
+	ruleAt        map[string]int      // attribute → index in rules
 	implicit      map[string][]string // wildcard attribute → the attributes it expanded to
 	implicitOrder []string
 	messages      jsonx.Object
@@ -118,18 +118,27 @@ type validator struct {
 
 // setRules is ValidationRuleParser::explode: plain attributes in order,
 // then each wildcard attribute's expansions appended (merged into an
-// attribute already listed).
+// attribute already listed). PHP's foreach walks the rules as declared and
+// sets each plain attribute's rules when it reaches it, so what a wildcard
+// declared before a plain attribute merged into it is lost. (The wildcard's
+// own entry, held in place until unset, never shows: no expansion or plain
+// attribute has a "*".)
 func (v *validator) setRules(rules Rules) {
-	var wildcards []FieldRules
-	for _, fr := range rules {
+	v.ruleAt = map[string]int{}
+	declared := map[string]int{}
+	for i, fr := range rules {
 		if strings.Contains(fr.Field, "*") {
-			wildcards = append(wildcards, fr)
-			v.addRules(fr.Field, nil) // holds the place PHP's foreach gives it until unset
 			continue
+		}
+		if _, ok := declared[fr.Field]; !ok {
+			declared[fr.Field] = i
 		}
 		v.addRules(fr.Field, fr.Rules)
 	}
-	for _, fr := range wildcards {
+	for w, fr := range rules {
+		if !strings.Contains(fr.Field, "*") {
+			continue
+		}
 		for _, attr := range expandWildcard(fr.Field, v.data) {
 			if v.implicit == nil {
 				v.implicit = map[string][]string{}
@@ -138,56 +147,26 @@ func (v *validator) setRules(rules Rules) {
 				v.implicitOrder = append(v.implicitOrder, fr.Field)
 			}
 			v.implicit[fr.Field] = append(v.implicit[fr.Field], attr)
+			if i, ok := declared[attr]; ok && i > w {
+				continue // the plain attribute's own rules replace these when the walk reaches it
+			}
 			v.addRules(attr, fr.Rules)
 		}
-		v.removeRules(fr.Field)
 	}
 }
 
 func (v *validator) addRules(attr string, rules []Rule) {
-	if i, ok := v.index(attr); ok {
+	if i, ok := v.ruleAt[attr]; ok {
 		v.rules[i].rules = append(append([]Rule(nil), v.rules[i].rules...), rules...)
 		return
 	}
-	if v.ruleAt != nil {
-		v.ruleAt[attr] = len(v.rules)
-	}
+	v.ruleAt[attr] = len(v.rules)
 	v.rules = append(v.rules, attributeRules{attr, rules})
-}
-
-// index finds an attribute's rules: by scanning while there are few, by a
-// map once wildcards may have expanded to many.
-func (v *validator) index(attr string) (int, bool) {
-	if v.ruleAt == nil && len(v.rules) > 16 {
-		v.ruleAt = make(map[string]int, len(v.rules))
-		for i, ar := range v.rules {
-			v.ruleAt[ar.attribute] = i
-		}
-	}
-	if v.ruleAt != nil {
-		i, ok := v.ruleAt[attr]
-		return i, ok
-	}
-	for i := range v.rules {
-		if v.rules[i].attribute == attr {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
-func (v *validator) removeRules(attr string) {
-	i, ok := v.index(attr)
-	if !ok {
-		return
-	}
-	v.rules = append(v.rules[:i], v.rules[i+1:]...)
-	v.ruleAt = nil // rebuilt when next needed
 }
 
 // hasRule is Validator::hasRule for any attribute.
 func (v *validator) hasRule(attr string, names ...string) bool {
-	i, ok := v.index(attr)
+	i, ok := v.ruleAt[attr]
 	return ok && v.rules[i].has(names...)
 }
 
@@ -243,7 +222,7 @@ func (v *validator) dependentParameters(attr string, params []string) []string {
 		out[i] = strings.ReplaceAll(p, `\.`, dotPlaceholder)
 	}
 	primary := v.primaryAttribute(attr)
-	if primary == attr || !strings.Contains(primary, "*") {
+	if primary == attr { // not a wildcard's
 		return out
 	}
 	pattern := "^" + strings.ReplaceAll(regexp.QuoteMeta(primary), `\*`, `([^.]+)`)
@@ -254,10 +233,7 @@ func (v *validator) dependentParameters(attr string, params []string) []string {
 	keys := m[1:]
 	for i, p := range out {
 		for _, k := range keys {
-			if !strings.Contains(p, "*") {
-				break
-			}
-			p = strings.Replace(p, "*", k, 1)
+			p = strings.Replace(p, "*", k, 1) // a "*" each, while there are any
 		}
 		out[i] = p
 	}
@@ -327,9 +303,6 @@ func (v *validator) addFailure(attr, rule string, params []string) {
 		if !contains(msgs, msg) {
 			v.messages[i].Value = append(msgs, msg)
 		}
-	}
-	if v.failed == nil {
-		v.failed = map[string]map[string]bool{}
 	}
 	if v.failed[cleaned] == nil {
 		v.failed[cleaned] = map[string]bool{}

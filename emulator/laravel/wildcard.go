@@ -23,7 +23,7 @@ func expandWildcard(attr string, data *php.Array) []string {
 	if explicit == "" {
 		root = data
 	} else if v, ok := arrGet(data, explicit); ok {
-		root = arrSet(php.NewArray(), strings.Split(explicit, "."), v)
+		root = nested(strings.Split(explicit, "."), v)
 	} else {
 		root = php.NewArray()
 	}
@@ -44,12 +44,11 @@ func expandWildcard(attr string, data *php.Array) []string {
 			gathered = append(gathered, m)
 		}
 	})
-	seen := map[string]bool{}
 	for _, g := range gathered {
-		if !inKeys[g] && !seen[g] {
+		if !inKeys[g] { // array_unique, after the dotted keys
 			keys = append(keys, g)
+			inKeys[g] = true
 		}
-		seen[g] = true
 	}
 	var out []string
 	for _, k := range keys {
@@ -105,25 +104,20 @@ func dotKeys(v any, prefix string, depth int, emit func(key string, leaf bool)) 
 	}
 }
 
-// arrSet is Arr::set on a copy: the path's arrays are created or replaced.
-func arrSet(a *php.Array, path []string, v any) *php.Array {
+// nested is Arr::set on an empty array: v under the path's keys.
+func nested(path []string, v any) *php.Array {
+	a := php.NewArray()
 	if len(path) == 1 {
 		a.Set(path[0], v)
-		return a
-	}
-	child, ok := a.Get(path[0])
-	sub, isArr := child.(*php.Array)
-	if !ok || !isArr {
-		sub = php.NewArray()
 	} else {
-		sub = sub.Clone()
+		a.Set(path[0], nested(path[1:], v))
 	}
-	a.Set(path[0], arrSet(sub, path[1:], v))
 	return a
 }
 
 // dataSet is data_set($target, $segments, null, true) without touching the
-// input: arrays on the path are copied.
+// input: arrays on the path are copied. It is only used for attributes
+// that do not end with "*".
 func dataSet(target any, segs []string) any {
 	if _, isObject := target.(*php.File); isObject {
 		return target // data_set sets a property on an object: Arr::dot sees a leaf
@@ -137,11 +131,7 @@ func dataSet(target any, segs []string) any {
 			arr = php.NewArray()
 		}
 		for i := 0; i < arr.Len(); i++ {
-			if len(rest) > 0 {
-				arr.SetValue(i, dataSet(arr.Value(i), rest))
-			} else {
-				arr.SetValue(i, nil)
-			}
+			arr.SetValue(i, dataSet(arr.Value(i), rest)) // never the last segment: see expandWildcard
 		}
 		return arr
 	}
@@ -154,14 +144,7 @@ func dataSet(target any, segs []string) any {
 		arr.Set(seg, nil)
 		return arr
 	}
-	var cur any
-	if accessible {
-		if v, ok := arr.Get(seg); ok {
-			cur = v
-		} else {
-			cur = php.NewArray()
-		}
-	}
+	cur, _ := arr.Get(seg) // nil when absent, which dataSet makes an array
 	arr.Set(seg, dataSet(cur, rest))
 	return arr
 }
