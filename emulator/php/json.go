@@ -100,75 +100,75 @@ func (d *jsonDecoder) value(depth int) (any, error) {
 
 func (d *jsonDecoder) object(depth int) (any, error) {
 	out := NewArray()
-	d.i++
-	d.space()
-	if d.i < len(d.s) && d.s[d.i] == '}' {
-		d.i++
-		return out, nil
-	}
-	for {
-		d.space()
+	err := d.elements('}', func() error {
 		if d.i >= len(d.s) || d.s[d.i] != '"' {
-			return nil, errJSON
+			return errJSON
 		}
 		key, err := d.str()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		d.space()
 		if d.i >= len(d.s) || d.s[d.i] != ':' {
-			return nil, errJSON
+			return errJSON
 		}
 		d.i++
 		d.space()
 		v, err := d.value(depth)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out.Set(key.(string), v)
-		d.space()
-		if d.i >= len(d.s) {
-			return nil, errJSON
-		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
-			return out, nil
-		default:
-			return nil, errJSON
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 func (d *jsonDecoder) array(depth int) (any, error) {
 	out := NewArray()
+	err := d.elements(']', func() error {
+		v, err := d.value(depth)
+		if err != nil {
+			return err
+		}
+		out.Append(v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// elements reads a container from its opening bracket at d.i to closing,
+// each comma-separated element by element (which starts past white space).
+func (d *jsonDecoder) elements(closing byte, element func() error) error {
 	d.i++
 	d.space()
-	if d.i < len(d.s) && d.s[d.i] == ']' {
+	if d.i < len(d.s) && d.s[d.i] == closing {
 		d.i++
-		return out, nil
+		return nil
 	}
 	for {
 		d.space()
-		v, err := d.value(depth)
-		if err != nil {
-			return nil, err
+		if err := element(); err != nil {
+			return err
 		}
-		out.Append(v)
 		d.space()
 		if d.i >= len(d.s) {
-			return nil, errJSON
+			return errJSON
 		}
 		switch d.s[d.i] {
 		case ',':
 			d.i++
-		case ']':
+		case closing:
 			d.i++
-			return out, nil
+			return nil
 		default:
-			return nil, errJSON
+			return errJSON
 		}
 	}
 }
