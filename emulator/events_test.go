@@ -51,32 +51,15 @@ func openStream(t *testing.T, s *fakebotstest.Server, tenant string, headers ...
 	return &stream{frames: out, resp: resp}
 }
 
-// until returns the next event of that type, failing on an end it did not
-// ask for, and after 5s.
+// until returns the next event of that type (see each).
 func (st *stream) until(t *testing.T, typ string) map[string]any {
 	t.Helper()
-	timeout := time.After(10 * time.Second)
-	for {
-		select {
-		case f, ok := <-st.frames:
-			require.True(t, ok, "the stream closed before a %s event", typ)
-			if f.Event == events.End && typ != events.End {
-				t.Fatalf("the stream ended (%s) before a %s event", f.Data, typ)
-			}
-			if f.Event != typ {
-				continue
-			}
-			var data map[string]any
-			require.NoError(t, json.Unmarshal(f.Data, &data))
-			return data
-		case <-timeout:
-			t.Fatalf("no %s event within 10s", typ)
-		}
-	}
+	return st.each(t, typ)[typ]
 }
 
 // each waits for the first event of every one of types, in whatever
-// order they come, and returns their data by type.
+// order they come, and returns their data by type. It fails on an end it
+// was not asked for, and after 10s.
 func (st *stream) each(t *testing.T, types ...string) map[string]map[string]any {
 	t.Helper()
 	want := map[string]bool{}
@@ -89,6 +72,9 @@ func (st *stream) each(t *testing.T, types ...string) map[string]map[string]any 
 		select {
 		case f, ok := <-st.frames:
 			require.True(t, ok, "the stream closed before events %v", types)
+			if f.Event == events.End && !want[events.End] {
+				t.Fatalf("the stream ended (%s) before events %v", f.Data, types)
+			}
 			if !want[f.Event] || seen[f.Event] != nil {
 				continue
 			}
