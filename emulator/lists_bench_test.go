@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/fakebots/fakebots/emulator"
+	"github.com/fakebots/fakebots/emulator/fakebotstest"
 )
 
 // call runs one request through the emulator and returns its body, failing
@@ -135,17 +136,9 @@ func BenchmarkWriteMix(b *testing.B) {
 		}
 		raw, _ := json.Marshal(info)
 		var tn struct {
-			CleverApp struct {
-				APIToken string `json:"api_token"`
-				BotID    int64  `json:"bot_id"`
-			} `json:"cleverapp"`
-			Salebot struct {
-				APIKey string `json:"api_key"`
-			} `json:"salebot"`
-			BotHelp struct {
-				ClientID     string `json:"client_id"`
-				ClientSecret string `json:"client_secret"`
-			} `json:"bothelp"`
+			CleverApp fakebotstest.CleverAppAccount `json:"cleverapp"`
+			Salebot   fakebotstest.SalebotProject   `json:"salebot"`
+			BotHelp   fakebotstest.BotHelpAccount   `json:"bothelp"`
 		}
 		json.Unmarshal(raw, &tn)
 		var contacts struct{ Data []struct{ ID int64 } }
