@@ -1,7 +1,6 @@
 package scenario_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,18 +11,12 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/fakebots/fakebots/emulator/scenario"
+	"github.com/fakebots/fakebots/internal/schematest"
 	"github.com/fakebots/fakebots/scenarios"
 )
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(scenarios.Schema))
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	require.NoError(t, c.AddResource("scenario.json", doc))
-	s, err := c.Compile("scenario.json")
-	require.NoError(t, err)
-	return s
+	return schematest.Compile(t, "scenario.json", scenarios.Schema)
 }
 
 // schemaAccepts validates a YAML document against the JSON Schema.
