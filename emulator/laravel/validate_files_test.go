@@ -10,15 +10,33 @@ import (
 	"github.com/fakebots/fakebots/emulator/platform"
 )
 
+// fieldCase is a rule for field f and the messages it gives (none: nil).
+type fieldCase struct {
+	rule string
+	want []string
+}
+
+// checkField validates field f of in under each case's rule: no errors
+// when want is nil, else exactly those messages.
+func checkField(t *testing.T, in platform.Input, cases []fieldCase) {
+	for _, tt := range cases {
+		t.Run(tt.rule, func(t *testing.T) {
+			got := laravel.Validate(rules(t, "f", tt.rule), in)
+			if tt.want == nil {
+				require.Nil(t, got)
+				return
+			}
+			require.Equal(t, errs("f", tt.want...), got)
+		})
+	}
+}
+
 // TestValidateMeasuresUploadsInKilobytes pins the size rules on an
 // uploaded file: its size in kilobytes (bytes / 1024, fractions kept), and
 // the ".file" lines of the message table.
 func TestValidateMeasuresUploadsInKilobytes(t *testing.T) {
 	file := &php.File{Name: "a.txt", Size: 1536} // 1.5 KB
-	tests := []struct {
-		rule string
-		want []string
-	}{
+	tests := []fieldCase{
 		{"max:1.5", nil},
 		{"max:1", []string{"Размер файла в поле f не может быть более 1 Килобайт(а)."}},
 		{"min:1.5", nil},
@@ -28,16 +46,7 @@ func TestValidateMeasuresUploadsInKilobytes(t *testing.T) {
 		{"size:1.5", nil},
 		{"size:1536", []string{"Размер файла в поле f должен быть равен 1536 Килобайт(а)."}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.rule, func(t *testing.T) {
-			got := laravel.Validate(rules(t, "f", tt.rule), platform.Input{"f": file})
-			if tt.want == nil {
-				require.Nil(t, got)
-				return
-			}
-			require.Equal(t, errs("f", tt.want...), got)
-		})
-	}
+	checkField(t, platform.Input{"f": file}, tests)
 }
 
 // TestValidateRefusesAFailedUpload pins the "uploaded" failure, as Laravel
@@ -48,10 +57,7 @@ func TestValidateMeasuresUploadsInKilobytes(t *testing.T) {
 func TestValidateRefusesAFailedUpload(t *testing.T) {
 	const uploaded = "Загрузка поля f не удалась."
 	failed := &php.File{Name: "big.bin", Error: 1}
-	tests := []struct {
-		rule string
-		want []string
-	}{
+	tests := []fieldCase{
 		{"max:5|string", []string{uploaded}},
 		{"string|min:1", []string{uploaded}}, // the field's rules decide, not the one running
 		{"between:1,2", []string{uploaded}},
@@ -60,12 +66,7 @@ func TestValidateRefusesAFailedUpload(t *testing.T) {
 		{"required_with:g|string", []string{uploaded}},
 		{"nullable|string|in:a", []string{"Поле f должно быть строкой.", "Выбранное значение для f ошибочно."}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.rule, func(t *testing.T) {
-			got := laravel.Validate(rules(t, "f", tt.rule), platform.Input{"f": failed, "g": "x"})
-			require.Equal(t, errs("f", tt.want...), got)
-		})
-	}
+	checkField(t, platform.Input{"f": failed, "g": "x"}, tests)
 }
 
 // TestValidateTreatsAValidUploadAsAFile pins the other rules on a file
@@ -73,26 +74,14 @@ func TestValidateRefusesAFailedUpload(t *testing.T) {
 // or an array.
 func TestValidateTreatsAValidUploadAsAFile(t *testing.T) {
 	file := &php.File{Name: "a.txt", Size: 10}
-	tests := []struct {
-		rule string
-		want []string
-	}{
+	tests := []fieldCase{
 		{"required", nil},
 		{"string", []string{"Поле f должно быть строкой."}},
 		{"json", []string{"Поле f должно быть JSON строкой."}},
 		{"in:a.txt", []string{"Выбранное значение для f ошибочно."}},
 		{"array", []string{"Поле f должно быть массивом."}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.rule, func(t *testing.T) {
-			got := laravel.Validate(rules(t, "f", tt.rule), platform.Input{"f": file})
-			if tt.want == nil {
-				require.Nil(t, got)
-				return
-			}
-			require.Equal(t, errs("f", tt.want...), got)
-		})
-	}
+	checkField(t, platform.Input{"f": file}, tests)
 }
 
 // TestValidateWildcardStopsAtAnUpload pins data_set on an object: a
