@@ -148,14 +148,7 @@ func TestWhichCertificatesAreCAs(t *testing.T) {
 // subject read the same but which its root signed is an intermediate, so
 // it follows every leaf.
 func TestIntermediateNamedLikeItsRootIsSent(t *testing.T) {
-	now := time.Now()
-	rootKey, rootDER := selfSignedCA(t, now, now.Add(time.Hour))
-	root, err := x509.ParseCertificate(rootDER)
-	require.NoError(t, err)
-	interKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	interDER, err := x509.CreateCertificate(rand.Reader, caTemplate(now, now.Add(time.Hour), "root"), root, &interKey.PublicKey, rootKey)
-	require.NoError(t, err)
+	rootDER, interDER, interKey := intermediateCA(t, time.Now(), "root")
 	ca, err := https.NewCAFromKeyPair(tls.Certificate{Certificate: [][]byte{interDER, rootDER}, PrivateKey: interKey})
 	require.NoError(t, err)
 	leaf, err := ca.Leaf("api.bothelp.io")

@@ -190,18 +190,25 @@ func TestCAFromKeyPair(t *testing.T) {
 	require.Error(t, err)
 }
 
+// intermediateCA makes a root valid for an hour from now and an
+// intermediate CA it signed, named name.
+func intermediateCA(t *testing.T, now time.Time, name string) (rootDER, interDER []byte, interKey *ecdsa.PrivateKey) {
+	t.Helper()
+	rootKey, rootDER := selfSignedCA(t, now, now.Add(time.Hour))
+	root, err := x509.ParseCertificate(rootDER)
+	require.NoError(t, err)
+	interKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	interDER, err = x509.CreateCertificate(rand.Reader, caTemplate(now, now.Add(time.Hour), name), root, &interKey.PublicKey, rootKey)
+	require.NoError(t, err)
+	return rootDER, interDER, interKey
+}
+
 // TestIntermediateCAFromKeyPair: with an intermediate CA, every leaf is sent
 // with the intermediate, so a client trusting only the root verifies it.
 func TestIntermediateCAFromKeyPair(t *testing.T) {
 	now := time.Now()
-	rootKey, rootDER := selfSignedCA(t, now, now.Add(time.Hour))
-	root, err := x509.ParseCertificate(rootDER)
-	require.NoError(t, err)
-	interKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	interDER, err := x509.CreateCertificate(rand.Reader, caTemplate(now, now.Add(time.Hour), "intermediate"), root, &interKey.PublicKey, rootKey)
-	require.NoError(t, err)
-
+	rootDER, interDER, interKey := intermediateCA(t, now, "intermediate")
 	ca, err := https.NewCAFromKeyPair(tls.Certificate{Certificate: [][]byte{interDER, rootDER}, PrivateKey: interKey})
 	require.NoError(t, err)
 	leaf, err := ca.Leaf("oauth.bothelp.io")
@@ -213,6 +220,8 @@ func TestIntermediateCAFromKeyPair(t *testing.T) {
 	inter, err := x509.ParseCertificate(interDER)
 	require.NoError(t, err)
 	intermediates.AddCert(inter)
+	root, err := x509.ParseCertificate(rootDER)
+	require.NoError(t, err)
 	roots := x509.NewCertPool()
 	roots.AddCert(root)
 	_, err = leaf.Leaf.Verify(x509.VerifyOptions{DNSName: "oauth.bothelp.io", Roots: roots, Intermediates: intermediates})
