@@ -164,10 +164,7 @@ func (c *checker) step(path string, s *Step) {
 		c.user(kp, s.User)
 	case "expect_calls":
 		e := s.ExpectCalls
-		c.platform(kp, e.Platform)
-		if e.Operation != "" {
-			c.operation(kp+".operation", e.Platform, e.Operation)
-		}
+		c.target(kp, e.Platform, e.Operation)
 		c.count(kp, e.Count)
 		c.wait(kp, e.Wait)
 	case "expect_no_other_calls":
@@ -199,10 +196,7 @@ func (c *checker) step(path string, s *Step) {
 		c.clock(kp, s.Clock)
 	case "fault":
 		f := s.Fault
-		c.platform(kp, f.Platform)
-		if f.Operation != "" {
-			c.operation(kp+".operation", f.Platform, f.Operation)
-		}
+		c.target(kp, f.Platform, f.Operation)
 		if f.Status == 0 && f.DelayMS == 0 && !f.Drop {
 			c.failAt(kp, "a fault needs one of status, delay_ms or drop")
 		}
@@ -231,6 +225,14 @@ func (c *checker) platform(path, name string) {
 		c.failAt(path, "platform is required (one of %s)", strings.Join(Platforms, ", "))
 	} else if !knownPlatform(name) {
 		c.failAt(path+".platform", "unknown platform %q (one of %s)", name, strings.Join(Platforms, ", "))
+	}
+}
+
+// target checks a platform and, when one is named, an operation of it.
+func (c *checker) target(path, platformName, operation string) {
+	c.platform(path, platformName)
+	if operation != "" {
+		c.operation(path+".operation", platformName, operation)
 	}
 }
 
