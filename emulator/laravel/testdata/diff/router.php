@@ -11,15 +11,12 @@
 // Answer: {"status": 422|200, "body": <the 422 body as the emulator renders
 // it>, "input": <$request->all(), every value tagged with its PHP type>}.
 
-require_once 'Illuminate/autoload.php';
+require_once __DIR__ . '/../validator.php';
 
 use Illuminate\Foundation\Http\Middleware\ConvertEmptyStringsToNull;
 use Illuminate\Foundation\Http\Middleware\TrimStrings as BaseTrimStrings;
 use Illuminate\Http\Request;
 use Illuminate\Http\UploadedFile;
-use Illuminate\Translation\ArrayLoader;
-use Illuminate\Translation\Translator;
-use Illuminate\Validation\Factory;
 
 // The application's TrimStrings, as Laravel 8's skeleton ships it.
 class TrimStrings extends BaseTrimStrings
@@ -39,19 +36,7 @@ foreach ($config['rules'][$op] as [$attribute, $rule]) {
     $rules[$attribute] = $rule;
 }
 
-// The message table is flat ("max.string"); the translator reads it nested.
-$lines = [];
-foreach ($config['messages'] as $key => $line) {
-    $parts = explode('.', $key);
-    if (count($parts) === 2) {
-        $lines[$parts[0]][$parts[1]] = $line;
-    } else {
-        $lines[$key] = $line;
-    }
-}
-$loader = new ArrayLoader();
-$loader->addMessages('ru', 'validation', $lines);
-$factory = new Factory(new Translator($loader, 'ru'));
+$factory = validatorFactory($config['messages']);
 
 $request = Request::capture();
 $pass = function ($r) { return $r; };

@@ -5,24 +5,9 @@
 // [[[attribute, "rule|rule"], ...], input]. Each output line has the rules,
 // the input and the Validator's errors as [attribute, [messages]] pairs.
 
-require_once 'Illuminate/autoload.php';
+require_once __DIR__ . '/../validator.php';
 
-use Illuminate\Translation\ArrayLoader;
-use Illuminate\Translation\Translator;
-use Illuminate\Validation\Factory;
-
-$lines = [];
-foreach (json_decode(file_get_contents($argv[1]), true) as $key => $line) {
-    $parts = explode('.', $key);
-    if (count($parts) === 2) {
-        $lines[$parts[0]][$parts[1]] = $line;
-    } else {
-        $lines[$key] = $line;
-    }
-}
-$loader = new ArrayLoader();
-$loader->addMessages('ru', 'validation', $lines);
-$factory = new Factory(new Translator($loader, 'ru'));
+$factory = validatorFactory(json_decode(file_get_contents($argv[1]), true));
 
 $flags = JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION;
 foreach (file($argv[2]) as $case) {
