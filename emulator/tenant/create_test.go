@@ -47,6 +47,7 @@ func TestCreateRefusesAFixtureItCannotRead(t *testing.T) {
 		name, fixture, message string
 	}{
 		{"a name that is not a JSON string", `"demo`, `unexpected end of JSON input`},
+		{"an object with a key twice", `{"alpha":{},"alpha":{}}`, "fixture: yaml: unmarshal errors:\n  line 1: mapping key \"alpha\" already defined at line 1"},
 		{"neither a name nor an object", `[]`, `fixture must be a fixture name or an object`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
