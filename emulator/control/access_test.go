@@ -1,0 +1,55 @@
+package control_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakebots/fakebots/emulator/control"
+)
+
+func withToken(token string) func(*control.Config) {
+	return func(c *control.Config) { c.Token = token }
+}
+
+// The control token opens the API only as a bearer token: the same
+// secret under another scheme is no token at all.
+func TestTheControlTokenOpensOnlyAsABearer(t *testing.T) {
+	h := newHarness(t, withToken("secret"))
+	for _, auth := range []string{"Basic secret", "secret", "Bearer "} {
+		status, body := h.do(t, "GET", "/tenants", "", "Authorization", auth)
+		require.Equal(t, http.StatusUnauthorized, status, auth)
+		require.JSONEq(t, `{"error":"this emulator's control API needs Authorization: Bearer <token>"}`, body, auth)
+	}
+	status, _ := h.do(t, "GET", "/tenants", "", "Authorization", "bearer secret")
+	require.Equal(t, http.StatusOK, status)
+}
+
+// A token the store cannot look up is neither let in nor called unknown:
+// the call fails as the emulator's, with the cause in its log.
+func TestATokenTheStoreCannotCheckIsTheEmulatorsFailure(t *testing.T) {
+	h := newHarness(t, withToken("secret"))
+	require.NoError(t, h.store.Close())
+	status, body := h.do(t, "GET", "/tenants", "", "Authorization", "Bearer ct_someone")
+	require.Equal(t, http.StatusInternalServerError, status)
+	require.JSONEq(t, internalError, body)
+	require.Equal(t, "level=ERROR msg=\"control call failed\" method=GET path=/__fakebots/tenants err=\"sql: database is closed\"\n", h.log.String())
+}
+
+// A filter naming a tenant the store cannot look up fails the call; it
+// does not list every tenant's entries.
+func TestATenantFilterTheStoreCannotCheckIsTheEmulatorsFailure(t *testing.T) {
+	h := newHarness(t)
+	require.NoError(t, h.store.Close())
+	h.expect(t, "GET", "/journal?tenant=acme", "", http.StatusInternalServerError, internalError)
+	require.Contains(t, h.log.String(), `path=/__fakebots/journal err="sql: database is closed"`)
+}
+
+func TestAFailedResetOfTheEmulatorIsItsFailure(t *testing.T) {
+	h := newHarness(t)
+	h.expect(t, "POST", "/reset", "", http.StatusOK, `{"reset":true,"seed_tenant":""}`)
+	h.resetErr = http.ErrHandlerTimeout
+	h.expect(t, "POST", "/reset", "", http.StatusInternalServerError, internalError)
+	require.Contains(t, h.log.String(), `path=/__fakebots/reset err="http: Handler timeout"`)
+}
