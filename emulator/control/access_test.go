@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -37,13 +38,17 @@ func TestATokenTheStoreCannotCheckIsTheEmulatorsFailure(t *testing.T) {
 	require.Equal(t, "level=ERROR msg=\"control call failed\" method=GET path=/__fakebots/tenants err=\"sql: database is closed\"\n", h.log.String())
 }
 
-// A filter naming a tenant the store cannot look up fails the call; it
-// does not list every tenant's entries.
-func TestATenantFilterTheStoreCannotCheckIsTheEmulatorsFailure(t *testing.T) {
+// A list the store cannot read fails the call as the emulator's; a filter
+// naming a tenant the store cannot look up does too, rather than list
+// every tenant's entries.
+func TestAListTheStoreCannotReadIsTheEmulatorsFailure(t *testing.T) {
 	h := newHarness(t)
 	require.NoError(t, h.store.Close())
-	h.expect(t, "GET", "/journal?tenant=acme", "", http.StatusInternalServerError, internalError)
-	require.Contains(t, h.log.String(), `path=/__fakebots/journal err="sql: database is closed"`)
+	for _, path := range []string{"/journal?tenant=acme", "/outbox", "/tenants"} {
+		h.expect(t, "GET", path, "", http.StatusInternalServerError, internalError)
+	}
+	require.Equal(t, 3, strings.Count(h.log.String(), `msg="control call failed"`))
+	require.Equal(t, 3, strings.Count(h.log.String(), `sql: database is closed"`))
 }
 
 func TestAFailedResetOfTheEmulatorIsItsFailure(t *testing.T) {
