@@ -1,6 +1,7 @@
 package control_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func TestAListTheStoreCannotReadIsTheEmulatorsFailure(t *testing.T) {
 func TestAFailedResetOfTheEmulatorIsItsFailure(t *testing.T) {
 	h := newHarness(t)
 	h.expect(t, "POST", "/reset", "", http.StatusOK, `{"reset":true,"seed_tenant":""}`)
-	h.resetErr = http.ErrHandlerTimeout
+	h.resetErr = errors.New("seed: unknown fixture \"retired\"")
 	h.expect(t, "POST", "/reset", "", http.StatusInternalServerError, internalError)
-	require.Contains(t, h.log.String(), `path=/__fakebots/reset err="http: Handler timeout"`)
+	require.Contains(t, h.log.String(), `path=/__fakebots/reset err="seed: unknown fixture \"retired\""`)
 }
