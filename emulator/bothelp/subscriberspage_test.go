@@ -14,7 +14,7 @@ func TestSubscribersPageBytes(t *testing.T) {
 		"cuid_prefix": "t1",
 		"settings":    map[string]any{"page_size": 2},
 		"subscribers": []any{
-			map[string]any{"name": `Иван "Ваня" \ Петров`, "email": "ivan@example.com", "phone": "+7 900 000-00-01", "tags": []string{"<лид>", "a&b", "x\u2028y", "q\"uote", "s/l"},
+			map[string]any{"name": `Иван "Ваня" \ Петров`, "email": "ivan@example.com", "phone": "+7 900 000-00-01", "tags": []string{"<лид>", "a&b", "x\u2028y", "q\"uote", "s/l", `{"id":9,`},
 				"created_at": "1969-12-31T23:59:59.5Z", "utm_source": "tab\there", "prodamus_profile_id": "p1", "ya_client_id": "y/1"},
 			map[string]any{"name": "Без тегов", "subscribed": false, "channel_type": "vk", "created_at": "2026-05-06T11:00:00.75Z"},
 			map[string]any{"name": "Третий", "user_id": "u3", "created_at": "2026-05-06T11:30:00Z", "tags": []string{"вебинар"}},
@@ -23,7 +23,7 @@ func TestSubscribersPageBytes(t *testing.T) {
 	c := newClient(t, f, f.Tenant)
 	s1 := `{"id":1,"cuid":"t1.1","userId":"500000001","createdAt":-1,"subscribed":true,"name":"Иван \"Ваня\" \\ Петров","email":"ivan@example.com","phone":"+7 900 000-00-01",` +
 		`"channelName":"Бот в Telegram","channelType":"telegram","utmSource":"tab\there","utmMedium":"","utmCampaign":"","utmContent":"","utmTerm":"",` +
-		`"tags":["<лид>","a&b","x\u2028y","q\"uote","s/l"],"prodamusProfileId":"p1","yaClientId":"y/1"}`
+		`"tags":["<лид>","a&b","x\u2028y","q\"uote","s/l","{\"id\":9,"],"prodamusProfileId":"p1","yaClientId":"y/1"}`
 	s2 := `{"id":2,"cuid":"t1.2","userId":"500000002","createdAt":1778065200,"subscribed":false,"name":"Без тегов","email":"","phone":"",` +
 		`"channelName":"Сообщество ВКонтакте","channelType":"vk","utmSource":"","utmMedium":"","utmCampaign":"","utmContent":"","utmTerm":"",` +
 		`"tags":[],"prodamusProfileId":"","yaClientId":""}`
