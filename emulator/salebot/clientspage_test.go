@@ -1,7 +1,9 @@
 package salebot_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -58,4 +60,10 @@ func TestGetClientsPageBytes(t *testing.T) {
 		require.Equal(t, 200, r.Status, tc.query)
 		require.Equal(t, tc.want, string(r.Body), tc.query)
 	}
+
+	// A write that touches a client shows in its updated_at.
+	e.f.SetTime(t, time.Unix(1700000900, 0))
+	e.ok("POST", "save_variables", map[string]any{"client_id": 102, "variables": map[string]any{"city": "Москва"}})
+	r := e.get("get_clients", "reverse=1&limit=1")
+	require.Equal(t, page(strings.Replace(c102, `"updated_at":1700000100`, `"updated_at":1700000900`, 1)), string(r.Body))
 }
