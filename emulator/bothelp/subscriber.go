@@ -93,39 +93,6 @@ func saveProfile(tx *store.Tx, tenantID string, s subscriber, now time.Time) err
 	return err
 }
 
-// apiSubscriber is a subscriber as GET /v1/subscribers/ shows it: every key
-// always present and "" rather than null for empty text, as the SDK maps
-// them into non-nullable types.
-type apiSubscriber struct {
-	ID                int64    `json:"id"`
-	CUID              string   `json:"cuid"`
-	UserID            string   `json:"userId"`
-	CreatedAt         int64    `json:"createdAt"`
-	Subscribed        bool     `json:"subscribed"`
-	Name              string   `json:"name"`
-	Email             string   `json:"email"`
-	Phone             string   `json:"phone"`
-	ChannelName       string   `json:"channelName"`
-	ChannelType       string   `json:"channelType"`
-	UTMSource         string   `json:"utmSource"`
-	UTMMedium         string   `json:"utmMedium"`
-	UTMCampaign       string   `json:"utmCampaign"`
-	UTMContent        string   `json:"utmContent"`
-	UTMTerm           string   `json:"utmTerm"`
-	Tags              []string `json:"tags"`
-	ProdamusProfileID string   `json:"prodamusProfileId"`
-	YaClientID        string   `json:"yaClientId"`
-}
-
-func (s subscriber) api(prefix string) apiSubscriber {
-	return apiSubscriber{
-		ID: s.ID, CUID: formatCUID(prefix, s.ID), UserID: s.UserID, CreatedAt: s.CreatedAt.Unix(), Subscribed: s.Subscribed,
-		Name: s.Name, Email: s.Email, Phone: s.Phone, ChannelName: s.ChannelName, ChannelType: s.ChannelType,
-		UTMSource: s.UTMSource, UTMMedium: s.UTMMedium, UTMCampaign: s.UTMCampaign, UTMContent: s.UTMContent, UTMTerm: s.UTMTerm,
-		Tags: s.Tags, ProdamusProfileID: s.ProdamusProfileID, YaClientID: s.YaClientID,
-	}
-}
-
 // formatCUID is `<prefix>.<base36(id)>`: id 92 of account "1et0" is "1et0.2k".
 func formatCUID(prefix string, id int64) string {
 	return prefix + "." + strconv.FormatInt(id, 36)
