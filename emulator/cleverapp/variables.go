@@ -63,7 +63,7 @@ func (p *Platform) contactVariables(r *platform.Request, contactID int64, view f
 
 func (p *Platform) setContactVariable(r *platform.Request) (any, error) {
 	contactID, _ := r.Input.Int("contact_id")
-	c, err := p.contactByID(r, contactID)
+	botID, err := p.contactBot(r, contactID)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (p *Platform) setContactVariable(r *platform.Request) (any, error) {
 	deletable, _ := r.Input.Int("deletable")
 	var varID int64
 	err = r.Write(func(tx *store.Tx) error {
-		varID, err = storeVariable(tx, r.TenantID(), c.BotID, c.ID, name, value, deletable == 1, r.Now)
+		varID, err = storeVariable(tx, r.TenantID(), botID, contactID, name, value, deletable == 1, r.Now)
 		return err
 	})
 	if err != nil {
