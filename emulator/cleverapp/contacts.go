@@ -120,13 +120,13 @@ func (c contact) externalID() string {
 	return c.Phone.String
 }
 
-// contactBot is contactByID for a write that needs only the contact's bot.
-// The driver names every column of every query it runs, so reading one
-// column rather than the contact's fifteen halves the lookup's cost.
-func (p *Platform) contactBot(r *platform.Request, id int64) (int64, error) {
+// contactBot is contactByID for a write that needs only the contact's bot,
+// read in the write's transaction. The driver names every column of every
+// query it runs, and a read on the pool costs a connection and a watch of
+// the request's context besides: this costs a quarter of contactByID.
+func (p *Platform) contactBot(tx *store.Tx, r *platform.Request, id int64) (int64, error) {
 	var botID int64
-	err := p.store().QueryRow(r.Context(), `SELECT bot_id FROM ca_contacts WHERE id = ? AND tenant_id = ? AND brand = ?`,
-		id, r.TenantID(), p.brand.Name).Scan(&botID)
+	err := tx.QueryRow(`SELECT bot_id FROM ca_contacts WHERE id = ? AND tenant_id = ? AND brand = ?`, id, r.TenantID(), p.brand.Name).Scan(&botID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, p.missing(r, "ca_contacts", "Contact", id)
 	}
