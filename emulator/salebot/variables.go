@@ -121,7 +121,8 @@ func (p *Platform) saveVariables(r *platform.Request) (any, error) {
 
 // clientKnown is clientByID for a write that needs only to know the client
 // exists. The driver names every column of every query it runs, so reading
-// one column rather than the client's fourteen halves the lookup's cost.
+// one column rather than the client's fourteen makes the lookup cheaper
+// (2-3 % of the write mix's CPU rather than 4 %).
 func clientKnown(tx *store.Tx, tenantID string, id int64) error {
 	var one int
 	err := tx.QueryRow(`SELECT 1 FROM sb_clients WHERE tenant_id = ? AND id = ?`, tenantID, id).Scan(&one)
