@@ -104,8 +104,11 @@ func Load(platform string, raw []byte) (*Spec, error) {
 }
 
 func load(platform string, raw []byte) (*Spec, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(raw)
+	js, err := yamlToJSON(raw)
+	if err != nil {
+		return nil, fmt.Errorf("spec %s: %w", platform, err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(js)
 	if err != nil {
 		return nil, fmt.Errorf("spec %s: %w", platform, err)
 	}
