@@ -83,6 +83,27 @@ func TestLoad(t *testing.T) {
 	require.Nil(t, s.Operation(""))
 }
 
+// TestLoadSharesADocumentPerContent: loading the same bytes again, from any
+// slice, gives the Spec already loaded; other bytes, or another platform's
+// name, their own.
+func TestLoadSharesADocumentPerContent(t *testing.T) {
+	raw := readTestdata(t, "shop.yaml")
+	first, err := spec.Load("shop", raw)
+	require.NoError(t, err)
+	again, err := spec.Load("shop", append([]byte(nil), raw...))
+	require.NoError(t, err)
+	require.Same(t, first, again)
+
+	other, err := spec.Load("shop", edit(t, "title: Shop", "title: Other shop"))
+	require.NoError(t, err)
+	require.NotSame(t, first, other)
+	require.Equal(t, "Other shop", other.Doc.Info.Title)
+	renamed, err := spec.Load("shop2", raw)
+	require.NoError(t, err)
+	require.NotSame(t, first, renamed)
+	require.Equal(t, "shop2", renamed.Platform)
+}
+
 func TestInputSchema(t *testing.T) {
 	s := loadShop(t)
 	tests := []struct {
