@@ -73,7 +73,7 @@ type Mount struct {
 // API is the control API's handler.
 type API struct {
 	cfg    Config
-	router *mux.Router // shared by the APIs with the same routes
+	router func() *mux.Router // shared by the APIs with the same routes
 	// decls and handlers are the routes as declared, in order, with this
 	// API's handler of each.
 	decls    []routeDecl
@@ -301,7 +301,7 @@ func callerError(err error) error {
 // keeps specs/control.yaml complete.
 func (a *API) Routes() []string {
 	var out []string
-	a.router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+	a.router().Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
 		path, err := route.GetPathTemplate()
 		if err != nil {
 			return err

@@ -37,8 +37,10 @@ func (a *API) mountPrefix(method, prefix string, h http.Handler) {
 // routers holds the shared routers, by their routes.
 var routers sync.Map // key of the declarations → func() *mux.Router
 
-// sharedRouter is the router of decls, built at its first use.
-func sharedRouter(decls []routeDecl) *mux.Router {
+// sharedRouter gives the router of decls, built at its first use: a
+// program that serves the platforms before its first control call (the
+// command's start-up) builds it later.
+func sharedRouter(decls []routeDecl) func() *mux.Router {
 	var key strings.Builder
 	for _, d := range decls {
 		key.WriteString(d.method)
@@ -48,7 +50,7 @@ func sharedRouter(decls []routeDecl) *mux.Router {
 		key.WriteString(" " + d.path + "\n")
 	}
 	build, _ := routers.LoadOrStore(key.String(), sync.OnceValue(func() *mux.Router { return buildRouter(decls) }))
-	return build.(func() *mux.Router)()
+	return build.(func() *mux.Router)
 }
 
 func buildRouter(decls []routeDecl) *mux.Router {
@@ -78,5 +80,5 @@ type apiKey struct{}
 
 // ServeHTTP answers a call under Prefix.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	a.router.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), apiKey{}, a)))
+	a.router().ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), apiKey{}, a)))
 }
