@@ -37,6 +37,21 @@ type Spec struct {
 	Settings  []Setting
 	templates []template                       // in the document's matching order: literals before parameters
 	byPath    map[string]map[string]*Operation // path template → method → operation
+	derived   sync.Map                         // key → func() (any, error), see Derived
+}
+
+// Derived is what build makes of a loaded document, made once per document
+// and key: every emulator in a process shares the Spec, and so what a
+// platform derives from the document alone (its rules, its tables). Like
+// the Spec, the result must be treated as read-only; an error is kept too.
+func Derived[T any](s *Spec, key string, build func(*Spec) (T, error)) (T, error) {
+	once, _ := s.derived.LoadOrStore(key, sync.OnceValues(func() (any, error) { return build(s) }))
+	v, err := once.(func() (any, error))()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
 }
 
 // Setting is a tenant setting where the evidence reads two ways: the

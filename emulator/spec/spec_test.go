@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,6 +103,33 @@ func TestLoadSharesADocumentPerContent(t *testing.T) {
 	require.NoError(t, err)
 	require.NotSame(t, first, renamed)
 	require.Equal(t, "shop2", renamed.Platform)
+}
+
+// TestDerivedIsBuiltOncePerDocumentAndKey: what a platform derives from a
+// document is built once for every caller, per key; a failure is kept.
+func TestDerivedIsBuiltOncePerDocumentAndKey(t *testing.T) {
+	s := loadShop(t)
+	builds := 0
+	count := func(s *spec.Spec) (int, error) { builds++; return len(s.Operations), nil }
+	for range 3 {
+		n, err := spec.Derived(s, "count", count)
+		require.NoError(t, err)
+		require.Equal(t, 9, n)
+	}
+	require.Equal(t, 1, builds)
+
+	fails := 0
+	for range 2 {
+		_, err := spec.Derived(s, "broken", func(*spec.Spec) (string, error) { fails++; return "", errors.New("no rules") })
+		require.EqualError(t, err, "no rules")
+	}
+	require.Equal(t, 1, fails)
+
+	other, err := spec.Load("shop", edit(t, "title: Shop", "title: Other shop"))
+	require.NoError(t, err)
+	_, err = spec.Derived(other, "count", count)
+	require.NoError(t, err)
+	require.Equal(t, 2, builds, "another document builds its own")
 }
 
 func TestInputSchema(t *testing.T) {
