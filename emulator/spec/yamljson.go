@@ -40,9 +40,18 @@ type converter struct {
 
 var errExpansion = errors.New("yaml: document expands too far (aliases)")
 
-func (c *converter) value(n *yaml.Node) error {
-	if c.budget--; c.budget < 0 {
+// spend counts one node against the budget.
+func (c *converter) spend() error {
+	if c.budget == 0 {
 		return errExpansion
+	}
+	c.budget--
+	return nil
+}
+
+func (c *converter) value(n *yaml.Node) error {
+	if err := c.spend(); err != nil {
+		return err
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
@@ -61,10 +70,8 @@ func (c *converter) value(n *yaml.Node) error {
 		return nil
 	case yaml.MappingNode:
 		return c.mapping(n)
-	case yaml.ScalarNode:
-		return c.scalar(n)
 	}
-	return fmt.Errorf("yaml: line %d: unexpected node", n.Line)
+	return c.scalar(n)
 }
 
 func (c *converter) scalar(n *yaml.Node) error {
@@ -108,12 +115,17 @@ type member struct {
 // those its merge key (<<) brings that it lacks, in the merged mappings'
 // order, as YAML decoders do.
 func (c *converter) mapping(n *yaml.Node) error {
+	type written struct {
+		kind  yaml.Kind
+		value string
+	}
+	lines := map[written]int{} // as YAML decoders tell keys apart
 	for i := 0; i < len(n.Content); i += 2 {
-		for j := i + 2; j < len(n.Content); j += 2 {
-			if ki, kj := n.Content[i], n.Content[j]; ki.Kind == kj.Kind && ki.Value == kj.Value {
-				return fmt.Errorf("yaml: line %d: mapping key %q already defined at line %d", kj.Line, kj.Value, ki.Line)
-			}
+		k := n.Content[i]
+		if line, ok := lines[written{k.Kind, k.Value}]; ok {
+			return fmt.Errorf("yaml: line %d: mapping key %q already defined at line %d", k.Line, k.Value, line)
 		}
+		lines[written{k.Kind, k.Value}] = k.Line
 	}
 	var members []member
 	seen := map[string]bool{}
@@ -136,11 +148,11 @@ func (c *converter) mapping(n *yaml.Node) error {
 }
 
 func (c *converter) members(n *yaml.Node, members *[]member, seen map[string]bool) error {
-	if c.budget--; c.budget < 0 {
-		return errExpansion
+	if err := c.spend(); err != nil {
+		return err
 	}
 	var merge *yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
+	for i := 0; i < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if isMerge(k) {
 			merge = v
@@ -176,9 +188,10 @@ func (c *converter) members(n *yaml.Node, members *[]member, seen map[string]boo
 	return nil
 }
 
-// isMerge is YAML's test for the merge key.
+// isMerge is YAML's test for the merge key: a plain <<, a quoted one is a
+// string.
 func isMerge(k *yaml.Node) bool {
-	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "" || k.Tag == "!" || k.ShortTag() == "!!merge")
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
 }
 
 // mapKey is the JSON key of a mapping key: as written for a string, in

@@ -39,14 +39,16 @@ func TestYAMLToJSONLoadsAsKinLoadsYAML(t *testing.T) {
 
 func TestYAMLToJSON(t *testing.T) {
 	tests := []struct{ name, yaml, json string }{
-		{"scalars", "s: text\nq: '12'\ni: 12\nneg: -3\nhex: 0x1F\nf: 1.5\ne: 1e3\nb: true\nB: True\nn: ~\nempty:\nts: 2024-01-02\n",
-			`{"s":"text","q":"12","i":12,"neg":-3,"hex":31,"f":1.5,"e":1000,"b":true,"B":true,"n":null,"empty":null,"ts":"2024-01-02"}`},
+		{"scalars", "s: text\nq: '12'\ni: 12\nneg: -3\nhex: 0x1F\nlead: 007\nplus: +5\nf: 1.5\ne: 1e3\nb: true\nB: True\nn: ~\nempty:\nts: 2024-01-02\n",
+			`{"s":"text","q":"12","i":12,"neg":-3,"hex":31,"lead":7,"plus":5,"f":1.5,"e":1000,"b":true,"B":true,"n":null,"empty":null,"ts":"2024-01-02"}`},
 		{"keys", "200: ok\n1.5: f\ntrue: b\n\"x\": s\n", `{"200":"ok","1.5":"f","true":"b","x":"s"}`},
 		{"strings", "a: \"quote \\\" back \\\\ tab \\t nl \\n ctl \\x01 sep \\u2028 ё\"\n", `{"a":"quote \" back \\ tab \t nl \n ctl \u0001 sep \u2028 ё"}`},
+		{"separators then escapes", "a: \"\\u2029\\\"\\u2028\\n\"\n", `{"a":"\u2029\"\u2028\n"}`},
 		{"block", "a: |\n  one\n  two\n", `{"a":"one\ntwo\n"}`},
 		{"alias", "a: &x {k: 1}\nb: *x\nc: [*x]\n", `{"a":{"k":1},"b":{"k":1},"c":[{"k":1}]}`},
 		{"merge", "base: &b {k: 1, l: 2}\nm: {<<: *b, l: 3}\n", `{"base":{"k":1,"l":2},"m":{"l":3,"k":1}}`},
 		{"merge list: the first map wins", "a: &a {k: 1}\nb: &b {k: 2, l: 2}\nm: {<<: [*a, *b]}\n", `{"a":{"k":1},"b":{"k":2,"l":2},"m":{"k":1,"l":2}}`},
+		{"a quoted << is a key", "m: {\"<<\": {k: 1}}\n", `{"m":{"<<":{"k":1}}}`},
 		{"merge inline", "m:\n  <<: {k: 1}\n  l: 2\n", `{"m":{"l":2,"k":1}}`},
 		{"nested merge", "a: &a {k: 1}\nb: &b {<<: *a, l: 2}\nm: {<<: *b, l: 3}\n", `{"a":{"k":1},"b":{"l":2,"k":1},"m":{"l":3,"k":1}}`},
 		{"empty document", "", `null`},
@@ -76,6 +78,10 @@ func TestYAMLToJSONRejects(t *testing.T) {
 		{"infinity", "a: .inf\n", "line 1: json: unsupported value: +Inf"},
 		{"expansion", bomb, "expands too far"},
 		{"an alias inside itself", "a: &a [*a]\n", "expands too far"},
+		{"a merge of itself", "a: &a {<<: *a}\n", "expands too far"},
+		{"not base64", "a: !!binary not-base64!\n", "invalid base64"},
+		{"key not an int", "!!int abc: 1\n", "cannot decode !!str `abc` as a !!int"},
+		{"bad key in a merged map", "a: {<<: {? ~ : 1}}\n", "unsupported map key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
