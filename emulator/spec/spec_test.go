@@ -196,6 +196,10 @@ func TestLoadRejects(t *testing.T) {
 			return edit(t, "    get:\n      operationId: getUserItem", "    get:\n      responses: 12\n      operationId: getUserItem")
 		},
 			[]string{"spec shop"}},
+		{"a document kin cannot read", func(t *testing.T) []byte { return edit(t, "info:\n  title: Shop", "info: [1]\nx-info:\n  title: Shop") },
+			[]string{"spec shop: ", "cannot unmarshal array into value of type openapi3.Info"}},
+		{"an invalid document", func(t *testing.T) []byte { return edit(t, `version: "1.0"`, `version: ""`) },
+			[]string{"spec shop: ", "value of version must be a non-empty string"}},
 		{"missing operationId", func(t *testing.T) []byte { return edit(t, "      operationId: ping\n", "") },
 			[]string{"spec shop: POST /ping:", "operationId is required"}},
 		{"unknown x-fidelity", func(t *testing.T) []byte {
