@@ -42,9 +42,10 @@ type world struct {
 	mine, theirs ids
 }
 
-func newWorld(t *testing.T) *world {
+// newWorld makes a world; opts configure its Fake.
+func newWorld(t *testing.T, opts ...fakebotstest.Option) *world {
 	t.Helper()
-	f := newFake(t, fakebotstest.WithFixture(worldFixture))
+	f := newFake(t, append(opts, fakebotstest.WithFixture(worldFixture))...)
 	w := &world{Fake: f, other: f.NewTenant(t, fakebotstest.WithFixture(worldFixture))}
 	w.mine, w.theirs = idsOf(t, f.Server, f.Tenant), idsOf(t, f.Server, w.other)
 	return w
