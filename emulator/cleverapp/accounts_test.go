@@ -1,6 +1,7 @@
 package cleverapp_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -88,4 +89,45 @@ func TestAmountsAsPHPWritesThem(t *testing.T) {
 	ok(t, f, http.MethodPost, "addContactAccount", map[string]any{"contact_id": contact, "currency": "JPY"}, &money)
 	r = ok(t, f, http.MethodPost, "addFundsToContactAccount", map[string]any{"account_id": money.Data.ID, "amount": 1500, "description": "Бонус"}, nil)
 	require.Contains(t, string(r.Body), `"amount":1500,"amount_note":"1500 ¥"`)
+}
+
+// A balance may go down to zero exactly.
+func TestWithdrawingTheWholeBalanceLeavesZero(t *testing.T) {
+	f := newFake(t)
+	at(t, f, "2024-03-01T12:00:00Z")
+	var account struct{ Data struct{ ID int64 } }
+	ok(t, f, http.MethodPost, "addContactAccount", map[string]any{"contact_id": newContact(t, f, "Иван Иванов"), "currency": "RUB"}, &account)
+	ok(t, f, http.MethodPost, "addFundsToContactAccount", map[string]any{"account_id": account.Data.ID, "amount": 2550, "description": "Пополнение"}, nil)
+	r := call(t, f, http.MethodPost, "withdrawFundsFromContactAccount", map[string]any{"account_id": account.Data.ID, "amount": 2550, "description": "Заказ"})
+	assertAnswer(t, f, "withdrawFundsFromContactAccount", r, http.StatusOK, `{"data":{"id":`+fmt.Sprint(account.Data.ID)+
+		`,"currency":"RUB","amount":0,"amount_note":"0.00 ₽","created_at":"2024-03-01T12:00:00+00:00","updated_at":"2024-03-01T12:00:00+00:00"}}`)
+}
+
+// Every change of funds is kept in the ledger: the account, the signed
+// amount, the description and the time.
+func TestFundsChangesAreKeptInTheLedger(t *testing.T) {
+	b := newBrokenDB(t)
+	ok(t, b.Fake, http.MethodPost, "addFundsToContactAccount", map[string]any{"account_id": b.mine.account, "amount": 300, "description": "Бонус"}, nil)
+	ok(t, b.Fake, http.MethodPost, "withdrawFundsFromContactAccount", map[string]any{"account_id": b.mine.account, "amount": 120, "description": "Заказ"}, nil)
+	ok(t, b.Fake, http.MethodPost, "addFundsToContactCryptoAccount", map[string]any{"account_id": b.mine.crypto, "amount": 0.25, "description": "Сдача"}, nil)
+	ok(t, b.Fake, http.MethodPost, "withdrawFundsFromContactCryptoAccount", map[string]any{"account_id": b.mine.crypto, "amount": 0.05, "description": "Вывод"}, nil)
+	rows, err := b.db.Query(`SELECT COALESCE(money_account_id, 0), COALESCE(crypto_account_id, 0), amount, description, created_at FROM ca_account_operations
+		WHERE money_account_id = ? OR crypto_account_id = ? ORDER BY id`, b.mine.account, b.mine.crypto)
+	require.NoError(t, err)
+	defer rows.Close()
+	var ledger []string
+	for rows.Next() {
+		var money, crypto, created int64
+		var amount float64
+		var description string
+		require.NoError(t, rows.Scan(&money, &crypto, &amount, &description, &created))
+		ledger = append(ledger, fmt.Sprintf("%d %d %v %s %s", money, crypto, amount, description, time.UnixMicro(created).UTC().Format(time.RFC3339)))
+	}
+	require.NoError(t, rows.Err())
+	now := b.Tenant.Now(t).Format(time.RFC3339)
+	m, c := fmt.Sprint(b.mine.account), fmt.Sprint(b.mine.crypto)
+	require.Equal(t, []string{
+		m + " 0 300 Бонус " + now, m + " 0 -120 Заказ " + now,
+		"0 " + c + " 0.25 Сдача " + now, "0 " + c + " -0.05 Вывод " + now,
+	}, ledger)
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -168,4 +169,55 @@ func TestGetContactsSeesEveryWrite(t *testing.T) {
 
 	f.Tenant.Reset(t)
 	require.Equal(t, empty, list(), "a reset shows at once")
+}
+
+// date_from and date_to bound the creation time in Unix seconds, both
+// inclusive: date_to takes the whole of its second.
+func TestContactsFilteredByCreationTime(t *testing.T) {
+	f := newFake(t)
+	start := at(t, f, "2024-03-01T12:00:00Z")
+	first := newContact(t, f, "Первый")
+	f.Advance(t, 1500*time.Millisecond)
+	second := newContact(t, f, "Второй")
+	f.Advance(t, time.Second)
+	third := newContact(t, f, "Третий")
+	from := start.Unix()
+	for _, c := range []struct {
+		params map[string]any
+		want   []int64
+	}{
+		{map[string]any{"date_from": from + 1}, []int64{second, third}},
+		{map[string]any{"date_from": from + 3}, []int64{}},
+		{map[string]any{"date_to": from + 1}, []int64{first, second}},
+		{map[string]any{"date_to": from}, []int64{first}},
+		{map[string]any{"date_from": from + 2, "date_to": from + 2}, []int64{third}},
+	} {
+		var got page[demoContact]
+		r := invoke(t, f, "getContacts", c.params)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		r.JSON(t, &got)
+		ids := []int64{}
+		for _, d := range got.Data {
+			ids = append(ids, d.ID)
+		}
+		require.Equal(t, c.want, ids, "%v", c.params)
+	}
+}
+
+// A WhatsApp contact is its phone number: the same number written another
+// way finds the same contact. A number without digits matches no one.
+func TestAWhatsAppContactIsFoundByItsNumberHoweverWritten(t *testing.T) {
+	f := newFake(t)
+	bot := f.Tenant.CleverApp.BotID
+	create := func(phone string) int64 {
+		var c struct{ Data struct{ ID int64 } }
+		ok(t, f, http.MethodPost, "createOrUpdateContact", map[string]any{"bot_id": bot, "messenger": "whatsapp", "name": "Ольга", "phone": phone}, &c)
+		return c.Data.ID
+	}
+	id := create("+7 (999) 000-11-22")
+	require.Equal(t, id, create("79990001122"))
+	require.Equal(t, id, create("7-999-000-11-22"))
+	none := create("нет")
+	require.NotEqual(t, id, none)
+	require.NotEqual(t, none, create("нет"))
 }
