@@ -45,9 +45,8 @@ func newBrokenDB(t *testing.T) *brokenDB {
 	return &brokenDB{world: w, db: db, log: log}
 }
 
-// damage is what a test does to the database (statements in which {bot},
-// {contact}, {account} and {item} stand for the world's own ids), and how
-// it undoes it.
+// damage is what a test does to the database (statements with the
+// world's ids as b.ids writes them), and how it undoes it.
 type damage struct{ breaks, mends string }
 
 // exec runs statements on the database.
@@ -56,10 +55,15 @@ func (b *brokenDB) exec(t *testing.T, statements string) {
 	if statements == "" {
 		return
 	}
-	statements = strings.NewReplacer("{bot}", fmt.Sprint(b.mine.bot), "{contact}", fmt.Sprint(b.mine.contact),
-		"{account}", fmt.Sprint(b.mine.account), "{item}", "'"+b.mine.item+"'").Replace(statements)
-	_, err := b.db.Exec(statements)
+	_, err := b.db.Exec(b.ids(statements))
 	require.NoError(t, err, statements)
+}
+
+// ids puts the world's own ids in the place of {bot}, {contact},
+// {account}, {schema} and {item} (the last two quoted as SQL strings).
+func (b *brokenDB) ids(s string) string {
+	return strings.NewReplacer("{bot}", fmt.Sprint(b.mine.bot), "{contact}", fmt.Sprint(b.mine.contact),
+		"{account}", fmt.Sprint(b.mine.account), "{schema}", "'"+b.mine.schema+"'", "{item}", "'"+b.mine.item+"'").Replace(s)
 }
 
 // gone makes a table unreadable and unwritable.

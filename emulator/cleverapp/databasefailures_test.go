@@ -80,6 +80,11 @@ func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
 	// lastContact fails to read the world's last contact (of three, the
 	// second's referral) and holds the others.
 	lastContact := `CASE WHEN id = {contact} + 2 THEN ` + overflow + ` ELSE 1 END`
+	// unreadableAccount shows money accounts without a currency, and
+	// deletes them when asked.
+	unreadableAccount := b.view(t, "ca_money_accounts", "1", "currency", "NULL")
+	unreadableAccount.breaks += `; CREATE TRIGGER pass_delete INSTEAD OF DELETE ON ca_money_accounts BEGIN
+		DELETE FROM ca_money_accounts_away WHERE id = old.id; END`
 	telegram := map[string]any{"messenger": "telegram", "telegram_id": "777", "name": "Новый"}
 	// referred fails to read any contact someone referred.
 	referred := `CASE WHEN referrer_id IS NULL THEN 1 ELSE ` + overflow + ` END`
@@ -188,6 +193,8 @@ func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
 		{name: "an account not opened", op: "addContactAccount", params: with(ofContact, map[string]any{"currency": "EUR"}),
 			damage: refusing("INSERT", "ca_money_accounts"), cause: refused},
 		{name: "accounts unreadable", op: "deleteContactAccount", params: ofAccount, damage: gone("ca_money_accounts"), cause: noTable("ca_money_accounts")},
+		{name: "an account that cannot be read", op: "deleteContactAccount", params: ofAccount,
+			damage: unreadableAccount, cause: unscannable(2, "currency", nullString)},
 		{name: "an account not deleted", op: "deleteContactAccount", params: ofAccount, damage: refusing("DELETE", "ca_money_accounts"), cause: refused},
 		{name: "accounts unreadable", op: "addFundsToContactAccount", params: with(ofAccount, map[string]any{"amount": 100, "description": "Бонус"}),
 			damage: gone("ca_money_accounts"), cause: noTable("ca_money_accounts")},
@@ -217,7 +224,7 @@ func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
 			cause: "unexpected end of JSON input"},
 		{name: "lists whose reading fails", op: "getListSchemas", params: none, damage: b.view(t, "ca_list_schemas", "1", "name", overflow), cause: overflowed},
 		{name: "lists whose reading fails part way", op: "getListSchemas", params: none,
-			damage: around(`INSERT INTO ca_list_schemas SELECT 'f' || substr(id, 2), tenant_id, brand, bot_id, 'Второй', is_menu, fields, created_at + 1, updated_at FROM ca_list_schemas WHERE id = '`+b.mine.schema+`'`,
+			damage: around(`INSERT INTO ca_list_schemas SELECT 'f' || substr(id, 2), tenant_id, brand, bot_id, 'Второй', is_menu, fields, created_at + 1, updated_at FROM ca_list_schemas WHERE id = {schema}`,
 				b.view(t, "ca_list_schemas", "1", "name", `CASE WHEN name = 'Второй' THEN `+overflow+` ELSE name END`), `DELETE FROM ca_list_schemas WHERE name = 'Второй'`),
 			cause: overflowed},
 		{name: "lists unreadable", op: "getListSchema", params: ofSchema, damage: gone("ca_list_schemas"), cause: noTable("ca_list_schemas")},

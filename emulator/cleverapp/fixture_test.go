@@ -126,3 +126,51 @@ func TestGeneralRateLimit(t *testing.T) {
 	f.Advance(t, time.Second)
 	ok(t, f, http.MethodGet, "getListSchemas", nil, nil)
 }
+
+// A fixture's plan is pro or free, and its contacts a count of at least
+// zero or a list; what else it says refuses the tenant.
+func TestFixtureSectionChecks(t *testing.T) {
+	f := newFake(t)
+	for _, c := range []struct {
+		section string
+		status  int
+		answer  string // the refusal, or a part of the tenant created
+	}{
+		{`{"plan":"free"}`, http.StatusCreated, `"plan":"free"`},
+		{`{"plan":"pro"}`, http.StatusCreated, `"plan":"pro"`},
+		{`{"plan":"gold"}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: plan must be \"pro\" or \"free\""}`},
+		{`{"bots":[{"name":"Shop","messenger":"telegram","contacts":0}]}`, http.StatusCreated, `"name":"Shop"`},
+		{`{"bots":[{"name":"Shop","messenger":"telegram","contacts":-1}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: contacts must be a count or a list of contacts"}`},
+	} {
+		r := f.Do(t, http.MethodPost, "/__fakebots/tenants", `{"fixture":{"cleverapp":`+c.section+`}}`, "Content-Type", "application/json")
+		require.Equal(t, c.status, r.Status, "%s: %s", c.section, r.Body)
+		if c.status == http.StatusCreated {
+			require.Contains(t, string(r.Body), c.answer, c.section)
+		} else {
+			require.Equal(t, c.answer, string(r.Body), c.section)
+		}
+	}
+}
+
+// Generated contacts are spread evenly over the 30 days before the tenant
+// was made, oldest first.
+func TestGeneratedContactsSpreadOverThirtyDays(t *testing.T) {
+	f := newFake(t, fakebotstest.WithFixture(map[string]any{"cleverapp": map[string]any{
+		"bots": []any{map[string]any{"name": "Shop", "messenger": "telegram", "contacts": 3}},
+	}}))
+	now := f.Tenant.Now(t)
+	var contacts page[struct {
+		CreatedAt string `json:"created_at"`
+	}]
+	ok(t, f, http.MethodGet, "getContacts", nil, &contacts)
+	var created []string
+	for _, c := range contacts.Data {
+		created = append(created, c.CreatedAt)
+	}
+	day := 24 * time.Hour
+	require.Equal(t, []string{
+		now.Add(-30 * day).Format("2006-01-02T15:04:05-07:00"),
+		now.Add(-20 * day).Format("2006-01-02T15:04:05-07:00"),
+		now.Add(-10 * day).Format("2006-01-02T15:04:05-07:00"),
+	}, created)
+}
