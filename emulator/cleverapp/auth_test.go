@@ -1,6 +1,7 @@
 package cleverapp_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"sort"
 	"strings"
@@ -8,7 +9,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/emulator/platform"
 )
 
 // method is one method of the catalogue with the HTTP methods its route takes.
@@ -148,5 +151,52 @@ func TestTokenTransports(t *testing.T) {
 		"bearer": f.Do(t, http.MethodGet, url, nil, "Accept", "application/json", "Authorization", "Bearer "+token),
 	} {
 		require.Equal(t, http.StatusOK, r.Status, "%s: %s", name, r.Body)
+	}
+}
+
+// A body past the emulator's bound is PostTooLargeException's 413, before
+// the token is looked at.
+func TestABodyPastTheBoundIsTooLarge(t *testing.T) {
+	f := newFake(t, fakebotstest.WithEmulatorOptions(emulator.WithMaxBodyBytes(64)))
+	for _, token := range []string{f.Tenant.CleverApp.APIToken, "not-a-token"} {
+		r := f.Do(t, http.MethodPost, f.Tenant.CleverApp.BaseURL+"/setContactVariable?api_token="+token,
+			map[string]any{"contact_id": 1, "name": "Город", "value": strings.Repeat("Казань", 20)}, "X-Requested-With", "XMLHttpRequest")
+		require.Equal(t, http.StatusRequestEntityTooLarge, r.Status, token)
+		require.Equal(t, `{"message":""}`, string(r.Body), token) // the spec declares no 413: the service's own bound is not known
+	}
+}
+
+// The login page guests are sent to is the web app's form, posting to the
+// brand's own address.
+func TestTheLoginPageIsAForm(t *testing.T) {
+	f := newFake(t)
+	base := strings.TrimSuffix(f.Tenant.CleverApp.BaseURL, "/api/v1")
+	r := f.Do(t, http.MethodGet, base+"/login", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	require.Equal(t, "text/html; charset=UTF-8", r.Header.Get("Content-Type"))
+	require.Equal(t, `<!DOCTYPE html>
+<html lang="ru">
+<head><meta charset="utf-8"><title>CleverApp — Вход</title></head>
+<body><form method="POST" action="`+base+`/login"><input type="email" name="email"><input type="password" name="password"><button type="submit">Войти</button></form></body>
+</html>
+`, string(r.Body))
+}
+
+// The start-up banner's example calls getMe with the tenant's token, as
+// the docs ask, and works for both brands.
+func TestTheCurlExampleCallsGetMe(t *testing.T) {
+	f := newFake(t)
+	for _, brand := range []string{"cleverapp", "onebot"} {
+		var creds struct {
+			APIToken string `json:"api_token"`
+		}
+		raw, err := json.Marshal(f.Tenant.Raw[brand])
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(raw, &creds))
+		example := f.Emulator.Platform(brand).(platform.Demonstrator).CurlExample(f.URL, raw)
+		target := f.URL + "/" + brand + "/api/v1/getMe?api_token=" + creds.APIToken
+		require.Equal(t, "curl -s -H 'X-Requested-With: XMLHttpRequest' '"+target+"'", example)
+		r := f.Do(t, http.MethodGet, target, nil, "X-Requested-With", "XMLHttpRequest")
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	}
 }

@@ -105,8 +105,14 @@ func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
 		params params
 		damage damage
 		cause  string
+		stale  bool // the token's owner is read again (the plan was set since)
 	}{
 		{name: "the account unreadable", op: "getMe", params: none, damage: gone("ca_accounts"), cause: noTable("ca_accounts")},
+		{name: "tokens unreadable", op: "getMe", params: none, damage: gone("credentials"), cause: noTable("credentials"), stale: true},
+		{name: "settings stored as no JSON", op: "getMe", params: none, damage: b.view(t, "ca_accounts", "1", "settings", "'{'"),
+			cause: "settings: unexpected EOF", stale: true},
+		{name: "another tenant's contact unreadable", op: "getContactTags", params: func(x ids) map[string]any { return map[string]any{"contact_id": b.theirs.contact} },
+			damage: b.view(t, "ca_contacts", `CASE WHEN tenant_id = '`+b.other.ID+`' THEN `+overflow+` ELSE 1 END`), cause: overflowed},
 
 		{name: "contacts unreadable", op: "getContacts", params: none, damage: gone("ca_contacts"), cause: noTable("ca_contacts")},
 		{name: "a contact that cannot be read", op: "getContacts", params: none, damage: b.view(t, "ca_contacts", "1", "name", "NULL"),
@@ -210,6 +216,11 @@ func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
 		{name: "referrals that cannot be counted", op: "getReferrals", params: ofContact, damage: b.view(t, "ca_contacts", referred), cause: overflowed},
 		{name: "a referral that cannot be read", op: "getReferrals", params: ofContact,
 			damage: b.view(t, "ca_contacts", "1", "name", `CASE WHEN referrer_id IS NULL THEN name END`), cause: unscannable(2, "name", nullString)},
+		{name: "referrals whose reading fails part way", op: "getReferrals", params: ofContact,
+			damage: around(`INSERT INTO ca_contacts (tenant_id, brand, bot_id, name, messenger, referrer_id, created_at, updated_at)
+				SELECT tenant_id, brand, bot_id, 'Приглашённый', messenger, id, created_at, updated_at FROM ca_contacts WHERE id = {contact}`,
+				b.view(t, "ca_contacts", "1", "name", `CASE WHEN name = 'Приглашённый' THEN `+overflow+` ELSE name END`), `DELETE FROM ca_contacts WHERE name = 'Приглашённый'`),
+			cause: overflowed},
 		{name: "referrals whose reading fails", op: "getReferrals", params: ofContact,
 			damage: b.view(t, "ca_contacts", "1", "name", `CASE WHEN referrer_id IS NULL THEN name ELSE `+overflow+` END`), cause: overflowed},
 		{name: "contacts unreadable", op: "getCountReferrals", params: ofContact, damage: gone("ca_contacts"), cause: noTable("ca_contacts")},
@@ -292,6 +303,9 @@ func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
 	} {
 		t.Run(c.op+": "+c.name, func(t *testing.T) {
 			before := b.state(t)
+			if c.stale {
+				b.CleverApp.SetPlan(t, "pro")
+			}
 			b.exec(t, c.damage.breaks)
 			r := b.send(t, c.op, c.params(b.mine))
 			b.exec(t, c.damage.mends)

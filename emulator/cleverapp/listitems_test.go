@@ -114,6 +114,9 @@ func TestGetListItemsFiltersSortsAndPages(t *testing.T) {
 		{map[string]any{"filters": map[string]any{"colour": "red"}}, nil},
 		{map[string]any{"filters": map[string]any{"due": nil}}, []string{"Худи", "Кепка", "Шарф", "Носки", "Куртка"}},
 		{map[string]any{"contact_id": olga}, []string{"Кепка", "Шарф"}},
+		{map[string]any{"filters": map[string]any{"buyer": olga}}, []string{"Кепка", "Шарф"}},
+		{map[string]any{"filters": map[string]any{"buyer": "кто-то"}}, nil},
+		{map[string]any{"filters": map[string]any{"item": "Носки"}}, []string{"Носки"}},
 		{map[string]any{"order_by": "qty,desc"}, []string{"Шарф", "Худи", "Носки", "Кепка", "Куртка"}},
 		{map[string]any{"order_by": "item"}, []string{"Кепка", "Куртка", "Носки", "Худи", "Шарф"}},
 		{map[string]any{"order_by": "item,DESC", "limit": 2, "page": 2}, []string{"Носки", "Куртка"}},
@@ -124,6 +127,30 @@ func TestGetListItemsFiltersSortsAndPages(t *testing.T) {
 			params[k] = v
 		}
 		require.Equal(t, c.want, names(params), "%v", c.params)
+	}
+}
+
+// Values of a field sort by type first (a missing value before any
+// number), false before true.
+func TestListItemsSortMissingValuesFirstAndFalseBeforeTrue(t *testing.T) {
+	f := newFake(t)
+	schema := ordersList(t, f)
+	for _, data := range []map[string]any{{"item": "Худи", "qty": 2, "vip": true}, {"item": "Кепка", "vip": false}, {"item": "Шарф", "qty": 1, "vip": false}} {
+		ok(t, f, http.MethodPost, "addListItem", map[string]any{"schema_id": schema, "data": data}, nil)
+	}
+	for orderBy, want := range map[string][]string{
+		"qty":      {"Кепка", "Шарф", "Худи"},
+		"qty,desc": {"Худи", "Шарф", "Кепка"},
+		"vip":      {"Кепка", "Шарф", "Худи"},
+		"vip,desc": {"Худи", "Кепка", "Шарф"},
+	} {
+		var got struct{ Data []struct{ Item string } }
+		ok(t, f, http.MethodPost, "getListItems", map[string]any{"schema_id": schema, "order_by": orderBy}, &got)
+		var names []string
+		for _, d := range got.Data {
+			names = append(names, d.Item)
+		}
+		require.Equal(t, want, names, orderBy)
 	}
 }
 

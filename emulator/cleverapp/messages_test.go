@@ -62,3 +62,27 @@ func TestSendMessagePerMessengerLimit(t *testing.T) {
 	third := call(t, f, http.MethodPost, "sendMessage", map[string]any{"contact_id": contact.Data.ID, "text": "3"})
 	require.Equal(t, http.StatusOK, third.Status, string(third.Body))
 }
+
+// A contact named by its messenger id that the bot does not have is
+// findOrFail's 404, named by that id; one known by its phone is found.
+func TestSendMessageByMessengerID(t *testing.T) {
+	f := newFake(t)
+	bot := f.Tenant.CleverApp.BotID
+	ok(t, f, http.MethodPost, "createOrUpdateContact", map[string]any{"bot_id": bot, "messenger": "telegram", "name": "Иван", "telegram_id": 123456, "phone": "+7 999 000-11-22"}, nil)
+	send := func(external string) *fakebotstest.Response {
+		return call(t, f, http.MethodPost, "sendMessage", map[string]any{"bot_id": bot, "messenger": "telegram", "contact_external_id": external, "text": "Привет"})
+	}
+	assertAnswer(t, f, "sendMessage", send("999"), http.StatusNotFound, `{"message":"No query results for model [App\\Contact] 999"}`)
+	assertAnswer(t, f, "sendMessage", send("123456"), http.StatusOK, `{"success":true}`)
+	assertAnswer(t, f, "sendMessage", send("79990001122"), http.StatusOK, `{"success":true}`)
+	require.Len(t, f.Outbox(t, fakebotstest.OutboxFilter{}), 2)
+}
+
+// A WhatsApp number needs digits.
+func TestSendMessageToWhatsAppRefusesANumberWithoutDigits(t *testing.T) {
+	f := newFake(t)
+	r := call(t, f, http.MethodPost, "sendMessageToWhatsApp", map[string]any{"bot_id": f.Tenant.CleverApp.BotID, "phone": "нет", "text": "Привет"})
+	assertAnswer(t, f, "sendMessageToWhatsApp", r, http.StatusUnprocessableEntity,
+		`{"message":"The given data was invalid.","errors":{"phone":["Поле phone имеет ошибочный формат."]}}`)
+	require.Empty(t, f.Outbox(t, fakebotstest.OutboxFilter{}))
+}
