@@ -147,7 +147,7 @@ func (p *Platform) contactByID(r *platform.Request, id int64) (contact, error) {
 func (p *Platform) getContacts(r *platform.Request) (any, error) {
 	in := r.Input
 	perPage := int64(defaultPerPage)
-	if n, ok := in.Int("count"); ok && n > 0 {
+	if n, ok := in.Int("count"); ok { // at least 1: the rules say so
 		perPage = n
 	}
 	number, ok := in.Int("page")

@@ -30,13 +30,9 @@ func currencyOf(code string) currency {
 
 // amountNote is the human-readable balance of a money account, e.g. 10000
 // kopecks → "100.00 ₽" (the format is inferred: the field is named by the
-// sister platforms, never shown).
+// sister platforms, never shown). A balance is never below zero.
 func amountNote(minor int64, code string) string {
 	c := currencyOf(code)
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
 	s := strconv.FormatInt(minor, 10)
 	if c.digits > 0 {
 		if len(s) <= c.digits {
@@ -44,7 +40,7 @@ func amountNote(minor int64, code string) string {
 		}
 		s = s[:len(s)-c.digits] + "." + s[len(s)-c.digits:]
 	}
-	return sign + s + " " + c.symbol
+	return s + " " + c.symbol
 }
 
 // cryptoPrecision is how many decimals crypto amounts keep (a satoshi), so
