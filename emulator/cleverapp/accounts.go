@@ -167,11 +167,12 @@ func openAccount(tx *store.Tx, k accountKind, tenantID, brand string, contactID 
 	return account{ID: id, ContactID: contactID, Currency: code, Amount: amount, CreatedAt: at, UpdatedAt: at}, err
 }
 
-// accountByID loads one of the caller's accounts of a kind: 404 when the id
-// exists nowhere, 403 when it is another tenant's.
-func (p *Platform) accountByID(r *platform.Request, k accountKind, id int64) (account, error) {
-	a, err := scanAccount(p.store().QueryRow(r.Context(),
-		`SELECT `+accountColumns+` FROM `+k.table+` WHERE id = ? AND tenant_id = ? AND brand = ?`, id, r.TenantID(), p.brand.Name))
+// accountByID loads one of the caller's accounts of a kind, in the write's
+// transaction that changes it: 404 when the id exists nowhere, 403 when it
+// is another tenant's.
+func (p *Platform) accountByID(tx *store.Tx, r *platform.Request, k accountKind, id int64) (account, error) {
+	a, err := scanAccount(tx.QueryRow(`SELECT `+accountColumns+` FROM `+k.table+` WHERE id = ? AND tenant_id = ? AND brand = ?`,
+		id, r.TenantID(), p.brand.Name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, p.missing(r, k.table, k.model, id)
 	}
@@ -180,10 +181,10 @@ func (p *Platform) accountByID(r *platform.Request, k accountKind, id int64) (ac
 
 func (p *Platform) deleteAccount(r *platform.Request, k accountKind) (any, error) {
 	id, _ := r.Input.Int("account_id")
-	if _, err := p.accountByID(r, k, id); err != nil {
-		return nil, err
-	}
 	err := r.Write(func(tx *store.Tx) error {
+		if _, err := p.accountByID(tx, r, k, id); err != nil {
+			return err
+		}
 		_, err := tx.Exec(`DELETE FROM `+k.table+` WHERE id = ?`, id)
 		return err
 	})
@@ -198,14 +199,11 @@ func (p *Platform) deleteAccount(r *platform.Request, k accountKind) (any, error
 // there is fails validation on amount (inferred).
 func (p *Platform) changeFunds(r *platform.Request, k accountKind, sign float64) (any, error) {
 	id, _ := r.Input.Int("account_id")
-	if _, err := p.accountByID(r, k, id); err != nil {
-		return nil, err
-	}
 	amount := k.amount(r.Input)
 	var a account
 	err := r.Write(func(tx *store.Tx) error {
 		var err error
-		if a, err = scanAccount(tx.QueryRow(`SELECT `+accountColumns+` FROM `+k.table+` WHERE id = ?`, id)); err != nil {
+		if a, err = p.accountByID(tx, r, k, id); err != nil {
 			return err
 		}
 		next := a.Amount + sign*amount
