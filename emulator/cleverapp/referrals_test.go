@@ -76,6 +76,8 @@ func TestGetReferralsAndTheirCount(t *testing.T) {
 		{map[string]any{"contact_id": 1, "filters": map[string]any{"tag_name": "Горячий"}}, page("3"), 1},
 		{map[string]any{"contact_id": 1, "filters": map[string]any{"tag_name": []any{"Реклама", "Горячий"}}}, page("3"), 2},
 		{map[string]any{"contact_id": 1, "filters": map[string]any{"tag_name": "Горячий", "tag_id": 2}}, page(), 0},
+		{map[string]any{"contact_id": 1, "filters": map[string]any{"tag_id": 1}}, page("3"), 1},
+		{map[string]any{"contact_id": 1, "filters": map[string]any{"tag_id": "Горячий"}}, page(), 0}, // no tag's id
 		{map[string]any{"contact_id": 2}, page("4"), 2},
 		{map[string]any{"contact_id": 5}, page(), 0},
 	} {
@@ -89,6 +91,19 @@ func TestGetReferralsAndTheirCount(t *testing.T) {
 		count := call(t, f, http.MethodPost, "getCountReferrals", c.params)
 		assertAnswer(t, f, "getCountReferrals", count, http.StatusOK, `{"data":{"count":`+strconv.Itoa(c.count)+`}}`)
 	}
+}
+
+// A referrer that is no longer there (the store keeps no such link, but a
+// chain must end) ends the chain where it is.
+func TestAReferrerThatIsGoneEndsTheChain(t *testing.T) {
+	b := newBrokenDB(t)
+	b.exec(t, `UPDATE ca_contacts SET referrer_id = 999999999 WHERE id = {contact}`)
+	var chain struct{ Data []any }
+	ok(t, b.Fake, http.MethodGet, "getReferrers", map[string]any{"contact_id": b.mine.contact + 1, "is_flat": 1}, &chain)
+	require.Len(t, chain.Data, 1)
+	r := invoke(t, b.Fake, "getReferrers", map[string]any{"contact_id": b.mine.contact})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	require.NotContains(t, string(r.Body), "referrer")
 }
 
 func TestGetReferralsPages(t *testing.T) {
