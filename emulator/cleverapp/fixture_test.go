@@ -127,8 +127,9 @@ func TestGeneralRateLimit(t *testing.T) {
 	ok(t, f, http.MethodGet, "getListSchemas", nil, nil)
 }
 
-// A fixture's plan is pro or free, and its contacts a count of at least
-// zero or a list; what else it says refuses the tenant.
+// What a fixture's CleverApp section says is checked before anything is
+// made: its plan, settings, bots (messenger, contacts, referrals, who
+// invited whom) and lists (name, items, field slugs and types, bot).
 func TestFixtureSectionChecks(t *testing.T) {
 	f := newFake(t)
 	for _, c := range []struct {
@@ -141,6 +142,19 @@ func TestFixtureSectionChecks(t *testing.T) {
 		{`{"plan":"gold"}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: plan must be \"pro\" or \"free\""}`},
 		{`{"bots":[{"name":"Shop","messenger":"telegram","contacts":0}]}`, http.StatusCreated, `"name":"Shop"`},
 		{`{"bots":[{"name":"Shop","messenger":"telegram","contacts":-1}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: contacts must be a count or a list of contacts"}`},
+		{`{"settings":{"rate_limits":"none"}}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: settings: rate_limits must be \"documented\" or \"laravel\""}`},
+		{`{"settings":"always"}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: settings: json: cannot unmarshal string into Go value of type cleverapp.Settings"}`},
+		{`{"bots":[{"name":"Shop","messenger":"icq2"}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: bot \"Shop\": unknown messenger \"icq2\""}`},
+		{`{"bots":[{"name":"Shop","messenger":"vk","referrals":-1}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: bot \"Shop\": referrals must not be negative"}`},
+		{`{"bots":[{"name":"Shop","messenger":"vk","contacts":[{"name":"Борис","referrer":"Анна"},{"name":"Анна"}]}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: bot \"Shop\": contact \"Борис\": referrer \"Анна\" is not an earlier contact of the bot"}`},
+		{`{"bots":[{"name":"Shop","messenger":"vk","contacts":[{"name":"Анна","colour":"red"}]}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: json: unknown field \"colour\""}`},
+		{`{"lists":[{"fields":[]}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: list \"\": a list needs a name"}`},
+		{`{"lists":[{"name":"Заказы","items":-1}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: list \"Заказы\": items must not be negative"}`},
+		{`{"lists":[{"name":"Заказы","fields":[{"slug":"a b","type":"string"}]}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: list \"Заказы\": field slug \"a b\" is invalid or repeated"}`},
+		{`{"lists":[{"name":"Заказы","fields":[{"slug":"a","type":"string"},{"slug":"a","type":"number"}]}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: list \"Заказы\": field slug \"a\" is invalid or repeated"}`},
+		{`{"lists":[{"name":"Заказы","fields":[{"slug":"a","type":"text"}]}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: list \"Заказы\": field \"a\": unknown type \"text\""}`},
+		{`{"lists":[{"name":"Заказы","bot":"Shop"}]}`, http.StatusBadRequest, `{"error":"fixture: cleverapp: list \"Заказы\": bot \"Shop\" is not a bot of the fixture"}`},
+		{`{"lists":[{"name":"Заказы","items":0}]}`, http.StatusCreated, `"bots":[{"id":`},
 	} {
 		r := f.Do(t, http.MethodPost, "/__fakebots/tenants", `{"fixture":{"cleverapp":`+c.section+`}}`, "Content-Type", "application/json")
 		require.Equal(t, c.status, r.Status, "%s: %s", c.section, r.Body)

@@ -17,30 +17,37 @@ func TestATenantWhoseDataCannotBeStoredIsNotMade(t *testing.T) {
 	fixture, err := fixtures.ToJSON([]byte(everything))
 	require.NoError(t, err)
 	for _, c := range []struct {
-		name   string
-		damage damage
+		name    string
+		damage  damage
+		fixture string // instead of everything
+		cause   string // instead of refused
 	}{
-		{"the account", refusing("INSERT", "ca_accounts")},
-		{"the settings", refusing("UPDATE", "ca_accounts")},
-		{"a bot", refusing("INSERT", "ca_bots")},
-		{"a tag", refusing("INSERT", "ca_tags")},
-		{"a contact", refusing("INSERT", "ca_contacts")},
-		{"a contact's tag", refusing("INSERT", "ca_contact_tags")},
-		{"a variable", refusing("INSERT", "ca_variables")},
-		{"a variable's value", refusing("INSERT", "ca_contact_variables")},
-		{"a money account", refusing("INSERT", "ca_money_accounts")},
-		{"a crypto account", refusing("INSERT", "ca_crypto_accounts")},
-		{"a list", refusing("INSERT", "ca_list_schemas")},
-		{"a list item", refusing("INSERT", "ca_list_items")},
+		{name: "the account", damage: refusing("INSERT", "ca_accounts")},
+		{name: "the settings", damage: refusing("UPDATE", "ca_accounts")},
+		{name: "a bot", damage: refusing("INSERT", "ca_bots")},
+		{name: "a tag", damage: refusing("INSERT", "ca_tags")},
+		{name: "a contact", damage: refusing("INSERT", "ca_contacts")},
+		{name: "a contact's tag", damage: refusing("INSERT", "ca_contact_tags")},
+		{name: "a variable", damage: refusing("INSERT", "ca_variables")},
+		{name: "a variable's value", damage: refusing("INSERT", "ca_contact_variables")},
+		{name: "a money account", damage: refusing("INSERT", "ca_money_accounts")},
+		{name: "a crypto account", damage: refusing("INSERT", "ca_crypto_accounts")},
+		{name: "a list", damage: refusing("INSERT", "ca_list_schemas")},
+		{name: "a list item", damage: refusing("INSERT", "ca_list_items")},
+		{name: "the contacts a list draws from", damage: gone("ca_contacts"), fixture: `{"lists":[{"name":"Заказы","items":1}]}`, cause: noTable("ca_contacts")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := b.state(t)
 			b.exec(t, c.damage.breaks)
-			r := b.Do(t, http.MethodPost, "/__fakebots/tenants", `{"id":"refused","fixture":`+string(fixture)+`}`, "Content-Type", "application/json")
+			section, cause := string(fixture), refused
+			if c.fixture != "" {
+				section, cause = `{"cleverapp":`+c.fixture+`}`, c.cause
+			}
+			r := b.Do(t, http.MethodPost, "/__fakebots/tenants", `{"id":"refused","fixture":`+section+`}`, "Content-Type", "application/json")
 			b.exec(t, c.damage.mends)
 			require.Equal(t, http.StatusInternalServerError, r.Status, string(r.Body))
 			require.Equal(t, `{"error":"internal error: the emulator could not complete the call (see its log)"}`, string(r.Body))
-			require.Regexp(t, `^level=ERROR msg="control call failed" method=POST path=/__fakebots/tenants err="[^\n]*`+regexp.QuoteMeta(refused)+`"\n$`, b.log.take())
+			require.Regexp(t, `^level=ERROR msg="control call failed" method=POST path=/__fakebots/tenants err="[^\n]*`+regexp.QuoteMeta(cause)+`"\n$`, b.log.take())
 			require.Equal(t, before, b.state(t))
 			require.Equal(t, http.StatusNotFound, b.Do(t, http.MethodGet, "/__fakebots/tenants/refused", nil).Status)
 		})
