@@ -1,6 +1,8 @@
 package cleverapp_test
 
 import (
+	"fmt"
+	"hash/fnv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -166,4 +168,46 @@ func TestListIdsAreUniqueObjectIds(t *testing.T) {
 		require.False(t, seen[added.Data.ID], "id %s repeats", added.Data.ID)
 		seen[added.Data.ID] = true
 	}
+}
+
+// A list id made at a second is that second, a hash of the tenant and
+// brand, and the count of the tenant's lists and items, counting on past
+// the ids taken: the same history of requests gives the same ids.
+func TestListIdsCountOnPastTheIdsTaken(t *testing.T) {
+	f := newFake(t)
+	schema := ordersList(t, f)
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/cleverapp", f.Tenant.ID)
+	id := func(n uint64) string { return fmt.Sprintf("65e1c340%016x", (h.Sum64()&0xFF_FFFF_FFFF)<<24|n) } // 2024-03-01T12:00:00Z
+	require.Equal(t, id(0), schema)
+	add := func() string {
+		var added struct{ Data struct{ ID string } }
+		ok(t, f, http.MethodPost, "addListItem", map[string]any{"schema_id": schema, "data": map[string]any{"item": "Худи"}}, &added)
+		return added.Data.ID
+	}
+	first := add()
+	require.Equal(t, id(1), first)
+	require.Equal(t, id(2), add())
+	ok(t, f, http.MethodPost, "deleteListItem", map[string]any{"item_id": first}, nil)
+	require.Equal(t, id(3), add()) // the count is 2 again, and id(2) is taken
+}
+
+// An item keeps every value sent, whatever fields before it lack; a value
+// sent as null is left out of the item, as a number too small for its
+// digits is written as PHP writes it.
+func TestItemValuesAfterMissingOnesAreKept(t *testing.T) {
+	f := newFake(t)
+	schema := ordersList(t, f)
+	bot := f.Tenant.CleverApp.BotID
+	r := call(t, f, http.MethodPost, "addListItem", map[string]any{"schema_id": schema, "data": map[string]any{"item": "Худи", "vip": nil, "shop": bot}})
+	var added struct{ Data struct{ ID string } }
+	r.JSON(t, &added)
+	assertAnswer(t, f, "addListItem", r, http.StatusOK, `{"data":`+item(added.Data.ID, `"item":"Худи","shop":`+strconv.FormatInt(bot, 10)+`,"bot_id":`+strconv.FormatInt(bot, 10), "2024-03-01T12:00:00+00:00")+`}`)
+	r = call(t, f, http.MethodPost, "addListItem", map[string]any{"schema_id": schema, "data": map[string]any{"item": "Нитки", "qty": 0.00001, "due": 1709294400}})
+	r.JSON(t, &added)
+	assertAnswer(t, f, "addListItem", r, http.StatusOK, `{"data":`+item(added.Data.ID, `"item":"Нитки","qty":1.0e-5,"due":1709294400`, "2024-03-01T12:00:00+00:00")+`}`)
+	r = call(t, f, http.MethodPost, "getListItems", map[string]any{"schema_id": schema, "filters": map[string]any{"due": 1709294400}})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	require.Contains(t, string(r.Body), `"item":"Нитки","qty":1.0e-5,"due":1709294400,`)
+	require.Contains(t, string(r.Body), `"total":1}`)
 }
