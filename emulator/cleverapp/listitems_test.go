@@ -211,3 +211,24 @@ func TestItemValuesAfterMissingOnesAreKept(t *testing.T) {
 	require.Contains(t, string(r.Body), `"item":"Нитки","qty":1.0e-5,"due":1709294400,`)
 	require.Contains(t, string(r.Body), `"total":1}`)
 }
+
+// A value stored as null is matched by a null filter only: not by 0.
+func TestAStoredNullMatchesOnlyANullFilter(t *testing.T) {
+	f := newFake(t)
+	schema := ordersList(t, f)
+	for _, data := range []map[string]any{{"item": "Худи", "qty": nil}, {"item": "Шарф", "qty": 0}} {
+		ok(t, f, http.MethodPost, "addListItem", map[string]any{"schema_id": schema, "data": data}, nil)
+	}
+	for _, c := range []struct {
+		qty  any
+		want []string
+	}{{0, []string{"Шарф"}}, {"0", []string{"Шарф"}}, {nil, []string{"Худи"}}} {
+		var got struct{ Data []struct{ Item string } }
+		ok(t, f, http.MethodPost, "getListItems", map[string]any{"schema_id": schema, "filters": map[string]any{"qty": c.qty}}, &got)
+		var names []string
+		for _, d := range got.Data {
+			names = append(names, d.Item)
+		}
+		require.Equal(t, c.want, names, "%v", c.qty)
+	}
+}
