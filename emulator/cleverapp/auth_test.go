@@ -154,8 +154,8 @@ func TestTokenTransports(t *testing.T) {
 	}
 }
 
-// A body past the emulator's bound is PostTooLargeException's 413, before
-// the token is looked at.
+// A body past the emulator's bound, or a JSON body of more values than PHP
+// would decode, is PostTooLargeException's 413, before the token is looked at.
 func TestABodyPastTheBoundIsTooLarge(t *testing.T) {
 	f := newFake(t, fakebotstest.WithEmulatorOptions(emulator.WithMaxBodyBytes(64)))
 	for _, token := range []string{f.Tenant.CleverApp.APIToken, "not-a-token"} {
@@ -163,6 +163,14 @@ func TestABodyPastTheBoundIsTooLarge(t *testing.T) {
 			map[string]any{"contact_id": 1, "name": "Город", "value": strings.Repeat("Казань", 20)}, "X-Requested-With", "XMLHttpRequest")
 		require.Equal(t, http.StatusRequestEntityTooLarge, r.Status, token)
 		require.Equal(t, `{"message":""}`, string(r.Body), token) // the spec declares no 413: the service's own bound is not known
+	}
+	f = newFake(t)
+	values := "[" + strings.Repeat("0,", platform.MaxInputValues) + "0]"
+	for _, token := range []string{f.Tenant.CleverApp.APIToken, "not-a-token"} {
+		r := f.Do(t, http.MethodPost, f.Tenant.CleverApp.BaseURL+"/setContactVariable?api_token="+token, values,
+			"X-Requested-With", "XMLHttpRequest", "Content-Type", "application/json")
+		require.Equal(t, http.StatusRequestEntityTooLarge, r.Status, token)
+		require.Equal(t, `{"message":""}`, string(r.Body), token)
 	}
 }
 
