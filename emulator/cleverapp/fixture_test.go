@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/fixtures"
 )
 
 // page is the part of a paginated answer the fixture tests read.
@@ -187,4 +188,21 @@ func TestGeneratedContactsSpreadOverThirtyDays(t *testing.T) {
 		now.Add(-20 * day).Format("2006-01-02T15:04:05-07:00"),
 		now.Add(-10 * day).Format("2006-01-02T15:04:05-07:00"),
 	}, created)
+}
+
+// A fixture written in Go gives its contacts as a list or a count, as
+// YAML does.
+func TestAGoFixtureGivesContactsAsAListOrACount(t *testing.T) {
+	f := newFake(t, fakebotstest.WithFixture(fixtures.Tenant{CleverApp: &fixtures.CleverApp{Bots: []fixtures.CleverAppBot{
+		{Name: "Listed", Messenger: "telegram", Contacts: fixtures.Contacts{List: []fixtures.Contact{{Name: "Анна"}, {Name: "Борис"}}}},
+		{Name: "Counted", Messenger: "vk", Contacts: fixtures.Contacts{Count: 3}},
+	}}}))
+	for i, want := range []int{2, 3} {
+		var contacts page[demoContact]
+		ok(t, f, http.MethodGet, "getContacts", map[string]any{"bot_id": f.Tenant.CleverApp.Bots[i].ID}, &contacts)
+		require.Equal(t, want, contacts.Meta.Total)
+	}
+	r := invoke(t, f, "getContacts", map[string]any{"bot_id": f.Tenant.CleverApp.Bots[0].ID})
+	require.Contains(t, string(r.Body), `"name":"Анна"`)
+	require.Contains(t, string(r.Body), `"name":"Борис"`)
 }

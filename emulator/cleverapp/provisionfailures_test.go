@@ -22,6 +22,7 @@ func TestATenantWhoseDataCannotBeStoredIsNotMade(t *testing.T) {
 		fixture string // instead of everything
 		cause   string // instead of refused
 	}{
+		{name: "the token", damage: refusing("INSERT", "credentials")},
 		{name: "the account", damage: refusing("INSERT", "ca_accounts")},
 		{name: "the settings", damage: refusing("UPDATE", "ca_accounts")},
 		{name: "a bot", damage: refusing("INSERT", "ca_bots")},
