@@ -51,6 +51,8 @@ func TestCreatedUserIsAContact(t *testing.T) {
 		{map[string]any{"messenger": "max"}, 400, `{"error":"unknown messenger \"max\" (whatsapp, telegram, viber, vk, icq)"}`},
 		{map[string]any{"bot": "1"}, 400, `{"error":"the account has no bot 1"}`},
 		{map[string]any{"bot": "first"}, 400, `{"error":"bot must be a bot id"}`},
+		{map[string]any{"bot": "0"}, 400, `{"error":"bot must be a bot id"}`},
+		{map[string]any{"bot": "-5"}, 400, `{"error":"bot must be a bot id"}`},
 		{map[string]any{"messenger": "telegram", "platform_id": "146467928"}, 409,
 			fmt.Sprintf(`{"error":"contact %d of bot %d already has telegram_id 146467928"}`, tg.ID, f.Tenant.CleverApp.BotID)},
 	} {
@@ -125,4 +127,21 @@ func userIDs(users []fakebotstest.EndUser) []int64 {
 		out[i] = u.ID
 	}
 	return out
+}
+
+// A user made without a messenger id gets one in the messenger's style: a
+// Viber id of 22 letters and "==", a number elsewhere, a phone for WhatsApp.
+func TestCreatedUsersGetMessengerIDsInTheirStyle(t *testing.T) {
+	f := newFake(t)
+	users := f.Tenant.Users(t, "cleverapp")
+	for messenger, pattern := range map[string]string{
+		"viber":    `"viber_id":"[A-Za-z]{22}=="`,
+		"vk":       `"vk_id":"[0-9]{7,9}"`,
+		"telegram": `"telegram_id":"[0-9]{8,9}"`,
+		"whatsapp": `"phone":"7[0-9]{10}"`,
+	} {
+		u := users.Create(t, fakebotstest.NewEndUser{Messenger: messenger})
+		r := ok(t, f, http.MethodGet, "getContacts", map[string]any{"count": 100}, nil)
+		require.Regexp(t, fmt.Sprintf(`\{"id":%d,[^{}]*%s`, u.ID, pattern), string(r.Body), messenger)
+	}
 }
