@@ -221,3 +221,19 @@ func TestAWhatsAppContactIsFoundByItsNumberHoweverWritten(t *testing.T) {
 	require.NotEqual(t, id, none)
 	require.NotEqual(t, none, create("нет"))
 }
+
+// A new variable's id is its creation time in milliseconds with one more
+// digit, as the platform's ids look, kept increasing within a millisecond.
+func TestVariableIdsAreTheirCreationTime(t *testing.T) {
+	f := newFake(t)
+	at(t, f, "2024-03-01T12:00:00Z")
+	contact := newContact(t, f, "Иван Иванов")
+	for _, c := range []struct {
+		name string
+		id   int64
+	}{{"Город", 17092944000000}, {"Возраст", 17092944000001}, {"Город", 17092944000000}} {
+		var v struct{ Data struct{ ID int64 } }
+		ok(t, f, http.MethodPost, "setContactVariable", map[string]any{"contact_id": contact, "name": c.name, "value": "1"}, &v)
+		require.Equal(t, c.id, v.Data.ID, c.name)
+	}
+}

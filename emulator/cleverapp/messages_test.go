@@ -86,3 +86,25 @@ func TestSendMessageToWhatsAppRefusesANumberWithoutDigits(t *testing.T) {
 		`{"message":"The given data was invalid.","errors":{"phone":["Поле phone имеет ошибочный формат."]}}`)
 	require.Empty(t, f.Outbox(t, fakebotstest.OutboxFilter{}))
 }
+
+// A message is text, an image, a file, or mixed when it has more than one.
+func TestMessageKindsFollowWhatIsSent(t *testing.T) {
+	f := newFake(t)
+	contact := newContact(t, f, "Иван Иванов")
+	for _, send := range []map[string]any{
+		{"text": "Привет"},
+		{"image": "https://example.com/a.png"},
+		{"file": "https://example.com/a.pdf"},
+		{"text": "Смотрите", "image": "https://example.com/a.png"},
+		{"text": "Счёт", "file": "https://example.com/a.pdf"},
+		{"image": "https://example.com/a.png", "file": "https://example.com/a.pdf"},
+	} {
+		send["contact_id"] = contact
+		ok(t, f, http.MethodPost, "sendMessage", send, nil)
+	}
+	var kinds []string
+	for _, m := range f.Outbox(t, fakebotstest.OutboxFilter{}) {
+		kinds = append(kinds, m.Kind)
+	}
+	require.Equal(t, []string{"text", "image", "file", "mixed", "mixed", "mixed"}, kinds)
+}
