@@ -1,6 +1,7 @@
 package cleverapp_test
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -313,4 +314,18 @@ func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
 			require.Equal(t, before, b.state(t))
 		})
 	}
+}
+
+// A token's owner is read once and kept until a tenant, credential, plan or
+// setting changes: calls go on while the tokens cannot be read, and fail
+// once the plan was set since.
+func TestATokenIsReadAgainOnlyAfterAnAccountChanged(t *testing.T) {
+	b := newBrokenDB(t)
+	d := gone("credentials")
+	b.exec(t, d.breaks)
+	defer b.exec(t, d.mends)
+	ok(t, b.Fake, http.MethodGet, "getMe", nil, nil)
+	ok(t, b.Fake, http.MethodGet, "getContacts", nil, nil)
+	b.CleverApp.SetPlan(t, "pro")
+	b.serverError(t, b.send(t, "getMe", nil), "getMe", noTable("credentials"))
 }
