@@ -15,8 +15,6 @@ func TestControlRoutesOverAFailingDatabaseFail(t *testing.T) {
 	// be read.
 	secondBot := around(`INSERT INTO ca_bots (tenant_id, brand, name, messenger, created_at) SELECT tenant_id, brand, 'Второй', messenger, created_at FROM ca_bots WHERE id = {bot}`,
 		b.view(t, "ca_bots", "1", "name", `CASE WHEN name = 'Второй' THEN `+overflow+` ELSE name END`), `DELETE FROM ca_bots WHERE name = 'Второй'`)
-	secondList := around(`INSERT INTO ca_list_schemas SELECT 'f' || substr(id, 2), tenant_id, brand, bot_id, 'Второй', is_menu, fields, created_at + 1, updated_at FROM ca_list_schemas WHERE id = {schema}`,
-		b.view(t, "ca_list_schemas", "1", "name", `CASE WHEN name = 'Второй' THEN `+overflow+` ELSE name END`), `DELETE FROM ca_list_schemas WHERE name = 'Второй'`)
 	for _, c := range []struct {
 		name         string
 		method, path string
@@ -44,7 +42,7 @@ func TestControlRoutesOverAFailingDatabaseFail(t *testing.T) {
 		{name: "lists unreadable", method: http.MethodGet, path: "lists", damage: gone("ca_list_schemas"), cause: noTable("ca_list_schemas")},
 		{name: "a list that cannot be read", method: http.MethodGet, path: "lists", damage: b.view(t, "ca_list_schemas", "1", "name", "NULL"),
 			refused: `{"error":"` + unscannable(2, "name", nullString) + `"}`},
-		{name: "lists whose reading fails part way", method: http.MethodGet, path: "lists", damage: secondList, cause: overflowed},
+		{name: "lists whose reading fails part way", method: http.MethodGet, path: "lists", damage: b.twoMoreLists(t), cause: overflowed},
 
 		{name: "users unreadable", method: http.MethodGet, path: "users", damage: gone("ca_contacts"), cause: noTable("ca_contacts")},
 		{name: "a user unreadable", method: http.MethodGet, path: "users/{contact}", damage: gone("ca_contacts"), cause: noTable("ca_contacts")},

@@ -74,6 +74,15 @@ func secondVariable(d damage) damage {
 		DELETE FROM ca_variables WHERE name = 'Возраст'`)
 }
 
+// twoMoreLists is a view of the world's list and two more, a second and
+// a third one after it, whose reading fails at the third: sorted reads
+// read a row past each they return, so it fails after the first.
+func (b *brokenDB) twoMoreLists(t *testing.T) damage {
+	return around(`INSERT INTO ca_list_schemas SELECT 'e' || substr(id, 2), tenant_id, brand, bot_id, 'Второй', is_menu, fields, created_at + 1, updated_at FROM ca_list_schemas WHERE id = {schema};
+		INSERT INTO ca_list_schemas SELECT 'f' || substr(id, 2), tenant_id, brand, bot_id, 'Третий', is_menu, fields, created_at + 2, updated_at FROM ca_list_schemas WHERE id = {schema}`,
+		b.view(t, "ca_list_schemas", "1", "name", `CASE WHEN name = 'Третий' THEN `+overflow+` ELSE name END`), `DELETE FROM ca_list_schemas WHERE name IN ('Второй', 'Третий')`)
+}
+
 // A method whose reads or writes the database refuses answers Laravel's
 // 500 and logs the cause once; what it had begun to write is rolled back.
 func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
@@ -236,9 +245,7 @@ func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
 			cause: "unexpected end of JSON input"},
 		{name: "lists whose reading fails", op: "getListSchemas", params: none, damage: b.view(t, "ca_list_schemas", "1", "name", overflow), cause: overflowed},
 		{name: "lists whose reading fails part way", op: "getListSchemas", params: none,
-			damage: around(`INSERT INTO ca_list_schemas SELECT 'f' || substr(id, 2), tenant_id, brand, bot_id, 'Второй', is_menu, fields, created_at + 1, updated_at FROM ca_list_schemas WHERE id = {schema}`,
-				b.view(t, "ca_list_schemas", "1", "name", `CASE WHEN name = 'Второй' THEN `+overflow+` ELSE name END`), `DELETE FROM ca_list_schemas WHERE name = 'Второй'`),
-			cause: overflowed},
+			damage: b.twoMoreLists(t), cause: overflowed},
 		{name: "lists unreadable", op: "getListSchema", params: ofSchema, damage: gone("ca_list_schemas"), cause: noTable("ca_list_schemas")},
 		{name: "bots unreadable", op: "createListSchema", params: with(ofBot, newList), damage: gone("ca_bots"), cause: noTable("ca_bots")},
 		{name: "ids unreadable", op: "createListSchema", params: with(none, newList), damage: gone("ca_list_items"), cause: noTable("ca_list_items")},

@@ -16,6 +16,7 @@ func TestATenantWhoseDataCannotBeStoredIsNotMade(t *testing.T) {
 	b := newBrokenDB(t)
 	fixture, err := fixtures.ToJSON([]byte(everything))
 	require.NoError(t, err)
+	listed := `{"bots":[{"name":"Shop","messenger":"whatsapp","contacts":[{"name":"Анна","tags":["VIP"],"variables":{"city":"Казань"}}]}]}`
 	for _, c := range []struct {
 		name    string
 		damage  damage
@@ -36,6 +37,13 @@ func TestATenantWhoseDataCannotBeStoredIsNotMade(t *testing.T) {
 		{name: "a list", damage: refusing("INSERT", "ca_list_schemas")},
 		{name: "a list item", damage: refusing("INSERT", "ca_list_items")},
 		{name: "the contacts a list draws from", damage: gone("ca_contacts"), fixture: `{"lists":[{"name":"Заказы","items":1}]}`, cause: noTable("ca_contacts")},
+		{name: "the token alone", damage: damage{`CREATE TRIGGER refuse_token BEFORE INSERT ON credentials WHEN new.platform = 'cleverapp' BEGIN SELECT json('refused'); END`,
+			`DROP TRIGGER refuse_token`}, fixture: `{}`, cause: refused},
+		{name: "a bot's tag alone", damage: refusing("INSERT", "ca_tags"), fixture: `{"bots":[{"name":"Shop","messenger":"telegram","tags":["Горячий"]}]}`, cause: refused},
+		{name: "a generated contact alone", damage: refusing("INSERT", "ca_contacts"), fixture: `{"bots":[{"name":"Shop","messenger":"telegram","contacts":1}]}`, cause: refused},
+		{name: "a listed contact", damage: refusing("INSERT", "ca_contacts"), fixture: listed, cause: refused},
+		{name: "a listed contact's tag", damage: refusing("INSERT", "ca_contact_tags"), fixture: listed, cause: refused},
+		{name: "a listed contact's variable", damage: refusing("INSERT", "ca_contact_variables"), fixture: listed, cause: refused},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := b.state(t)
