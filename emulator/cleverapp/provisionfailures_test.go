@@ -37,6 +37,7 @@ func TestATenantWhoseDataCannotBeStoredIsNotMade(t *testing.T) {
 		{name: "a list", damage: refusing("INSERT", "ca_list_schemas")},
 		{name: "a list item", damage: refusing("INSERT", "ca_list_items")},
 		{name: "the contacts a list draws from", damage: gone("ca_contacts"), fixture: `{"lists":[{"name":"Заказы","items":1}]}`, cause: noTable("ca_contacts")},
+		{name: "list ids that cannot be checked", damage: gone("ca_list_items"), fixture: `{"lists":[{"name":"Заказы"}]}`, cause: noTable("ca_list_items")},
 		{name: "the token alone", damage: damage{`CREATE TRIGGER refuse_token BEFORE INSERT ON credentials WHEN new.platform = 'cleverapp' BEGIN SELECT json('refused'); END`,
 			`DROP TRIGGER refuse_token`}, fixture: `{}`, cause: refused},
 		{name: "a bot's tag alone", damage: refusing("INSERT", "ca_tags"), fixture: `{"bots":[{"name":"Shop","messenger":"telegram","tags":["Горячий"]}]}`, cause: refused},
