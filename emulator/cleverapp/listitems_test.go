@@ -234,3 +234,22 @@ func TestAStoredNullMatchesOnlyANullFilter(t *testing.T) {
 		require.Equal(t, c.want, names, "%v", c.qty)
 	}
 }
+
+// Every contact or bot field naming what is not the caller's is reported,
+// not only the first.
+func TestEveryUnknownReferenceOfAnItemIsReported(t *testing.T) {
+	f := newFake(t)
+	schema := ordersList(t, f)
+	r := call(t, f, http.MethodPost, "addListItem", map[string]any{"schema_id": schema, "data": map[string]any{"item": "Худи", "buyer": 999999999, "shop": 999999999}})
+	assertAnswer(t, f, "addListItem", r, http.StatusUnprocessableEntity, `{"message":"The given data was invalid.","errors":{`+
+		`"data.buyer":["Выбранное значение для data.buyer некорректно."],"data.shop":["Выбранное значение для data.shop некорректно."]}}`)
+}
+
+// A date is an integer, however large: read back, it prints as one.
+func TestALargeDateReadsBackAsAnInteger(t *testing.T) {
+	f := newFake(t)
+	schema := ordersList(t, f)
+	ok(t, f, http.MethodPost, "addListItem", map[string]any{"schema_id": schema, "data": map[string]any{"item": "Худи", "due": 100000000000000000}}, nil)
+	r := ok(t, f, http.MethodPost, "getListItems", map[string]any{"schema_id": schema}, nil)
+	require.Contains(t, string(r.Body), `"item":"Худи","due":100000000000000000,`)
+}
