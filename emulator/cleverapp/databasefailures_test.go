@@ -284,6 +284,7 @@ func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
 			return map[string]any{"item_id": x.item, "data": map[string]any{"contact": x.contact}}
 		}, damage: gone("ca_contacts"), cause: noTable("ca_contacts")},
 		{name: "an item not changed", op: "updateListItem", params: with(ofItem, newItem), damage: refusing("UPDATE", "ca_list_items"), cause: refused},
+		{name: "the lists of items unreadable", op: "deleteListItem", params: ofItem, damage: b.view(t, "ca_list_schemas", "1", "brand", overflow), cause: overflowed},
 		{name: "items unreadable", op: "deleteListItem", params: ofItem, damage: gone("ca_list_items"), cause: noTable("ca_list_items")},
 		{name: "an item not deleted", op: "deleteListItem", params: ofItem, damage: refusing("DELETE", "ca_list_items"), cause: refused},
 
