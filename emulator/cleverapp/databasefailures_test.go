@@ -271,6 +271,8 @@ func TestMethodsOverAFailingDatabaseAnswerServerError(t *testing.T) {
 		{name: "items whose reading fails", op: "getListItems", params: ofSchema, damage: b.view(t, "ca_list_items", "1", "data", overflow), cause: overflowed},
 		{name: "items whose reading fails part way", op: "getListItems", params: ofSchema,
 			damage: b.view(t, "ca_list_items", "1", "data", `CASE WHEN id = {item} THEN data ELSE `+overflow+` END`), cause: overflowed},
+		{name: "items whose reading fails at the last", op: "getListItems", params: ofSchema, damage: b.view(t, "ca_list_items", "1", "data",
+			`CASE WHEN created_at = (SELECT MAX(created_at) FROM ca_list_items_away WHERE schema_id = {schema}) THEN `+overflow+` ELSE data END`), cause: overflowed},
 		{name: "lists unreadable", op: "addListItem", params: with(ofSchema, newItem), damage: gone("ca_list_schemas"), cause: noTable("ca_list_schemas")},
 		{name: "contacts unreadable", op: "addListItem", params: func(x ids) map[string]any {
 			return map[string]any{"schema_id": x.schema, "data": map[string]any{"name": "Худи", "contact": x.contact}}

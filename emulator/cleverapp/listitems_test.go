@@ -122,6 +122,7 @@ func TestGetListItemsFiltersSortsAndPages(t *testing.T) {
 		{map[string]any{"order_by": "qty,desc"}, []string{"Шарф", "Худи", "Носки", "Кепка", "Куртка"}},
 		{map[string]any{"order_by": "qty"}, []string{"Кепка", "Куртка", "Худи", "Носки", "Шарф"}}, // ties keep the order they were added in
 		{map[string]any{"order_by": "vip,asc"}, []string{"Кепка", "Носки", "Худи", "Шарф", "Куртка"}},
+		{map[string]any{"order_by": "vip,desc"}, []string{"Худи", "Шарф", "Куртка", "Кепка", "Носки"}},
 		{map[string]any{"order_by": "item"}, []string{"Кепка", "Куртка", "Носки", "Худи", "Шарф"}},
 		{map[string]any{"order_by": "item,DESC", "limit": 2, "page": 2}, []string{"Носки", "Куртка"}},
 		{map[string]any{"limit": 2, "page": 3}, []string{"Куртка"}},
