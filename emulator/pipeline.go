@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/fakebots/fakebots/emulator/faults"
@@ -242,17 +241,11 @@ func (e *Emulator) record(req *platform.Request, p platform.Platform, started ti
 
 // journalRequest is what the journal keeps of a request.
 func journalRequest(r *http.Request, body []byte) journal.Request {
-	// Clones: these may be slices of the whole request line, which a long
-	// query string makes large.
-	kept := journal.Request{
-		Method: strings.Clone(r.Method),
-		Host:   strings.Clone(r.Host),
-		Path:   strings.Clone(r.URL.Path),
-	}
-	kept.Query, kept.QueryTruncated = journal.Body([]byte(r.URL.RawQuery))
-	// The request's own header map, unless it must be cut: nothing writes to it after this.
+	// Views of the request: the journal copies what it keeps of them.
+	kept := journal.Request{Method: r.Method, Host: r.Host, Path: r.URL.Path}
+	kept.Query, kept.QueryTruncated = journal.Cut(r.URL.RawQuery)
 	kept.Headers, kept.HeadersTruncated = journal.Headers(r.Header)
-	kept.Body, kept.BodyTruncated = journal.Body(body)
+	kept.Body, kept.BodyTruncated = journal.CutBytes(body)
 	return kept
 }
 

@@ -53,6 +53,20 @@ func Body(b []byte) (string, bool) {
 	return string(b), false
 }
 
+// Cut is the part of a request's query string or body an entry keeps, and
+// whether it was cut, without a copy: Add copies what it keeps of a request.
+func Cut(s string) (string, bool) {
+	if len(s) > MaxBody {
+		return s[:MaxBody], true
+	}
+	return s, false
+}
+
+// CutBytes is Cut for a body that stays unchanged until Add returns.
+func CutBytes(b []byte) (string, bool) {
+	return Cut(unsafe.String(unsafe.SliceData(b), len(b)))
+}
+
 // SharedBody is Body for a body that is never modified (a cached page,
 // served to many callers): it is kept without a copy, so a thousand
 // entries of one page hold it once. Cut, it still holds the whole body:
@@ -157,13 +171,21 @@ type Filter struct {
 	Limit         int
 }
 
-func (f Filter) match(e *Entry) bool {
-	return (f.TenantID == "" || f.TenantID == e.TenantID) &&
+// match reports whether k matches; Match sees the entry with its headers.
+func (f Filter) match(k *kept) bool {
+	e := &k.Entry
+	if !((f.TenantID == "" || f.TenantID == e.TenantID) &&
 		(f.Platform == "" || f.Platform == e.Platform) &&
 		(f.Operation == "" || f.Operation == e.Operation) &&
 		(f.Before <= 0 || e.ID < f.Before) &&
-		e.ID > f.After &&
-		(f.Match == nil || f.Match(e))
+		e.ID > f.After) {
+		return false
+	}
+	if f.Match == nil {
+		return true
+	}
+	full := k.entry()
+	return f.Match(&full)
 }
 
 // Bounds of a journal. Zero Entries keeps nothing; zero byte bounds mean
@@ -185,13 +207,13 @@ const (
 
 // queue holds one tenant's entries, oldest first.
 type queue struct {
-	entries []Entry
+	entries []kept
 	bytes   int
 }
 
 func (q *queue) dropOldest() int {
-	n := q.entries[0].Size()
-	q.entries[0] = Entry{} // release its strings now
+	n := q.entries[0].size
+	q.entries[0] = kept{} // release its strings now
 	q.entries = q.entries[1:]
 	q.bytes -= n
 	return n
@@ -239,7 +261,9 @@ func (j *Journal) OnAdd(fn func(Entry)) {
 }
 
 // Add records e, assigning its id, and drops the oldest entries past the
-// bounds (the newest of a tenant always stays).
+// bounds (the newest of a tenant always stays). It copies the request's
+// strings and both header maps, so they may be views of the request's own
+// memory; the response body is kept as it is (see Body and SharedBody).
 func (j *Journal) Add(e Entry) {
 	if j.bounds.Entries <= 0 {
 		return
@@ -252,10 +276,10 @@ func (j *Journal) Add(e Entry) {
 		q = &queue{}
 		j.queues[e.TenantID] = q
 	}
-	size := e.Size()
-	q.entries = append(q.entries, e)
-	q.bytes += size
-	j.bytes += size
+	k := pack(&e)
+	q.entries = append(q.entries, k)
+	q.bytes += k.size
+	j.bytes += k.size
 	j.order = append(j.order, ref{e.TenantID, e.ID})
 	j.live++
 	for len(q.entries) > j.bounds.Entries || (q.bytes > j.bounds.TenantBytes && len(q.entries) > 1) {
@@ -267,7 +291,9 @@ func (j *Journal) Add(e Entry) {
 	added := j.added
 	j.mu.Unlock()
 	if added != nil {
-		added(e)
+		// What the journal keeps, with the caller's own header maps.
+		k.Request.Headers, k.Response.Headers = e.Request.Headers, e.Response.Headers
+		added(k.Entry)
 	}
 }
 
@@ -327,18 +353,18 @@ func (j *Journal) List(f Filter) (out []Entry, more bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out = []Entry{}
-	take := func(e *Entry) bool { // false once the page is full and one more matched
-		if e.ID <= f.After {
+	take := func(k *kept) bool { // false once the page is full and one more matched
+		if k.ID <= f.After {
 			return false // newest first: the rest are older still
 		}
-		if !f.match(e) {
+		if !f.match(k) {
 			return true
 		}
 		if f.Limit > 0 && len(out) == f.Limit {
 			more = true
 			return false
 		}
-		out = append(out, *e)
+		out = append(out, k.entry())
 		return true
 	}
 	if f.TenantID != "" {
@@ -370,7 +396,7 @@ func (j *Journal) Entry(tenantID string, id int64) (Entry, bool) {
 			continue
 		}
 		if at := q.index(id); at >= 0 {
-			return q.entries[at], true
+			return q.entries[at].entry(), true
 		}
 	}
 	return Entry{}, false
@@ -385,21 +411,21 @@ func (j *Journal) Clear(f Filter) int {
 		if f.TenantID != "" && tenant != f.TenantID {
 			continue
 		}
-		kept := &queue{entries: make([]Entry, 0, len(q.entries))}
+		left := &queue{entries: make([]kept, 0, len(q.entries))}
 		for i := range q.entries {
-			e := &q.entries[i]
-			if f.match(e) {
+			k := &q.entries[i]
+			if f.match(k) {
 				removed++
 				continue
 			}
-			kept.entries = append(kept.entries, *e)
-			kept.bytes += e.Size()
+			left.entries = append(left.entries, *k)
+			left.bytes += k.size
 		}
-		j.bytes -= q.bytes - kept.bytes
-		if len(kept.entries) == 0 {
+		j.bytes -= q.bytes - left.bytes
+		if len(left.entries) == 0 {
 			delete(j.queues, tenant)
 		} else {
-			j.queues[tenant] = kept
+			j.queues[tenant] = left
 		}
 	}
 	j.live -= removed

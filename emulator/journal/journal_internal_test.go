@@ -20,7 +20,9 @@ func checkBooks(t *testing.T, j *Journal) {
 		require.NotEmpty(t, q.entries, "tenant %q: an emptied queue is deleted", tenant)
 		n := 0
 		for i := range q.entries {
-			n += q.entries[i].Size()
+			e := q.entries[i].entry()
+			require.Equal(t, e.Size(), q.entries[i].size, "an entry weighs what it weighed when added")
+			n += q.entries[i].size
 		}
 		require.Equal(t, n, q.bytes, "tenant %q", tenant)
 		live += len(q.entries)
