@@ -173,12 +173,11 @@ type Filter struct {
 
 // match reports whether k matches; Match sees the entry with its headers.
 func (f Filter) match(k *kept) bool {
-	e := &k.Entry
-	if !((f.TenantID == "" || f.TenantID == e.TenantID) &&
-		(f.Platform == "" || f.Platform == e.Platform) &&
-		(f.Operation == "" || f.Operation == e.Operation) &&
-		(f.Before <= 0 || e.ID < f.Before) &&
-		e.ID > f.After) {
+	if !((f.TenantID == "" || f.TenantID == k.tenant) &&
+		(f.Platform == "" || f.Platform == k.platform) &&
+		(f.Operation == "" || f.Operation == k.operation) &&
+		(f.Before <= 0 || k.id < f.Before) &&
+		k.id > f.After) {
 		return false
 	}
 	if f.Match == nil {
@@ -291,9 +290,8 @@ func (j *Journal) Add(e Entry) {
 	added := j.added
 	j.mu.Unlock()
 	if added != nil {
-		// What the journal keeps, with the caller's own header maps.
-		k.Request.Headers, k.Response.Headers = e.Request.Headers, e.Response.Headers
-		added(k.Entry)
+		added(k.view(e.Request.Headers, e.Response.Headers)) // what is kept, the caller's maps unpacked
+
 	}
 }
 
@@ -304,7 +302,7 @@ func (j *Journal) trimTotal() {
 		r := j.order[0]
 		j.order = j.order[1:]
 		q := j.queues[r.tenant]
-		if q == nil || len(q.entries) == 0 || q.entries[0].ID != r.id {
+		if q == nil || len(q.entries) == 0 || q.entries[0].id != r.id {
 			continue // already gone
 		}
 		j.bytes -= q.dropOldest()
@@ -336,9 +334,9 @@ func (q *queue) index(id int64) int {
 	for lo < hi {
 		m := (lo + hi) / 2
 		switch {
-		case q.entries[m].ID == id:
+		case q.entries[m].id == id:
 			return m
-		case q.entries[m].ID < id:
+		case q.entries[m].id < id:
 			lo = m + 1
 		default:
 			hi = m
@@ -354,7 +352,7 @@ func (j *Journal) List(f Filter) (out []Entry, more bool) {
 	defer j.mu.Unlock()
 	out = []Entry{}
 	take := func(k *kept) bool { // false once the page is full and one more matched
-		if k.ID <= f.After {
+		if k.id <= f.After {
 			return false // newest first: the rest are older still
 		}
 		if !f.match(k) {

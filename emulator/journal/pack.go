@@ -3,23 +3,45 @@ package journal
 import (
 	"encoding/binary"
 	"net/http"
+	"time"
 	"unsafe"
 )
 
-// kept is an entry as the journal holds it. The request's strings and both
-// header maps are packed into one allocation (see pack): an entry is its
-// slot and that string (and its response body), where a header map alone
-// costs more than the few headers it holds, and a thousand quiet tenants'
-// entries would otherwise each keep a dozen small objects for the collector
-// to trace.
+// kept is an entry as the journal holds it, in under two thirds of an
+// Entry's room (a thousand tenants' queues hold thousands of them). The
+// request's strings and both header maps are packed into one string (see
+// pack): an entry is its slot, that string and its response body, where a
+// header map alone costs more than the few headers it holds, and a dozen
+// small objects per entry would be the collector's to trace.
 type kept struct {
-	Entry  // Request.Headers and Response.Headers are nil: they are in headers
-	size   int
-	header string // the packed headers of the request, then of the response
+	id                          int64
+	time                        time.Time
+	tenant, platform, operation string
+	rare                        *rare // nil for an entry with neither
+	packed                      string
+	method, host, path, query   uint32 // lengths of the first strings of packed; the request body follows
+	body                        uint32
+	truncated                   uint8 // of the query, the request's headers and body, the response body
+	status, size, held          int   // Response.Status, Size, Response.BodyHeld
+	responseBody                string
+	durationMS                  float64
 }
 
-// pack keeps e: Method, Host, Path, Query and the request's Body are copied
-// into one string, with the headers after them. The response body is kept
+// rare holds what few entries have: an injected fault, a miss.
+type rare struct {
+	fault string
+	miss  *Miss
+}
+
+const (
+	queryCut = 1 << iota
+	headersCut
+	bodyCut
+	responseCut
+)
+
+// pack keeps e. Method, Host, Path, Query and the request's Body are copied
+// into one string, the headers packed after them; the response body is kept
 // as it is (a copy of its own, or a page shared by its callers).
 func pack(e *Entry) kept {
 	r := &e.Request
@@ -33,27 +55,58 @@ func pack(e *Entry) kept {
 	buf = append(buf, r.Body...)
 	buf = packHeader(buf, r.Headers)
 	buf = packHeader(buf, e.Response.Headers)
-	all := unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is never written again
-	k := kept{Entry: *e, size: e.Size()}
-	kr := &k.Request
-	at := 0
-	next := func(s string) string {
-		at += len(s)
-		return all[at-len(s) : at]
+	k := kept{
+		id: e.ID, time: e.Time, tenant: e.TenantID, platform: e.Platform, operation: e.Operation,
+		packed: unsafe.String(unsafe.SliceData(buf), len(buf)), // buf is never written again
+		method: uint32(len(r.Method)), host: uint32(len(r.Host)), path: uint32(len(r.Path)),
+		query: uint32(len(r.Query)), body: uint32(len(r.Body)),
+		status: e.Response.Status, size: e.Size(), held: e.Response.BodyHeld,
+		responseBody: e.Response.Body, durationMS: e.DurationMS,
 	}
-	kr.Method, kr.Host, kr.Path, kr.Query, kr.Body = next(r.Method), next(r.Host), next(r.Path), next(r.Query), next(r.Body)
-	k.header = all[at:]
-	kr.Headers, k.Response.Headers = nil, nil
+	if e.Fault != "" || e.Miss != nil {
+		k.rare = &rare{fault: e.Fault, miss: e.Miss}
+	}
+	for i, cut := range []bool{r.QueryTruncated, r.HeadersTruncated, r.BodyTruncated, e.Response.BodyTruncated} {
+		if cut {
+			k.truncated |= 1 << i
+		}
+	}
 	return k
+}
+
+// view is the kept entry with the given header maps.
+func (k *kept) view(request, response http.Header) Entry {
+	e := Entry{
+		ID: k.id, Time: k.time, TenantID: k.tenant, Platform: k.platform, Operation: k.operation,
+		Response: Response{
+			Status: k.status, Headers: response, Body: k.responseBody,
+			BodyTruncated: k.truncated&responseCut != 0, BodyHeld: k.held,
+		},
+		DurationMS: k.durationMS,
+	}
+	if k.rare != nil {
+		e.Fault, e.Miss = k.rare.fault, k.rare.miss
+	}
+	rest := k.packed
+	next := func(n uint32) string {
+		s := rest[:n]
+		rest = rest[n:]
+		return s
+	}
+	e.Request = Request{
+		Method: next(k.method), Host: next(k.host), Path: next(k.path), Query: next(k.query),
+		Headers: request, Body: next(k.body),
+		QueryTruncated: k.truncated&queryCut != 0, HeadersTruncated: k.truncated&headersCut != 0, BodyTruncated: k.truncated&bodyCut != 0,
+	}
+	return e
 }
 
 // entry is the kept entry as it was added, its header maps made anew.
 func (k *kept) entry() Entry {
-	e := k.Entry
-	rest := k.header
-	e.Request.Headers, rest = unpackHeader(rest)
-	e.Response.Headers, _ = unpackHeader(rest)
-	return e
+	rest := k.packed[k.method+k.host+k.path+k.query+k.body:]
+	request, rest := unpackHeader(rest)
+	response, _ := unpackHeader(rest)
+	return k.view(request, response)
 }
 
 // A packed header is a flag (0 for a nil map, 1 for a map), the number of
