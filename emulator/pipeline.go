@@ -21,7 +21,7 @@ import (
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, rt route) {
 	started := time.Now()
 	p := rt.platform
-	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: rt.path, BaseURL: rt.base, Scope: rt.scope, Now: e.tenants.For(rt.scope).Now(), Env: e.env}
+	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: rt.path, BaseURL: rt.base, Scope: rt.scope, Now: e.tenants.Now(rt.scope), Env: e.env}
 	out := e.handle(req, p)
 	reportLimits(req, p, &out)
 	if out.fault != nil && out.fault.DelayMS > 0 {
@@ -85,7 +85,7 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (out outco
 	}
 	req.Principal = principal
 	if principal.TenantID != "" {
-		req.Now = e.tenants.For(principal.TenantID).Now() // from here on, the tenant's time
+		req.Now = e.tenants.Now(principal.TenantID) // from here on, the tenant's time
 	}
 	if resp, refused := e.refuseOwnDelivery(req); refused {
 		out.resp = resp

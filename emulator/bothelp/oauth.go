@@ -100,7 +100,7 @@ func (p *Platform) authenticateBearer(r *platform.Request) (platform.Principal, 
 		return principal, err
 	}
 	// The request's time is not yet the tenant's: the tenant is known only now.
-	if !r.Env.Tenants.For(cred.TenantID).Now().Before(store.FromMicros(data.ExpiresAt)) {
+	if !r.Env.Tenants.Now(cred.TenantID).Before(store.FromMicros(data.ExpiresAt)) {
 		return principal, errTokenExpired
 	}
 	return principal, nil
