@@ -206,14 +206,12 @@ const (
 
 // queue holds one tenant's entries, oldest first.
 type queue struct {
-	entries []kept
+	entries ring[kept]
 	bytes   int
 }
 
 func (q *queue) dropOldest() int {
-	n := q.entries[0].size
-	q.entries[0] = kept{} // release its strings now
-	q.entries = q.entries[1:]
+	n := q.entries.pop().size
 	q.bytes -= n
 	return n
 }
@@ -234,7 +232,7 @@ type Journal struct {
 	// order lists entries by age over all tenants, so the total bound drops
 	// the oldest of any tenant. Entries dropped another way stay listed
 	// until they reach the front, or until stale refs outnumber live ones.
-	order []ref
+	order ring[ref]
 	live  int
 	added func(Entry)
 }
@@ -276,12 +274,12 @@ func (j *Journal) Add(e Entry) {
 		j.queues[e.TenantID] = q
 	}
 	k := pack(&e)
-	q.entries = append(q.entries, k)
+	q.entries.push(k)
 	q.bytes += k.size
 	j.bytes += k.size
-	j.order = append(j.order, ref{e.TenantID, e.ID})
+	j.order.push(ref{e.TenantID, e.ID})
 	j.live++
-	for len(q.entries) > j.bounds.Entries || (q.bytes > j.bounds.TenantBytes && len(q.entries) > 1) {
+	for q.entries.len() > j.bounds.Entries || (q.bytes > j.bounds.TenantBytes && q.entries.len() > 1) {
 		j.bytes -= q.dropOldest()
 		j.live--
 	}
@@ -291,23 +289,21 @@ func (j *Journal) Add(e Entry) {
 	j.mu.Unlock()
 	if added != nil {
 		added(k.view(e.Request.Headers, e.Response.Headers)) // what is kept, the caller's maps unpacked
-
 	}
 }
 
 // trimTotal drops the oldest entries of any tenant while all of them
 // together weigh more than the total bound.
 func (j *Journal) trimTotal() {
-	for j.bytes > j.bounds.TotalBytes && len(j.order) > 1 {
-		r := j.order[0]
-		j.order = j.order[1:]
+	for j.bytes > j.bounds.TotalBytes && j.order.len() > 1 {
+		r := j.order.pop()
 		q := j.queues[r.tenant]
-		if q == nil || len(q.entries) == 0 || q.entries[0].id != r.id {
+		if q == nil || q.entries.len() == 0 || q.entries.at(0).id != r.id {
 			continue // already gone
 		}
 		j.bytes -= q.dropOldest()
 		j.live--
-		if len(q.entries) == 0 {
+		if q.entries.len() == 0 {
 			delete(j.queues, r.tenant)
 		}
 	}
@@ -316,27 +312,29 @@ func (j *Journal) trimTotal() {
 // compact rebuilds the global order when most of it points at entries
 // dropped by a tenant's own bound or by Clear.
 func (j *Journal) compact() {
-	if len(j.order) < 1024 || len(j.order) < 2*j.live {
+	if j.order.len() < 1024 || j.order.len() < 2*j.live {
 		return
 	}
-	kept := make([]ref, 0, j.live)
-	for _, r := range j.order {
+	held := 0
+	for i := range j.order.len() {
+		r := *j.order.at(i)
 		if q := j.queues[r.tenant]; q != nil && q.index(r.id) >= 0 {
-			kept = append(kept, r)
+			*j.order.at(held) = r
+			held++
 		}
 	}
-	j.order = kept
+	j.order.truncate(held)
 }
 
 // index finds id in the queue (ids ascend: a binary search); -1 when gone.
 func (q *queue) index(id int64) int {
-	lo, hi := 0, len(q.entries)
+	lo, hi := 0, q.entries.len()
 	for lo < hi {
 		m := (lo + hi) / 2
-		switch {
-		case q.entries[m].id == id:
+		switch at := q.entries.at(m).id; {
+		case at == id:
 			return m
-		case q.entries[m].id < id:
+		case at < id:
 			lo = m + 1
 		default:
 			hi = m
@@ -367,18 +365,18 @@ func (j *Journal) List(f Filter) (out []Entry, more bool) {
 	}
 	if f.TenantID != "" {
 		if q := j.queues[f.TenantID]; q != nil {
-			for i := len(q.entries) - 1; i >= 0 && take(&q.entries[i]); i-- {
+			for i := q.entries.len() - 1; i >= 0 && take(q.entries.at(i)); i-- {
 			}
 		}
 		return out, more
 	}
-	for i := len(j.order) - 1; i >= 0; i-- {
-		r := j.order[i]
+	for i := j.order.len() - 1; i >= 0; i-- {
+		r := *j.order.at(i)
 		q := j.queues[r.tenant]
 		if q == nil {
 			continue
 		}
-		if at := q.index(r.id); at >= 0 && !take(&q.entries[at]) {
+		if at := q.index(r.id); at >= 0 && !take(q.entries.at(at)) {
 			break
 		}
 	}
@@ -394,7 +392,7 @@ func (j *Journal) Entry(tenantID string, id int64) (Entry, bool) {
 			continue
 		}
 		if at := q.index(id); at >= 0 {
-			return q.entries[at].entry(), true
+			return q.entries.at(at).entry(), true
 		}
 	}
 	return Entry{}, false
@@ -409,18 +407,18 @@ func (j *Journal) Clear(f Filter) int {
 		if f.TenantID != "" && tenant != f.TenantID {
 			continue
 		}
-		left := &queue{entries: make([]kept, 0, len(q.entries))}
-		for i := range q.entries {
-			k := &q.entries[i]
+		left := &queue{}
+		for i := range q.entries.len() {
+			k := q.entries.at(i)
 			if f.match(k) {
 				removed++
 				continue
 			}
-			left.entries = append(left.entries, *k)
+			left.entries.push(*k)
 			left.bytes += k.size
 		}
 		j.bytes -= q.bytes - left.bytes
-		if len(left.entries) == 0 {
+		if left.entries.len() == 0 {
 			delete(j.queues, tenant)
 		} else {
 			j.queues[tenant] = left
