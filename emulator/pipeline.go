@@ -163,7 +163,7 @@ const statusClientClosedRequest = 499
 // cannot be handled either way, and 413 is what the platforms' servers send
 // for a body they will not take.
 func readBody(r *http.Request, limit int64) ([]byte, error) {
-	if r.Body == nil {
+	if r.Body == nil || r.Body == http.NoBody { // a request without one: nothing to read or keep
 		return nil, nil
 	}
 	if r.ContentLength > limit {
