@@ -7,8 +7,8 @@ import (
 	"unsafe"
 )
 
-// kept is an entry as the journal holds it, in under two thirds of an
-// Entry's room (a thousand tenants' queues hold thousands of them). The
+// kept is an entry as the journal holds it, in 176 bytes where an Entry
+// takes 256 (a thousand tenants' queues hold thousands of them). The
 // request's strings and both header maps are packed into one string (see
 // pack): an entry is its slot, that string and its response body, where a
 // header map alone costs more than the few headers it holds, and a dozen
