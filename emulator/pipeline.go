@@ -109,18 +109,20 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (out outco
 		return answer(nil, authErr)
 	}
 
-	rules := slices.Concat(p.Spec().RateLimits, op.RateLimits)
-	if shaper, ok := p.(platform.LimitShaper); ok {
-		rules = shaper.LimitRules(req, rules)
-	}
-	if len(rules) > 0 && principal.TenantID != "" && e.tenants.LimitsEnabled(principal.TenantID) {
-		verdicts, refused := req.HitLimit(principal.LimitKey, rules...)
-		req.Limits = verdicts
-		if refused != nil {
-			return answer(nil, &platform.RateLimited{
-				Verdict:           *refused,
-				RetryAfterSeconds: int(refused.RetryAfter(req.Now) / time.Second),
-			})
+	if principal.TenantID != "" && e.tenants.LimitsEnabled(principal.TenantID) { // the rules only where they apply
+		rules := slices.Concat(p.Spec().RateLimits, op.RateLimits)
+		if shaper, ok := p.(platform.LimitShaper); ok {
+			rules = shaper.LimitRules(req, rules)
+		}
+		if len(rules) > 0 {
+			verdicts, refused := req.HitLimit(principal.LimitKey, rules...)
+			req.Limits = verdicts
+			if refused != nil {
+				return answer(nil, &platform.RateLimited{
+					Verdict:           *refused,
+					RetryAfterSeconds: int(refused.RetryAfter(req.Now) / time.Second),
+				})
+			}
 		}
 	}
 
