@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -168,4 +169,28 @@ func TestPublicPagesAreNotRateLimited(t *testing.T) {
 		require.Equal(t, http.StatusOK, r.Status)
 		require.NotContains(t, r.Header, "X-Ratelimit-Limit")
 	}
+}
+
+// TestPanicInThePipelineIsLoggedAndAnswered: a panic while a request is
+// handled (here in the sleep the embedding program supplied) is answered
+// as the platform's server error and logged with its stack.
+func TestPanicInThePipelineIsLoggedAndAnswered(t *testing.T) {
+	var out syncBuffer
+	log := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{
+		Level:       slog.LevelError,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr { return dropVolatile(a) },
+	}))
+	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithLogger(log),
+		emulator.WithSleep(func(context.Context, time.Duration) { panic("no sleeping here") })))
+	f.AddFault(t, fakebotstest.Fault{Platform: "cleverapp", Operation: "getMe", DelayMS: 10})
+	r := f.Do(t, http.MethodGet, f.Tenant.CleverApp.BaseURL+"/getMe?api_token="+f.Tenant.CleverApp.APIToken, nil, "X-Requested-With", xhr)
+	require.Equal(t, http.StatusInternalServerError, r.Status)
+	require.JSONEq(t, `{"message":"Server Error"}`, string(r.Body))
+	lines := out.lines()
+	require.Len(t, lines, 2)
+	var logged struct{ Level, Msg, Platform, Path, Panic, Stack string }
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &logged))
+	require.Equal(t, "ERROR handler panic cleverapp /api/v1/getMe no sleeping here", strings.Join([]string{logged.Level, logged.Msg, logged.Platform, logged.Path, logged.Panic}, " "))
+	require.Contains(t, logged.Stack, "emulator.(*Emulator).handle")
+	require.JSONEq(t, `{"level":"ERROR","msg":"internal error","platform":"cleverapp","path":"/api/v1/getMe","err":"panic: no sleeping here"}`, lines[1], "the platform's own line of its 500")
 }

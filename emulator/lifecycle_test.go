@@ -1,10 +1,17 @@
 package emulator_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -49,6 +56,51 @@ func TestCloseEndsEventStreams(t *testing.T) {
 	require.NoError(t, s.Emulator.Close())
 	require.Equal(t, map[string]any{"reason": events.ShuttingDown}, st.until(t, events.End))
 	st.closed(t)
+}
+
+// logSignal is a log destination that signals the first line containing want.
+type logSignal struct {
+	want string
+	once sync.Once
+	seen chan struct{}
+}
+
+func (l *logSignal) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(l.want)) {
+		l.once.Do(func() { close(l.seen) })
+	}
+	return len(p), nil
+}
+
+// TestCloseEndsScenarioRuns: Close cancels the scenario runs in progress and
+// lets them remove their tenants before it closes the store.
+func TestCloseEndsScenarioRuns(t *testing.T) {
+	path := t.TempDir() + "/state.db"
+	called := &logSignal{want: "msg=request", seen: make(chan struct{})}
+	e, err := emulator.New(emulator.WithDB(path), emulator.WithTick(0), emulator.WithLogger(slog.New(slog.NewTextHandler(called, nil))))
+	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/__fakebots/scenarios/runs", strings.NewReader(`
+version: 1
+name: calls, then waits for a call that never comes
+steps:
+  - call: {platform: cleverapp, operation: getMe, params: {api_token: "{{tenant.cleverapp.api_token}}"}}
+  - expect_calls: {platform: salebot, operation: message, within: 4m}
+`)))
+	require.Equal(t, http.StatusAccepted, rec.Code, rec.Body.String())
+	select {
+	case <-called.seen: // the run has made its tenant and is on to its wait
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run made no call within 10s")
+	}
+	require.NoError(t, e.Close())
+
+	e, err = emulator.New(emulator.WithDB(path), emulator.WithTick(0))
+	require.NoError(t, err)
+	defer e.Close()
+	rec = httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/__fakebots/tenants", nil))
+	require.JSONEq(t, `{"data":[]}`, rec.Body.String(), "the run's tenant was removed")
 }
 
 // scheduleReminder has the tenant's Salebot project send a client a message
@@ -118,4 +170,49 @@ func TestOutboxEventsTellOfDeliveries(t *testing.T) {
 	require.Len(t, delivered, 1)
 	require.Equal(t, "delivered", delivered[0].(map[string]any)["status"])
 	require.Empty(t, out.lines())
+}
+
+// TestCloseWaitsForTheBackgroundCheck: Close returns only once the
+// background check of due work has stopped, so the check never finds the
+// store closed under it. Time is synctest's: the check runs when every
+// goroutine waits.
+func TestCloseWaitsForTheBackgroundCheck(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var block atomic.Bool
+		checking, release := make(chan struct{}), make(chan struct{})
+		wall := func() time.Time {
+			if block.CompareAndSwap(true, false) { // the next reading of a clock is the check's
+				close(checking)
+				<-release
+			}
+			return time.Now()
+		}
+		e, err := emulator.New(emulator.WithTick(time.Second), emulator.WithWallClock(wall))
+		require.NoError(t, err)
+		_, err = e.CreateTenant(context.Background(), emulator.TenantRequest{
+			Fixture: json.RawMessage(`{"salebot":{"api_key":"k","clients":[{"id":1,"platform_id":"1001"}]}}`),
+		})
+		require.NoError(t, err)
+		sent := httptest.NewRecorder()
+		e.ServeHTTP(sent, httptest.NewRequest(http.MethodPost, "/salebot/api/k/message", strings.NewReader(`{"client_id":1,"message":"reminder","time_shift":7200}`)))
+		require.Equal(t, http.StatusOK, sent.Code, sent.Body.String()) // scheduled: the check reads the tenant's clock
+
+		block.Store(true)
+		<-checking
+		closed := make(chan struct{})
+		go func() {
+			e.Close()
+			close(closed)
+		}()
+		synctest.Wait()
+		returned := false
+		select {
+		case <-closed:
+			returned = true
+		default:
+		}
+		close(release)
+		<-closed
+		require.False(t, returned, "Close returned while the background check was running")
+	})
 }

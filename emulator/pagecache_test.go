@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -356,4 +357,18 @@ func sortedValues(m map[string][]string) map[string][]string {
 		slices.Sort(m[k])
 	}
 	return m
+}
+
+// TestPageCacheServesLongPaths: a Salebot key (and so the path) far longer
+// than the rest of what a page depends on is cached like any other.
+func TestPageCacheServesLongPaths(t *testing.T) {
+	s := newServer(t, emulator.WithRateLimits(false))
+	key := strings.Repeat("k", 300)
+	created := s.Do(t, http.MethodPost, "/__fakebots/tenants", `{"id":"a","fixture":{"salebot":{"api_key":"`+key+`"}}}`)
+	require.Equal(t, http.StatusCreated, created.Status, string(created.Body))
+	hits := s.Emulator.PageHits()
+	for range 2 {
+		require.Equal(t, "200 text/html; charset=utf-8\n{\"status\":\"success\",\"clients\":[]}", answer(s.Do(t, http.MethodGet, "/salebot/api/"+key+"/get_clients", nil)))
+	}
+	require.Equal(t, hits+1, s.Emulator.PageHits())
 }
