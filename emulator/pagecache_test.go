@@ -296,7 +296,8 @@ func TestPageCacheReportsEachCallersOwnLimits(t *testing.T) {
 }
 
 // TestPageCacheKeepsOperationsApart: two list reads with the same
-// parameters are two pages.
+// parameters are two pages, and so are two reads of one list with other
+// parameters.
 func TestPageCacheKeepsOperationsApart(t *testing.T) {
 	s := newServer(t, emulator.WithRateLimits(false))
 	tn := s.NewTenant(t, fakebotstest.WithFixture("demo"))
@@ -309,6 +310,11 @@ func TestPageCacheKeepsOperationsApart(t *testing.T) {
 	s.Emulator.ForgetPages()
 	require.Equal(t, funnels, read("/v1/funnels/"))
 	require.Equal(t, bots, read("/v1/bots/"))
+
+	first, second := read("/v1/subscribers/?after=300"), read("/v1/subscribers/?after=301")
+	require.NotEqual(t, first, second)
+	s.Emulator.ForgetPages()
+	require.Equal(t, second, read("/v1/subscribers/?after=301"))
 }
 
 // TestPageCacheKeepsOnlySuccesses: an error is answered afresh every time,
