@@ -317,6 +317,11 @@ func TestCoverageEndpoint(t *testing.T) {
 		Source: cov.Settings[0].Source,
 	}}, "white-labels inherit the settings")
 	require.Equal(t, control.CoverageMarkdown(cov.Data, cov.Settings), string(md.Body))
+	doc, err := os.ReadFile("../docs/coverage.md")
+	require.NoError(t, err)
+	_, generated, _ := strings.Cut(string(doc), "<!-- coverage:start -->\n")
+	generated, _, _ = strings.Cut(generated, "<!-- coverage:end -->")
+	require.Equal(t, generated, string(md.Body), "the served document is docs/coverage.md's")
 	bad := s.Do(t, http.MethodGet, "/__fakebots/coverage?format=html", nil)
 	require.Equal(t, http.StatusBadRequest, bad.Status)
 	require.JSONEq(t, `{"error":"format must be json or markdown, not \"html\""}`, string(bad.Body))

@@ -29,6 +29,14 @@ func TestControlFiltersNameWhatTheyDoNotKnow(t *testing.T) {
 		{"GET", "/__fakebots/journal?operation=sendMesage", 400, `{"error":"no platform has an operation \"sendMesage\""}`},
 		{"GET", "/__fakebots/journal?tenant=nope", 404, `{"error":"no tenant \"nope\""}`},
 		{"GET", "/__fakebots/journal?status=999", 400, `{"error":"status must be an HTTP status (429) or a class (4xx), not \"999\""}`},
+		{"GET", "/__fakebots/journal?status=9xx", 400, `{"error":"status must be an HTTP status (429) or a class (4xx), not \"9xx\""}`},
+		{"GET", "/__fakebots/journal?status=1xx", 200, `{"data":[],"next_before":null}`},
+		{"GET", "/__fakebots/journal?status=5xx", 200, `{"data":[],"next_before":null}`},
+		{"GET", "/__fakebots/journal?status=100", 200, `{"data":[],"next_before":null}`},
+		{"GET", "/__fakebots/journal?status=599", 200, `{"data":[],"next_before":null}`},
+		{"GET", "/__fakebots/journal/0", 400, `{"error":"an entry id is a positive integer, not \"0\""}`},
+		{"GET", "/__fakebots/journal/1", 404, `{"error":"no journal entry 1 (the journal keeps the last exchanges only)"}`},
+		{"GET", "/__fakebots/outbox?limit=0", 400, `{"error":"limit must be an integer from 1 to 1000"}`},
 		{"GET", "/__fakebots/journal?limit=0", 400, `{"error":"limit must be an integer from 1 to 1000"}`},
 		{"GET", "/__fakebots/journal?before=x", 400, `{"error":"before must be a positive id (a page's next_before)"}`},
 		{"DELETE", "/__fakebots/journal?platform=salebt", 400, `{"error":"unknown platform \"salebt\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
@@ -212,4 +220,32 @@ func TestTenantFaults(t *testing.T) {
 
 	s.Do(t, http.MethodPost, "/__fakebots/tenants/"+a.ID+"/faults", `{"platform":"salebot","status":500,"count":3}`)
 	require.JSONEq(t, `{"removed":1}`, string(s.Do(t, http.MethodDelete, "/__fakebots/tenants/"+a.ID+"/faults", nil).Body))
+}
+
+// TestJournalSearchesEveryPartOfAnExchange: q finds text in the answer
+// alone as well as in the request.
+func TestJournalSearchesEveryPartOfAnExchange(t *testing.T) {
+	f := fakebotstest.New(t)
+	f.Do(t, http.MethodPost, "/cleverapp/api/v1/sendMessage?api_token="+f.Tenant.CleverApp.APIToken, `{}`, "X-Requested-With", xhr)
+	for _, text := range []string{"sendMessage", "given%20data%20was%20invalid"} {
+		require.Len(t, journalPage(t, f.Server, "tenant="+f.Tenant.ID+"&q="+text), 1, text)
+	}
+	require.Empty(t, journalPage(t, f.Server, "tenant="+f.Tenant.ID+"&q=nowhere"))
+}
+
+// TestTenantOutboxIsTheTenantsOwn: a tenant's outbox route lists its own
+// messages, not every tenant's.
+func TestTenantOutboxIsTheTenantsOwn(t *testing.T) {
+	s := fakebotstest.NewServer(t)
+	mine, theirs := s.NewTenant(t), s.NewTenant(t)
+	scheduleReminder(t, s, mine)
+	scheduleReminder(t, s, theirs)
+	var page struct {
+		Data []struct {
+			TenantID string `json:"tenant_id"`
+		}
+	}
+	s.Do(t, http.MethodGet, "/__fakebots/tenants/"+mine.ID+"/outbox", nil).JSON(t, &page)
+	require.Len(t, page.Data, 1)
+	require.Equal(t, mine.ID, page.Data[0].TenantID)
 }

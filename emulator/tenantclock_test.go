@@ -151,3 +151,17 @@ func TestTenantRateLimitSwitch(t *testing.T) {
 	require.Equal(t, []int{200, 200, 429}, got, "2 a second for the tenant that kept its limits")
 	require.Equal(t, []string{"119", "118", "0"}, remaining)
 }
+
+// TestTenantClockResetDeliversWhatTheGlobalTimeMadeDue: a tenant's clock
+// told to follow the global one again, which is past a send of the tenant's,
+// delivers it.
+func TestTenantClockResetDeliversWhatTheGlobalTimeMadeDue(t *testing.T) {
+	s := fakebotstest.NewServer(t)
+	tn := s.NewTenant(t)
+	tn.SetTime(t, fakebotstest.Epoch)
+	scheduleReminder(t, s, tn)
+	globalClock(t, s, "/advance", map[string]string{"by": "3h"})
+	require.Equal(t, []string{"reminder:scheduled"}, salebotOutbox(t, s, tn.ID), "the tenant's own time stands still")
+	clockCall(t, s, http.MethodPost, "/__fakebots/tenants/"+tn.ID+"/clock/reset", nil)
+	require.Equal(t, []string{"reminder:delivered"}, salebotOutbox(t, s, tn.ID))
+}
