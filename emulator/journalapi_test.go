@@ -45,6 +45,8 @@ func TestControlFiltersNameWhatTheyDoNotKnow(t *testing.T) {
 		{"GET", "/__fakebots/outbox?platform=telegram", 400, `{"error":"unknown platform \"telegram\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
 		{"GET", "/__fakebots/tenants/" + tn.ID + "/journal?platform=salebt", 400, `{"error":"unknown platform \"salebt\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
 		{"GET", "/__fakebots/faults?tenant=nope", 404, `{"error":"no tenant \"nope\""}`},
+		{"GET", "/__fakebots/tenants/nope/faults", 404, `{"error":"tenant not found"}`},
+		{"POST", "/__fakebots/tenants/nope/reset", 404, `{"error":"tenant not found"}`},
 		{"POST", "/__fakebots/faults", 404, `{"error":"no tenant \"nope\""}`},
 		{"GET", "/__fakebots/specs/telegram.yaml", 404, `{"error":"unknown platform \"telegram\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
 	} {
@@ -248,4 +250,28 @@ func TestTenantOutboxIsTheTenantsOwn(t *testing.T) {
 	s.Do(t, http.MethodGet, "/__fakebots/tenants/"+mine.ID+"/outbox", nil).JSON(t, &page)
 	require.Len(t, page.Data, 1)
 	require.Equal(t, mine.ID, page.Data[0].TenantID)
+}
+
+// TestControlRefusesBodiesItCannotRead: a body that is not the JSON a call
+// takes is the caller's mistake, named; so is a platform's refusal of what
+// it was sent, and a body over the bound.
+func TestControlRefusesBodiesItCannotRead(t *testing.T) {
+	s := newServer(t, emulator.WithMaxBodyBytes(64))
+	tn := s.NewTenant(t)
+	base := "/__fakebots/tenants/" + tn.ID
+	for _, tt := range []struct {
+		method, path, body string
+		status             int
+		want               string
+	}{
+		{"POST", base + "/clock/set", `{"now":`, 400, `{"error":"invalid JSON body: unexpected EOF"}`},
+		{"PUT", base + "/rate-limits", `{"enabled":`, 400, `{"error":"invalid JSON body: unexpected EOF"}`},
+		{"POST", "/__fakebots/faults", `{"platform":`, 400, `{"error":"invalid JSON body: unexpected EOF"}`},
+		{"PATCH", base + "/salebot/settings", `{"not_found_status":999}`, 400, `{"error":"settings: status 999 is not an HTTP status"}`},
+		{"POST", base + "/salebot/inbound", `{"platform_id":"1","text":"` + strings.Repeat("x", 64) + `"}`, 413, `{"error":"http: request body too large"}`},
+	} {
+		r := s.Do(t, tt.method, tt.path, tt.body)
+		require.Equal(t, tt.status, r.Status, "%s %s: %s", tt.method, tt.path, r.Body)
+		require.JSONEq(t, tt.want, string(r.Body), tt.path)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,6 +45,21 @@ func TestAFailedStartReleasesTheDatabase(t *testing.T) {
 	e, err := emulator.New(emulator.WithDB(path), emulator.WithTick(0))
 	require.NoError(t, err)
 	require.NoError(t, e.Close())
+}
+
+// TestNewRefusesASeedItCannotCreate: a seed that names no fixture, or whose
+// fixture a platform refuses, fails the start and says why.
+func TestNewRefusesASeedItCannotCreate(t *testing.T) {
+	refused := t.TempDir() + "/refused.yaml"
+	require.NoError(t, os.WriteFile(refused, []byte("cleverapp: {plan: gold}\n"), 0o644))
+	for seed, want := range map[string]string{
+		"nosuchfixture": `seed: unknown fixture "nosuchfixture"`,
+		refused:         "seed: fixture: cleverapp: plan must be",
+	} {
+		e, err := emulator.New(emulator.WithSeed(seed), emulator.WithTick(0))
+		require.ErrorContains(t, err, want, seed)
+		require.Nil(t, e)
+	}
 }
 
 // TestCloseEndsEventStreams: Close ends the streams still open, saying why,
