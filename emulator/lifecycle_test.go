@@ -62,6 +62,20 @@ func TestNewRefusesASeedItCannotCreate(t *testing.T) {
 	}
 }
 
+// TestFailedReseedLeavesNoSeedTenant: a whole reset whose seed can no longer
+// be read says so, and names no seed tenant: the old one is gone.
+func TestFailedReseedLeavesNoSeedTenant(t *testing.T) {
+	path := t.TempDir() + "/shop.yaml"
+	require.NoError(t, os.WriteFile(path, []byte("id: shop\n"), 0o644))
+	e, err := emulator.New(emulator.WithSeed(path), emulator.WithTick(0))
+	require.NoError(t, err)
+	defer e.Close()
+	require.Equal(t, "shop", e.SeedTenantID())
+	require.NoError(t, os.Remove(path))
+	require.ErrorContains(t, e.Reset(context.Background()), "seed:")
+	require.Empty(t, e.SeedTenantID())
+}
+
 // TestCloseEndsEventStreams: Close ends the streams still open, saying why,
 // without anyone calling EndStreams first.
 func TestCloseEndsEventStreams(t *testing.T) {
