@@ -191,6 +191,12 @@ if wants lists; then
   if [ -n "$BASELINE" ]; then
     emulator base "$OUT/baseline"
     "$OUT/prepare" lists -url "$URL_base" -out "$OUT/lists-base"
+    # The baseline from SQLite too, where it has a page cache to turn off.
+    if [[ $("$OUT/baseline" --help 2>&1 || true) == *-page-cache-bytes* ]]; then
+      emulator basenocache "$OUT/baseline" --page-cache-bytes 0
+      mkdir -p "$OUT/lists-basenocache"
+      "$OUT/prepare" lists -url "$URL_basenocache" -out "$OUT/lists-basenocache"
+    fi
   fi
   start trivial "$OUT/trivial" --addr "$TRIVIAL_ADDR" --dir "$OUT/lists"
   wrk_run trivial "trivial handler, small body" "$URL_trivial/"
@@ -203,7 +209,13 @@ if wants lists; then
     line=$(printf '%-32s cached %5s%%  SQLite %5s%% of the same bytes' "$list" "$(ratio "$cached" "$same")" "$(ratio "$sqlite" "$same")")
     if [ -n "$BASELINE" ]; then
       wrk_run base "  baseline" "$URL_base" -s "$OUT/lists-base/$list.lua"; old=$LAST_RPS
-      line+=$(printf ';  cached %sx, SQLite %sx the baseline' "$(times "$cached" "$old")" "$(times "$sqlite" "$old")")
+      line+=$(printf ';  cached %sx the baseline' "$(times "$cached" "$old")")
+      if [ -n "${PID_basenocache:-}" ]; then
+        wrk_run basenocache "  baseline, every read from SQLite" "$URL_basenocache" -s "$OUT/lists-basenocache/$list.lua"
+        line+=$(printf ';  baseline from SQLite %5s%%, SQLite %sx the baseline'"'"'s' "$(ratio "$LAST_RPS" "$same")" "$(times "$sqlite" "$LAST_RPS")")
+      else
+        line+=$(printf ', SQLite %sx the baseline'"'"'s cache' "$(times "$sqlite" "$old")")
+      fi
     fi
     summary+=("$line")
   done <"$OUT/lists/lists.tsv"
@@ -211,6 +223,7 @@ if wants lists; then
   printf '%s\n' "${summary[@]}"
   stop nocache
   [ -n "$BASELINE" ] && stop base
+  [ -n "${PID_basenocache:-}" ] && stop basenocache
 fi
 
 if wants writes; then

@@ -5,7 +5,6 @@ package emulator
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fakebots/fakebots/emulator/bothelp"
-	"github.com/fakebots/fakebots/emulator/cleverapp"
 	"github.com/fakebots/fakebots/emulator/clock"
 	"github.com/fakebots/fakebots/emulator/control"
 	"github.com/fakebots/fakebots/emulator/events"
@@ -25,7 +22,6 @@ import (
 	"github.com/fakebots/fakebots/emulator/limits"
 	"github.com/fakebots/fakebots/emulator/pagecache"
 	"github.com/fakebots/fakebots/emulator/platform"
-	"github.com/fakebots/fakebots/emulator/salebot"
 	"github.com/fakebots/fakebots/emulator/scenario"
 	"github.com/fakebots/fakebots/emulator/store"
 	"github.com/fakebots/fakebots/emulator/tenant"
@@ -113,25 +109,34 @@ func New(opts ...Option) (*Emulator, error) {
 			e.events.Publish(control.JournalEvent(en))
 		}
 	})
-	plats, err := buildPlatforms(e.env)
+	builds := buildPlatforms(e.env)
 	if openErr := <-opened; openErr != nil {
+		builds.wait()
 		return nil, fmt.Errorf("open store: %w", openErr)
 	}
 	e.store, e.env.Store = st, st
+	// The seed tenant is provisioned while the platforms are still being
+	// built: each platform's part waits for that platform alone.
+	e.manager = &tenant.Manager{
+		Store: st, Runtime: e.tenants, Platforms: builds.pending(), FakerSeed: cfg.fakerSeed,
+		Forget: e.forget,
+	}
+	seedErr := e.manager.Seed(context.Background(), cfg.seed)
+	plats, err := builds.wait()
+	if err == nil {
+		err = seedErr
+	}
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
+	e.manager.Platforms = plats
 	for _, p := range plats {
 		e.platforms = append(e.platforms, p)
 		e.byName[p.Name()] = p
 		for _, h := range p.Hosts() {
 			e.byHost[h] = p
 		}
-	}
-	e.manager = &tenant.Manager{
-		Store: st, Runtime: e.tenants, Platforms: e.platforms, FakerSeed: cfg.fakerSeed,
-		Forget: e.forget,
 	}
 	e.control = control.New(control.Config{
 		Store: st, Tenants: e.manager, Runtime: e.tenants, Journal: e.journal, Faults: e.faults,
@@ -140,53 +145,12 @@ func New(opts ...Option) (*Emulator, error) {
 		RunDue: e.runDue, ResetAll: e.Reset, Mounts: e.scenarioMounts(),
 		Events: e.events, StreamWriteTimeout: cfg.writeTimeout, UI: ui.Handler(),
 	})
-	if err := e.manager.Seed(context.Background(), cfg.seed); err != nil {
-		st.Close()
-		return nil, err
-	}
 	e.clock.OnChange(func(time.Time) { e.runAllDue(context.Background()) })
 	if cfg.tick > 0 {
 		e.stopped.Add(1)
 		go e.tickLoop()
 	}
 	return e, nil
-}
-
-// builtIn lists the emulated platforms, in the order they answer, with the
-// schema each needs (the two CleverApp brands share theirs).
-var builtIn = []struct {
-	build  func(*platform.Env) (platform.Platform, error)
-	schema store.Migrations
-}{
-	{cleverapp.NewCleverApp, cleverapp.Migrations},
-	{cleverapp.NewOnebot, cleverapp.Migrations},
-	{salebot.New, salebot.Migrations},
-	{bothelp.New, bothelp.Migrations},
-}
-
-func migrations() []store.Migrations {
-	out := make([]store.Migrations, len(builtIn))
-	for i, b := range builtIn {
-		out[i] = b.schema
-	}
-	return out
-}
-
-// buildPlatforms constructs the platforms concurrently: loading their specs
-// is most of the start-up time.
-func buildPlatforms(env *platform.Env) ([]platform.Platform, error) {
-	out := make([]platform.Platform, len(builtIn))
-	errs := make([]error, len(builtIn))
-	var wg sync.WaitGroup
-	for i, b := range builtIn {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out[i], errs[i] = b.build(env)
-		}()
-	}
-	wg.Wait()
-	return out, errors.Join(errs...)
 }
 
 // Close stops background work and closes the store.

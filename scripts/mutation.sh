@@ -36,7 +36,7 @@ cd "$(dirname "$0")/.."
 # and for code exercised through another package's tests, those too.
 tests_of() {
   case $1 in
-    emulator/control | emulator/tenant) echo "emulator" ;; # no tests of their own: the control API's are the root package's
+    emulator/control | emulator/tenant) echo "$1,emulator" ;; # their own, and the root package's, whose control API tests reach them
     *) echo "$1" ;;
   esac
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"io"
 	"net/http"
+	"os"
 	"regexp"
+	"runtime/debug"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -45,4 +47,30 @@ func TestSoftMemoryLimitFollowsWhatIsKept(t *testing.T) {
 	require.EqualValues(t, 96<<20, defaults.softLimit(), "twice the journal, the page cache and the base")
 	small := memorySettings{journalBytes: 1 << 20, journalTotalBytes: 4 << 20}
 	require.EqualValues(t, 56<<20, small.softLimit())
+}
+
+// gcPercent reads the collector's GOGC setting.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// TestStartUpPausesTheCollectorUnlessGOGCIsSet: building the emulator runs
+// with the collector off, and its setting is back afterwards; a GOGC the
+// user set is left alone.
+func TestStartUpPausesTheCollectorUnlessGOGCIsSet(t *testing.T) {
+	t.Setenv("GOGC", "")
+	require.NoError(t, os.Unsetenv("GOGC"))
+	before := gcPercent()
+	resume := pauseGC()
+	require.Equal(t, -1, gcPercent())
+	resume()
+	require.Equal(t, before, gcPercent())
+
+	t.Setenv("GOGC", "150")
+	resume = pauseGC()
+	require.Equal(t, before, gcPercent())
+	resume()
+	require.Equal(t, before, gcPercent())
 }

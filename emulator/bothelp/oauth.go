@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fakebots/fakebots/emulator/platform"
@@ -88,22 +89,64 @@ func (p *Platform) authenticateBearer(r *platform.Request) (platform.Principal, 
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return platform.Principal{}, errTokenMissing
 	}
-	cred, err := p.store().Credential(r.Context(), Name, token)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && cred.Kind != kindAccessToken) {
-		return platform.Principal{}, errTokenInvalid
-	} else if err != nil {
-		return platform.Principal{}, err
-	}
-	principal := platform.Principal{TenantID: cred.TenantID, Credential: cred, LimitKey: token}
-	var data tokenData
-	if err := json.Unmarshal(cred.Data, &data); err != nil {
-		return principal, err
+	version := p.store().AuthVersion()
+	known, ok := p.tokens.lookup(version, token)
+	if !ok {
+		cred, err := p.store().Credential(r.Context(), Name, token)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && cred.Kind != kindAccessToken) {
+			return platform.Principal{}, errTokenInvalid
+		} else if err != nil {
+			return platform.Principal{}, err
+		}
+		known.principal = platform.Principal{TenantID: cred.TenantID, Credential: cred, LimitKey: strings.Clone(token)} // not a slice of the request, which the cache outlives
+		var data tokenData
+		if err := json.Unmarshal(cred.Data, &data); err != nil {
+			return known.principal, err
+		}
+		known.expiresAt = store.FromMicros(data.ExpiresAt)
+		p.tokens.keep(version, known)
 	}
 	// The request's time is not yet the tenant's: the tenant is known only now.
-	if !r.Env.Tenants.For(cred.TenantID).Now().Before(store.FromMicros(data.ExpiresAt)) {
-		return principal, errTokenExpired
+	if !r.Env.Tenants.For(known.principal.TenantID).Now().Before(known.expiresAt) {
+		return known.principal, errTokenExpired
 	}
-	return principal, nil
+	return known.principal, nil
+}
+
+// knownToken is a resolved access token.
+type knownToken struct {
+	principal platform.Principal // shared by the requests: read-only
+	expiresAt time.Time
+}
+
+// tokenCache remembers resolved access tokens while the store's auth
+// version stands: issuing, pruning and revoking tokens, and deleting
+// tenants, all move it. Only tokens used since the last move are kept.
+type tokenCache struct {
+	mu      sync.Mutex
+	version uint64
+	tokens  map[string]knownToken
+}
+
+func (c *tokenCache) lookup(version uint64, token string) (knownToken, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return knownToken{}, false
+	}
+	t, ok := c.tokens[token]
+	return t, ok
+}
+
+func (c *tokenCache) keep(version uint64, t knownToken) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tokens == nil || version > c.version {
+		c.version, c.tokens = version, map[string]knownToken{}
+	}
+	if version == c.version { // else read before a change the cache has seen
+		c.tokens[t.principal.LimitKey] = t
+	}
 }
 
 // getToken issues an access token. Earlier tokens stay valid until they

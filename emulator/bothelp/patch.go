@@ -58,7 +58,15 @@ func (p *Platform) updateSubscriber(r *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.writeSubscriber(r, func(tx *store.Tx, s subscriber) error {
+	err = r.Write(func(tx *store.Tx) error {
+		id, err := subscriberID(tx, r)
+		if err != nil {
+			return err
+		}
+		s, err := loadProfile(tx, r.TenantID(), id)
+		if err != nil {
+			return err
+		}
 		for _, op := range ops {
 			if err := applyProfileOp(&s, op); err != nil {
 				return err
@@ -66,6 +74,10 @@ func (p *Platform) updateSubscriber(r *platform.Request) (any, error) {
 		}
 		return saveProfile(tx, r.TenantID(), s, r.Now)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return success, nil
 }
 
 func applyProfileOp(s *subscriber, op patchOp) error {

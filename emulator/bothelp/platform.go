@@ -42,6 +42,8 @@ type Platform struct {
 
 	pruneMu sync.Mutex
 	pruned  map[string]time.Time // tenant → when its expired tokens were last dropped
+
+	tokens tokenCache // access tokens resolved by Authenticate
 }
 
 // New builds the platform from specs/bothelp.yaml.

@@ -54,18 +54,29 @@ func newPlatform(b Brand, env *platform.Env) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{brand: b, spec: s, rules: map[string]laravel.Rules{}, env: env}
+	rules, err := spec.Derived(s, "cleverapp rules", parseRules)
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{brand: b, spec: s, rules: rules, env: env}
 	p.handlers = p.routes()
+	return p, nil
+}
+
+// parseRules reads every operation's x-rules.
+func parseRules(s *spec.Spec) (map[string]laravel.Rules, error) {
+	rules := map[string]laravel.Rules{}
 	for _, op := range s.Operations {
 		var raw []map[string]string
 		if _, err := op.Extension("x-rules", &raw); err != nil {
-			return nil, fmt.Errorf("spec %s: %s: x-rules: %w", b.Name, op.ID, err)
+			return nil, fmt.Errorf("spec %s: %s: x-rules: %w", s.Platform, op.ID, err)
 		}
-		if p.rules[op.ID], err = laravel.ParseRules(raw); err != nil {
-			return nil, fmt.Errorf("spec %s: %s: %w", b.Name, op.ID, err)
+		var err error
+		if rules[op.ID], err = laravel.ParseRules(raw); err != nil {
+			return nil, fmt.Errorf("spec %s: %s: %w", s.Platform, op.ID, err)
 		}
 	}
-	return p, nil
+	return rules, nil
 }
 
 // routes maps every operation id of the spec to its handler.

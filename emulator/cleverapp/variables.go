@@ -63,15 +63,15 @@ func (p *Platform) contactVariables(r *platform.Request, contactID int64, view f
 
 func (p *Platform) setContactVariable(r *platform.Request) (any, error) {
 	contactID, _ := r.Input.Int("contact_id")
-	c, err := p.contactByID(r, contactID)
-	if err != nil {
-		return nil, err
-	}
 	name, value := r.Input.String("name"), r.Input.String("value")
 	deletable, _ := r.Input.Int("deletable")
 	var varID int64
-	err = r.Write(func(tx *store.Tx) error {
-		varID, err = storeVariable(tx, r.TenantID(), c.BotID, c.ID, name, value, deletable == 1, r.Now)
+	err := r.Write(func(tx *store.Tx) error {
+		botID, err := p.contactBot(tx, r, contactID)
+		if err != nil {
+			return err
+		}
+		varID, err = storeVariable(tx, r.TenantID(), botID, contactID, name, value, deletable == 1, r.Now)
 		return err
 	})
 	if err != nil {

@@ -73,8 +73,12 @@ type Mount struct {
 // API is the control API's handler.
 type API struct {
 	cfg    Config
-	router *mux.Router
-	byName map[string]platform.Platform
+	router func() *mux.Router // shared by the APIs with the same routes
+	// decls and handlers are the routes as declared, in order, with this
+	// API's handler of each.
+	decls    []routeDecl
+	handlers []http.Handler
+	byName   map[string]platform.Platform
 }
 
 // handler answers a control call with a status and a JSON body, or an error.
@@ -94,34 +98,26 @@ func New(cfg Config) *API {
 	if cfg.Events == nil {
 		cfg.Events = NewHub()
 	}
-	a := &API{cfg: cfg, router: mux.NewRouter(), byName: map[string]platform.Platform{}}
+	a := &API{cfg: cfg, byName: map[string]platform.Platform{}}
 	for _, p := range cfg.Platforms {
 		a.byName[p.Name()] = p
 	}
 	a.routes()
-	a.router.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		WriteJSON(w, http.StatusNotFound, errorBody("no control endpoint at "+r.URL.Path))
-	})
-	a.router.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		WriteJSON(w, http.StatusMethodNotAllowed, errorBody(r.Method+" is not allowed on "+r.URL.Path))
-	})
+	a.router = sharedRouter(a.decls)
 	return a
 }
-
-// ServeHTTP answers a call under Prefix.
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.ServeHTTP(w, r) }
 
 // routes declares the whole control API in one place.
 func (a *API) routes() {
 	a.handle(open, "GET", "/health", a.health)
-	a.router.Handle(Prefix+"/whoami", http.HandlerFunc(a.whoami)).Methods("GET")
+	a.mount("GET", Prefix+"/whoami", http.HandlerFunc(a.whoami))
 	a.handle(adminOnly, "GET", "/coverage", a.coverage)
 	a.handle(adminOnly, "GET", "/tenants", a.listTenants)
 	a.handle(adminOnly, "POST", "/tenants", a.createTenant)
 	a.handle(tenantScope, "GET", "/tenants/{tenant}", a.getTenant)
 	a.handle(tenantScope, "DELETE", "/tenants/{tenant}", a.deleteTenant)
 	a.handle(tenantScope, "POST", "/tenants/{tenant}/reset", a.resetTenant)
-	a.router.Handle(Prefix+"/tenants/{tenant}/events", a.guard(tenantScope, http.HandlerFunc(a.streamEvents))).Methods("GET")
+	a.mount("GET", Prefix+"/tenants/{tenant}/events", a.guard(tenantScope, http.HandlerFunc(a.streamEvents)))
 	a.handle(adminOnly, "POST", "/reset", a.resetAll)
 	for _, base := range []struct {
 		path string
@@ -167,13 +163,13 @@ func (a *API) handle(who access, method, path string, h handler) {
 	if who == tenantScope && method != http.MethodGet {
 		h = a.announced(h)
 	}
-	a.router.Handle(Prefix+path, a.guard(who, a.adapt(h))).Methods(method)
+	a.mount(method, Prefix+path, a.guard(who, a.adapt(h)))
 }
 
 // Handle mounts a raw handler (a document, a stream) at Prefix+path, behind
 // the control token.
 func (a *API) Handle(method, path string, h http.Handler) {
-	a.router.Handle(Prefix+path, a.guard(adminOnly, h)).Methods(method)
+	a.mount(method, Prefix+path, a.guard(adminOnly, h))
 }
 
 func (a *API) adapt(h handler) http.Handler {
@@ -305,7 +301,7 @@ func callerError(err error) error {
 // keeps specs/control.yaml complete.
 func (a *API) Routes() []string {
 	var out []string
-	a.router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+	a.router().Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
 		path, err := route.GetPathTemplate()
 		if err != nil {
 			return err

@@ -14,8 +14,8 @@ func (a *API) dashboard() {
 	if a.cfg.UI == nil {
 		return
 	}
-	a.router.Handle(Prefix+"/ui", http.RedirectHandler(UIPath, http.StatusMovedPermanently)).Methods("GET")
-	a.router.PathPrefix(UIPath).Handler(http.StripPrefix(UIPath, a.cfg.UI)).Methods("GET")
+	a.mount("GET", Prefix+"/ui", http.RedirectHandler(UIPath, http.StatusMovedPermanently))
+	a.mountPrefix("GET", UIPath, http.StripPrefix(UIPath, a.cfg.UI))
 }
 
 // Landing is where a request for the emulator's root (/ or /__fakebots)

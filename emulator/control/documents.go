@@ -19,7 +19,7 @@ type document struct {
 // documents mounts the index and the raw documents: the control API's own
 // spec, each platform's, and the JSON Schema of fixtures.
 func (a *API) documents() {
-	a.router.Handle(Prefix+"/", a.indexOrUI(a.guard(adminOnly, a.adapt(a.index)))).Methods("GET")
+	a.mount("GET", Prefix+"/", a.indexOrUI(a.guard(adminOnly, a.adapt(a.index))))
 	a.handle(adminOnly, "GET", "/openapi.yaml", func(*http.Request) (int, any, error) {
 		return http.StatusOK, document{"application/yaml", specs.Control}, nil
 	})

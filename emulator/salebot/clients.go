@@ -136,7 +136,8 @@ func touch(tx *store.Tx, tenantID string, id int64, at time.Time) error {
 	return err
 }
 
-// clientObject is a client as get_clients shows it.
+// clientObject is a client as get_clients shows it (the cards of the control
+// API); get_clients renders its pages with clientPage, the same in SQLite.
 func clientObject(c client, projectID int64) jsonx.Object {
 	return jsonx.Object{
 		{Key: "id", Value: c.ID},

@@ -132,32 +132,43 @@ func (p *Platform) getClients(r *platform.Request) (any, error) {
 	if !ok || limit <= 0 || limit > maxClientsPage {
 		limit = maxClientsPage
 	}
-	var rows []client
+	var page string
 	var err error
 	if in.Present("list") {
 		listID, _ := in.Int("list")
 		if err := listExists(q, pr.TenantID, listID); err != nil {
 			return nil, err
 		}
-		rows, err = scanClients(q.Query(`SELECT `+clientColumnsC+` FROM sb_clients c
-			JOIN sb_list_members m ON m.tenant_id = c.tenant_id AND m.client_id = c.id
-			WHERE c.tenant_id = ? AND m.list_id = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?`, pr.TenantID, listID, limit, max(offset, 0)))
+		err = q.QueryRow(clientPage(`FROM sb_clients c JOIN sb_list_members m ON m.tenant_id = c.tenant_id AND m.client_id = c.id
+			WHERE c.tenant_id = ? AND m.list_id = ? ORDER BY c.created_at DESC, c.id DESC`),
+			pr.ID, pr.TenantID, listID, limit, max(offset, 0)).Scan(&page)
 	} else {
-		order := "created_at DESC, id DESC"
+		order := "c.created_at DESC, c.id DESC"
 		if optBool(in, "reverse", false) {
-			order = "created_at, id"
+			order = "c.created_at, c.id"
 		}
-		rows, err = scanClients(q.Query(`SELECT `+clientColumns+` FROM sb_clients WHERE tenant_id = ? ORDER BY `+order+` LIMIT ? OFFSET ?`,
-			pr.TenantID, limit, max(offset, 0)))
+		err = q.QueryRow(clientPage(`FROM sb_clients c WHERE c.tenant_id = ? ORDER BY `+order), pr.ID, pr.TenantID, limit, max(offset, 0)).Scan(&page)
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := make([]any, len(rows))
-	for i, c := range rows {
-		out[i] = clientObject(c, pr.ID)
-	}
-	return jsonx.Object{{Key: "status", Value: "success"}, {Key: "clients", Value: out}}, nil
+	return jsonx.Object{{Key: "status", Value: "success"}, {Key: "clients", Value: jsonx.FromSQLite([]byte(page))}}, nil
+}
+
+// clientPage is the statement that renders a page of clients (the rows of
+// from, which selects sb_clients as c and orders them, after LIMIT and
+// OFFSET) as a JSON array in SQLite, each client as clientObject shows it;
+// its first parameter is the project id. One row and one column cross into
+// Go instead of every column of every client, which is most of what a page
+// costs in the pure-Go SQLite. The rows are concatenated in the order the
+// subquery yields them: with a LIMIT SQLite runs it as a co-routine in its
+// ORDER BY, which the tests of the order pin.
+func clientPage(from string) string {
+	return `SELECT '[' || COALESCE(group_concat(o, ','), '') || ']' FROM (SELECT json_object(
+		'id', c.id, 'platform_id', c.platform_id, 'client_type', c.client_type, 'name', c.name, 'avatar', c.avatar,
+		'message_id', c.message_id, 'project_id', ?, 'created_at', c.created_at / 1000000, 'updated_at', c.updated_at / 1000000,
+		'custom_answer', c.custom_answer, 'tag', c.tag, 'group', c.group_id, 'operator_start_dialog', c.operator_start_dialog) AS o
+		` + from + ` LIMIT ? OFFSET ?)`
 }
 
 // deleteClients removes clients with all they own; unknown ids are skipped.

@@ -41,19 +41,31 @@ func New(env *platform.Env) (platform.Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{spec: s, env: env, rules: map[string]*opRules{}, hooks: webhook.New(webhook.WithGuard(env.ReachesSelf))}
+	rules, err := spec.Derived(s, "salebot rules", allRules)
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{spec: s, env: env, rules: rules, hooks: webhook.New(webhook.WithGuard(env.ReachesSelf))}
 	p.handlers = p.routes()
 	for _, op := range s.Operations {
-		rules, err := loadRules(op)
+		if action := rules[op.ID].action; p.handlers[action] == nil {
+			return nil, fmt.Errorf("spec %s: %s: no handler for action %q", Name, op.ID, action)
+		}
+	}
+	return p, nil
+}
+
+// allRules reads every operation's rules, by operation id.
+func allRules(s *spec.Spec) (map[string]*opRules, error) {
+	rules := map[string]*opRules{}
+	for _, op := range s.Operations {
+		r, err := loadRules(op)
 		if err != nil {
 			return nil, fmt.Errorf("spec %s: %s: %w", Name, op.ID, err)
 		}
-		if p.handlers[rules.action] == nil {
-			return nil, fmt.Errorf("spec %s: %s: no handler for action %q", Name, op.ID, rules.action)
-		}
-		p.rules[op.ID] = rules
+		rules[op.ID] = r
 	}
-	return p, nil
+	return rules, nil
 }
 
 // routes maps every action to its handler; the GET and POST operations of

@@ -6,8 +6,8 @@
 package spec
 
 import (
+	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -37,6 +37,21 @@ type Spec struct {
 	Settings  []Setting
 	templates []template                       // in the document's matching order: literals before parameters
 	byPath    map[string]map[string]*Operation // path template → method → operation
+	derived   sync.Map                         // key → func() (any, error), see Derived
+}
+
+// Derived is what build makes of a loaded document, made once per document
+// and key: every emulator in a process shares the Spec, and so what a
+// platform derives from the document alone (its rules, its tables). Like
+// the Spec, the result must be treated as read-only; an error is kept too.
+func Derived[T any](s *Spec, key string, build func(*Spec) (T, error)) (T, error) {
+	once, _ := s.derived.LoadOrStore(key, sync.OnceValues(func() (any, error) { return build(s) }))
+	v, err := once.(func() (any, error))()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
 }
 
 // Setting is a tenant setting where the evidence reads two ways: the
@@ -81,31 +96,51 @@ func (o *Operation) Extension(name string, v any) (bool, error) {
 // loaded caches parsed documents by platform and content: parsing and
 // checking a document costs tens of milliseconds, and every emulator in a
 // test binary would otherwise pay it again for the same embedded bytes.
-var loaded sync.Map // cacheKey → *Spec
-
-type cacheKey struct {
-	platform string
-	sum      [sha256.Size]byte
-}
+// Comparing the bytes finds a document at once (the same embedded slice)
+// where hashing them took a tenth of a new emulator's time.
+var (
+	loadedMu sync.Mutex
+	loaded   = map[string][]*Spec{} // platform → the documents loaded for it
+)
 
 // Load parses and checks a platform's document. The Spec is shared by every
 // caller that loads the same bytes and must be treated as read-only.
 func Load(platform string, raw []byte) (*Spec, error) {
-	key := cacheKey{platform, sha256.Sum256(raw)}
-	if s, ok := loaded.Load(key); ok {
-		return s.(*Spec), nil
+	if s := cached(platform, raw); s != nil {
+		return s, nil
 	}
 	s, err := load(platform, raw)
 	if err != nil {
 		return nil, err
 	}
-	actual, _ := loaded.LoadOrStore(key, s)
-	return actual.(*Spec), nil
+	loadedMu.Lock()
+	defer loadedMu.Unlock()
+	for _, c := range loaded[platform] {
+		if bytes.Equal(c.Raw, raw) { // loaded meanwhile: keep the first
+			return c, nil
+		}
+	}
+	loaded[platform] = append(loaded[platform], s)
+	return s, nil
+}
+
+func cached(platform string, raw []byte) *Spec {
+	loadedMu.Lock()
+	defer loadedMu.Unlock()
+	for _, s := range loaded[platform] {
+		if bytes.Equal(s.Raw, raw) {
+			return s
+		}
+	}
+	return nil
 }
 
 func load(platform string, raw []byte) (*Spec, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(raw)
+	js, err := yamlToJSON(raw)
+	if err != nil {
+		return nil, fmt.Errorf("spec %s: %w", platform, err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(js)
 	if err != nil {
 		return nil, fmt.Errorf("spec %s: %w", platform, err)
 	}

@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,6 +84,54 @@ func TestLoad(t *testing.T) {
 	require.Nil(t, s.Operation(""))
 }
 
+// TestLoadSharesADocumentPerContent: loading the same bytes again, from any
+// slice, gives the Spec already loaded; other bytes, or another platform's
+// name, their own.
+func TestLoadSharesADocumentPerContent(t *testing.T) {
+	raw := readTestdata(t, "shop.yaml")
+	first, err := spec.Load("shop", raw)
+	require.NoError(t, err)
+	again, err := spec.Load("shop", append([]byte(nil), raw...))
+	require.NoError(t, err)
+	require.Same(t, first, again)
+
+	other, err := spec.Load("shop", edit(t, "title: Shop", "title: Other shop"))
+	require.NoError(t, err)
+	require.NotSame(t, first, other)
+	require.Equal(t, "Other shop", other.Doc.Info.Title)
+	renamed, err := spec.Load("shop2", raw)
+	require.NoError(t, err)
+	require.NotSame(t, first, renamed)
+	require.Equal(t, "shop2", renamed.Platform)
+}
+
+// TestDerivedIsBuiltOncePerDocumentAndKey: what a platform derives from a
+// document is built once for every caller, per key; a failure is kept.
+func TestDerivedIsBuiltOncePerDocumentAndKey(t *testing.T) {
+	s := loadShop(t)
+	builds := 0
+	count := func(s *spec.Spec) (int, error) { builds++; return len(s.Operations), nil }
+	for range 3 {
+		n, err := spec.Derived(s, "count", count)
+		require.NoError(t, err)
+		require.Equal(t, 9, n)
+	}
+	require.Equal(t, 1, builds)
+
+	fails := 0
+	for range 2 {
+		_, err := spec.Derived(s, "broken", func(*spec.Spec) (string, error) { fails++; return "", errors.New("no rules") })
+		require.EqualError(t, err, "no rules")
+	}
+	require.Equal(t, 1, fails)
+
+	other, err := spec.Load("shop", edit(t, "title: Shop", "title: Other shop"))
+	require.NoError(t, err)
+	_, err = spec.Derived(other, "count", count)
+	require.NoError(t, err)
+	require.Equal(t, 2, builds, "another document builds its own")
+}
+
 func TestInputSchema(t *testing.T) {
 	s := loadShop(t)
 	tests := []struct {
@@ -147,6 +196,10 @@ func TestLoadRejects(t *testing.T) {
 			return edit(t, "    get:\n      operationId: getUserItem", "    get:\n      responses: 12\n      operationId: getUserItem")
 		},
 			[]string{"spec shop"}},
+		{"a document kin cannot read", func(t *testing.T) []byte { return edit(t, "info:\n  title: Shop", "info: [1]\nx-info:\n  title: Shop") },
+			[]string{"spec shop: ", "cannot unmarshal array into value of type openapi3.Info"}},
+		{"an invalid document", func(t *testing.T) []byte { return edit(t, `version: "1.0"`, `version: ""`) },
+			[]string{"spec shop: ", "value of version must be a non-empty string"}},
 		{"missing operationId", func(t *testing.T) []byte { return edit(t, "      operationId: ping\n", "") },
 			[]string{"spec shop: POST /ping:", "operationId is required"}},
 		{"unknown x-fidelity", func(t *testing.T) []byte {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator/store"
+	"github.com/fakebots/fakebots/internal/testwait"
 )
 
 // TestGroupedWritesFailAlone: many writes at once are committed in groups;
@@ -64,4 +66,22 @@ func TestGroupedWritesFailAlone(t *testing.T) {
 		}
 	}
 	require.Len(t, creds, n-2*n/10)
+}
+
+// TestWriteAfterCloseFails: Close closes the writer's connection with the
+// pool, so a later write fails rather than writing to a closed store.
+func TestWriteAfterCloseFails(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	s, err := store.Open(path)
+	require.NoError(t, err)
+	addTenant(t, s, "a", t0)
+	require.NoError(t, s.Close())
+	err = s.WriteTenant(testwait.Context(t), "a", func(tx *store.Tx) error {
+		return tx.PutCredential(store.Credential{Platform: "p", Secret: "after", TenantID: "a", Kind: "k", CreatedAt: t0})
+	})
+	require.EqualError(t, err, "sql: database is closed")
+
+	again := open(t, path)
+	_, err = again.Credential(testwait.Context(t), "p", "after")
+	require.ErrorIs(t, err, store.ErrNotFound)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -98,7 +99,8 @@ func TestWriteFailingInAGroupLeavesTheOthersAndTheirVersions(t *testing.T) {
 // TestFailedCommitFailsEveryWriteOfItsGroup: a write whose foreign key is
 // checked only at commit makes the commit fail; every write of the group
 // that had succeeded gets that error, a write that failed keeps its own,
-// nothing persists and no version moves.
+// nothing persists and no version moves. SQLite leaves a transaction open
+// when it refuses its COMMIT; the next write finds none.
 func TestFailedCommitFailsEveryWriteOfItsGroup(t *testing.T) {
 	s := openInternal(t)
 	before := versionsOf(s)
@@ -114,6 +116,9 @@ func TestFailedCommitFailsEveryWriteOfItsGroup(t *testing.T) {
 	require.Equal(t, results[0], results[2])
 	require.Empty(t, notesOf(t, s))
 	require.Equal(t, before, versionsOf(s))
+
+	require.NoError(t, s.WriteTenant(testwait.Context(t), "a", note("a", "next")), "the transaction was rolled back")
+	require.Equal(t, []string{"a:next"}, notesOf(t, s))
 }
 
 // TestWriteThatBreaksItsSavepointFailsTheGroupAndFreesTheWriter: a write
@@ -157,15 +162,16 @@ func TestWriteThatBreaksItsSavepointFailsTheGroupAndFreesTheWriter(t *testing.T)
 	}
 }
 
-// TestPoolKeepsOneConnectionPerCore: as many connections as cores (two at
-// least), and all of them kept open between uses.
+// TestPoolKeepsOneConnectionPerCore: as many connections for readers as
+// cores (two at least) and one for the writer, all of them kept open
+// between uses.
 func TestPoolKeepsOneConnectionPerCore(t *testing.T) {
 	prev := runtime.GOMAXPROCS(4)
 	defer runtime.GOMAXPROCS(prev)
 	s, err := Open("")
 	require.NoError(t, err)
 	defer s.Close()
-	require.Equal(t, 4, s.db.Stats().MaxOpenConnections)
+	require.Equal(t, 4+1, s.db.Stats().MaxOpenConnections)
 	ctx := testwait.Context(t)
 	var held []interface{ Close() error }
 	for range 4 {
@@ -177,6 +183,28 @@ func TestPoolKeepsOneConnectionPerCore(t *testing.T) {
 		require.NoError(t, c.Close())
 	}
 	require.Equal(t, 4, s.db.Stats().Idle)
+}
+
+// TestWriterKeepsAConnectionOfItsOwn: readers holding every connection
+// of theirs do not keep a write waiting.
+func TestWriterKeepsAConnectionOfItsOwn(t *testing.T) {
+	prev := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(prev)
+	s := openInternal(t)
+	ctx := testwait.Context(t)
+	var held []*sql.Conn
+	for range 2 {
+		c, err := s.db.Conn(ctx)
+		require.NoError(t, err)
+		held = append(held, c)
+	}
+	var err error
+	testwait.Do(t, "a write while readers hold their connections", func() { err = s.WriteTenant(ctx, "a", note("a", "written")) })
+	require.NoError(t, err)
+	for _, c := range held {
+		require.NoError(t, c.Close())
+	}
+	require.Equal(t, []string{"a:written"}, notesOf(t, s))
 }
 
 // TestImageNeedsATempDir: the migrated image is built in a temporary

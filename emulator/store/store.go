@@ -1,8 +1,8 @@
 // Package store keeps the emulator's state in SQLite (modernc.org/sqlite, pure
 // Go), always in WAL mode: a throwaway database in a temporary directory by
 // default, a file that survives restarts with a path. Writes go through one
-// writer; reads run concurrently on pooled connections. Statements are
-// prepared once and cached.
+// writer on a connection of its own; reads run concurrently on pooled
+// connections. Statements are prepared once and cached.
 package store
 
 import (
@@ -45,6 +45,7 @@ type Migrations struct {
 type Store struct {
 	db      *sql.DB
 	writes  writeQueue // one writer: SQLite allows one anyway, and waiting here beats SQLITE_BUSY
+	writer  writer     // the connection writes run on
 	stmts   sync.Map   // query text → *sql.Stmt
 	tempDir string     // removed at Close: the store was opened without a path
 	lock    *dbLock    // held until Close: the store was opened with a path
@@ -111,12 +112,13 @@ func Open(path string, sets ...Migrations) (*Store, error) {
 		lock.release()
 		return nil, err
 	}
-	// One connection per core: readers do not queue behind one another, and
-	// more connections only add contention and page caches (measured with
-	// bench/load.sh: 2 connections beat 4 by about 10% on 2 cores).
+	// One connection per core for readers: they do not queue behind one
+	// another, and more connections only add contention and page caches
+	// (measured with bench/load.sh: 2 connections beat 4 by about 10% on 2
+	// cores). One more is the writer's, held from the first write on.
 	conns := max(2, runtime.GOMAXPROCS(0))
-	db.SetMaxOpenConns(conns)
-	db.SetMaxIdleConns(conns)
+	db.SetMaxOpenConns(conns + 1)
+	db.SetMaxIdleConns(conns + 1)
 	db.SetConnMaxLifetime(0)
 	s := &Store{db: db, tempDir: tempDir, lock: lock}
 	if tempDir != "" {
@@ -162,7 +164,10 @@ func buildImage(sets []Migrations) ([]byte, error) {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "image.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=synchronous(OFF)&_pragma=journal_mode(MEMORY)")
+	// In WAL mode already, as every store is: a copy opened in another
+	// journal mode is converted by its first connection, which writes and
+	// syncs the file and took most of a new store's time on a busy disk.
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=synchronous(OFF)&_pragma=journal_mode(WAL)")
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +185,7 @@ func buildImage(sets []Migrations) ([]byte, error) {
 // Close closes the database.
 func (s *Store) Close() error {
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
-	err := s.db.Close()
+	err := s.writer.close(s.db.Close)
 	if s.tempDir != "" {
 		err = errors.Join(err, os.RemoveAll(s.tempDir))
 	}
@@ -225,7 +230,7 @@ func (s *Store) QueryRow(ctx context.Context, query string, args ...any) *sql.Ro
 type Tx struct {
 	ctx         context.Context
 	s           *Store
-	tx          *sql.Tx
+	w           *writer
 	authChanged bool
 	deleted     []string // tenants deleted: their versions are dropped after commit
 }
@@ -247,13 +252,7 @@ func (s *Store) WriteTenant(ctx context.Context, tenantID string, fn func(*Tx) e
 	return s.write(ctx, tenantID, fn)
 }
 
-func (t *Tx) stmt(query string) (*sql.Stmt, error) {
-	st, err := t.s.stmt(t.ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return t.tx.StmtContext(t.ctx, st), nil
-}
+func (t *Tx) stmt(query string) (*sql.Stmt, error) { return t.w.stmt(t.ctx, query) }
 
 // Exec runs a write statement.
 func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
@@ -286,7 +285,7 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
 	st, err := t.stmt(query)
 	if err != nil {
-		return t.tx.QueryRowContext(t.ctx, query, args...)
+		return t.w.conn.QueryRowContext(t.ctx, query, args...)
 	}
 	return st.QueryRowContext(t.ctx, args...)
 }
@@ -322,10 +321,10 @@ func (s *Store) migrate(sets []Migrations) error {
 				continue
 			}
 			err = s.Write(context.Background(), func(tx *Tx) error {
-				if _, err := tx.tx.Exec(f.body); err != nil {
+				if _, err := tx.w.conn.ExecContext(tx.ctx, f.body); err != nil {
 					return fmt.Errorf("migration %s/%s: %w", set.Owner, f.name, err)
 				}
-				_, err := tx.tx.Exec(`INSERT INTO schema_versions (owner, version, name) VALUES (?, ?, ?)`, set.Owner, f.version, f.name)
+				_, err := tx.w.conn.ExecContext(tx.ctx, `INSERT INTO schema_versions (owner, version, name) VALUES (?, ?, ?)`, set.Owner, f.version, f.name)
 				return err
 			})
 			if err != nil {
@@ -351,7 +350,7 @@ func (s *Store) prepareVersions() error {
 		return err
 	}
 	return s.Write(context.Background(), func(tx *Tx) error {
-		rows, err := tx.tx.Query(`SELECT version, name FROM schema_migrations`)
+		rows, err := tx.w.conn.QueryContext(tx.ctx, `SELECT version, name FROM schema_migrations`)
 		if err != nil {
 			return err
 		}
@@ -374,11 +373,11 @@ func (s *Store) prepareVersions() error {
 			if !ok {
 				return fmt.Errorf("schema_migrations: unknown version %d (%s)", r.version, r.name)
 			}
-			if _, err := tx.tx.Exec(`INSERT OR IGNORE INTO schema_versions (owner, version, name) VALUES (?, 1, ?)`, owner, r.name); err != nil {
+			if _, err := tx.w.conn.ExecContext(tx.ctx, `INSERT OR IGNORE INTO schema_versions (owner, version, name) VALUES (?, 1, ?)`, owner, r.name); err != nil {
 				return err
 			}
 		}
-		_, err = tx.tx.Exec(`DROP TABLE schema_migrations`)
+		_, err = tx.w.conn.ExecContext(tx.ctx, `DROP TABLE schema_migrations`)
 		return err
 	})
 }

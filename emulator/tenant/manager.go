@@ -125,10 +125,10 @@ func resolveFixture(raw json.RawMessage) (fixture json.RawMessage, stored string
 		fixture, err := fixtures.Load(name)
 		return fixture, name, err
 	case strings.HasPrefix(trimmed, "{"):
-		// Round-trip through the YAML reader so inline and file fixtures agree.
+		// Round-trip through the YAML reader (its errors name the fixture) so inline and file fixtures agree.
 		fixture, err := fixtures.ToJSON(raw)
 		if err != nil {
-			return nil, "", fmt.Errorf("fixture: %w", err)
+			return nil, "", err
 		}
 		return fixture, trimmed, nil
 	}
