@@ -88,6 +88,10 @@ func TestFaultsJournalAndUnmatched(t *testing.T) {
 	text := fake.FailNext(t, fakebotstest.CleverApp, fakebotstest.CleverAppGetMe, 1, http.StatusBadGateway, "<html>Bad Gateway</html>")
 	jsonFault := fake.FailNext(t, fakebotstest.CleverApp, "", 2, http.StatusServiceUnavailable, map[string]string{"message": "down"})
 	require.Len(t, fake.Faults(t), 2)
+	require.Equal(t, "fakebotstest: fault body: json: unsupported type: chan int",
+		fatal(t, func(tb testing.TB) {
+			fake.FailNext(tb, fakebotstest.CleverApp, "", 1, http.StatusBadGateway, make(chan int))
+		}))
 
 	first := getMe(t, fake.Server, fake.Tenant)
 	require.Equal(t, "<html>Bad Gateway</html>", string(first.Body))
