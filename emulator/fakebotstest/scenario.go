@@ -44,7 +44,7 @@ func RunScenario(t *testing.T, path string, opts ...ScenarioOption) scenario.Res
 		t.Fatalf("fakebotstest: %v", err)
 	}
 	runner := set.runner
-	runner.Client, runner.BaseURL = set.server.Client(), set.server.URL
+	runner.Client, runner.BaseURL, runner.ControlToken = set.server.Client(), set.server.URL, set.server.Control.Token
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	run, err := runner.Start(ctx, sc)

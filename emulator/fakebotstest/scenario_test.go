@@ -16,6 +16,14 @@ func TestRunScenario(t *testing.T) {
 	require.True(t, res.Passed())
 }
 
+// The helpers keep working on a server whose control API needs a token,
+// the scenario runner included.
+func TestRunScenarioOnAServerWithAControlToken(t *testing.T) {
+	s := fakebotstest.NewServer(t, fakebotstest.WithControlToken("secret"))
+	res := fakebotstest.RunScenario(t, "../../scenarios/cleverapp-whatsapp-limit.yaml", fakebotstest.OnServer(s))
+	require.True(t, res.Passed())
+}
+
 func TestVerify(t *testing.T) {
 	f := fakebotstest.New(t, fakebotstest.WithFixture("demo"))
 	r := f.Do(t, http.MethodGet, f.Tenant.CleverApp.BaseURL+"/getMe?api_token="+f.Tenant.CleverApp.APIToken, nil)
