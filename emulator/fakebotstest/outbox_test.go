@@ -14,7 +14,7 @@ import (
 // platform, recipient and status.
 func TestOutboxFilters(t *testing.T) {
 	fake := fakebotstest.New(t)
-	salebot := fake.Tenant.Users(t, fakebotstest.Salebot)
+	salebot := fake.Users(t, fakebotstest.Salebot) // the README's spelling: the fake's tenant's end users
 	ann, bob := salebot.Create(t, fakebotstest.NewEndUser{Name: "Ann"}), salebot.Create(t, fakebotstest.NewEndUser{Name: "Bob"})
 	contact := fake.Tenant.Users(t, fakebotstest.CleverApp).Create(t, fakebotstest.NewEndUser{Name: "Cid"})
 	for _, m := range []map[string]any{{"client_id": ann.ID, "message": "now"}, {"client_id": bob.ID, "message": "later", "time_shift": 60}} {
