@@ -24,6 +24,8 @@ func TestPackKeepsAnEntryAsAdded(t *testing.T) {
 			},
 			Response: Response{Status: 422, Headers: http.Header{"Content-Type": {"application/json"}}, Body: `{"error":1}`, BodyHeld: 40},
 		},
+		{ID: 8, Fault: "drop"},                                // a fault without a miss
+		{ID: 9, Miss: &Miss{Reason: NoPlatform, Detail: "x"}}, // a miss without a fault
 	} {
 		k := pack(&e)
 		require.Equal(t, e, k.entry())
