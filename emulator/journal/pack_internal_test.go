@@ -24,6 +24,7 @@ func TestPackKeepsAnEntryAsAdded(t *testing.T) {
 			},
 			Response: Response{Status: 422, Headers: http.Header{"Content-Type": {"application/json"}}, Body: `{"error":1}`, BodyHeld: 40},
 		},
+		{ID: 10, Request: Request{Headers: http.Header{"X-Long": {string(make([]byte, 128))}}}}, // a length whose varint's first byte is 0x80
 		{ID: 8, Fault: "drop"},                                // a fault without a miss
 		{ID: 9, Miss: &Miss{Reason: NoPlatform, Detail: "x"}}, // a miss without a fault
 	} {
