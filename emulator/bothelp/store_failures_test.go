@@ -95,11 +95,14 @@ const controlInternalError = `{"error":"internal error: the emulator could not c
 // error of a platform). None answers what it could not read or write.
 func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 	b := newBrokenDB(t)
-	// withAction has a subscriber run the bot "boom".
+	// withAction has a subscriber run the bots "a" and "boom".
 	withAction := func(t *testing.T, tn *fakebotstest.Tenant) {
 		withSubscriber(t, tn)
-		r := b.f.Do(t, http.MethodPost, "/bothelp/v1/subscribers/1/bot", `{"botReferral":"boom"}`, "Authorization", "Bearer "+tn.BotHelp.Token(t), "Content-Type", "application/json")
-		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		token := tn.BotHelp.Token(t)
+		for _, bot := range []string{"a", "boom"} {
+			r := b.f.Do(t, http.MethodPost, "/bothelp/v1/subscribers/1/bot", `{"botReferral":"`+bot+`"}`, "Authorization", "Bearer "+token, "Content-Type", "application/json")
+			require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		}
 	}
 	for _, tc := range []struct {
 		name          string
@@ -178,7 +181,7 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 	}, {
 		name:    "custom fields whose reading fails part way",
 		prepare: withSubscriber,
-		view:    failing("bh_custom_fields", "name"),
+		view:    failingByKey("bh_custom_fields", "name"),
 		method:  http.MethodGet, path: "subscribers", cause: "integer overflow",
 	}, {
 		name:   "subscribers created in an unreadable account",
@@ -266,17 +269,26 @@ func gone(table string) string { return `ALTER TABLE ` + table + ` RENAME TO ` +
 func back(table string) string { return `ALTER TABLE ` + table + `_real RENAME TO ` + table }
 
 // failing is a view in the place of table whose rows with column "boom"
-// fail to compute (integer overflow): a read that fails part way.
+// fail to compute (integer overflow): a read that fails after the rows
+// before, which it reads in the table's order of insertion.
 func failing(table, column string) *view {
-	return &view{table, column, `CASE WHEN ` + column + ` = 'boom' THEN abs(-9223372036854775808) ELSE ` + column + ` END`}
+	return &view{table, column, `CASE WHEN ` + column + ` = 'boom' THEN abs(-9223372036854775808) ELSE ` + column + ` END`, " NOT INDEXED"}
+}
+
+// failingByKey is failing, the rows read in the order of the table's key.
+func failingByKey(table, column string) *view {
+	v := failing(table, column)
+	v.scan = ""
+	return v
 }
 
 // nulled is a view in the place of table whose column is NULL: rows that
 // cannot be scanned.
-func nulled(table, column string) *view { return &view{table, column, `NULL`} }
+func nulled(table, column string) *view { return &view{table, column, `NULL`, ""} }
 
-// view replaces a table with a view of its rows, column computed by expr.
-type view struct{ table, column, expr string }
+// view replaces a table with a view of its rows, column computed by expr,
+// the table read with scan (NOT INDEXED: in rowid order).
+type view struct{ table, column, expr, scan string }
 
 func (v *view) create(t *testing.T, b *brokenDB) {
 	t.Helper()
@@ -292,7 +304,7 @@ func (v *view) create(t *testing.T, b *brokenDB) {
 		columns = append(columns, name)
 	}
 	require.NoError(t, rows.Err())
-	b.exec(t, "", gone(v.table)+`; CREATE VIEW `+v.table+` AS SELECT `+strings.Join(columns, ", ")+` FROM `+v.table+`_real`)
+	b.exec(t, "", gone(v.table)+`; CREATE VIEW `+v.table+` AS SELECT `+strings.Join(columns, ", ")+` FROM `+v.table+`_real`+v.scan)
 }
 
 func (v *view) drop(t *testing.T, b *brokenDB) {
@@ -300,7 +312,7 @@ func (v *view) drop(t *testing.T, b *brokenDB) {
 }
 
 func withSubscriber(t *testing.T, tn *fakebotstest.Tenant) {
-	tn.BotHelp.AddSubscribers(t, fakebotstest.BotHelpSubscriber{Name: "boom", CustomFields: map[string]string{"boom": "1"}})
+	tn.BotHelp.AddSubscribers(t, fakebotstest.BotHelpSubscriber{Name: "boom", CustomFields: map[string]string{"a": "1", "boom": "2"}})
 }
 
 // apiInternalError is the API's answer to a failure of the emulator.
