@@ -1,0 +1,78 @@
+package bothelp_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fakebots/fakebots/emulator/fakebotstest"
+)
+
+// controlCall calls a control route of the tenant's BotHelp account and
+// returns the answer's status and body.
+func controlCall(t *testing.T, f *fakebotstest.Fake, tn *fakebotstest.Tenant, method, path, body string) (int, string) {
+	t.Helper()
+	r := f.Do(t, method, "/__fakebots/tenants/"+tn.ID+"/bothelp/"+path, body, "Content-Type", "application/json")
+	return r.Status, string(r.Body)
+}
+
+// What the control routes refuse, with the answer naming why, and the
+// edges they accept.
+func TestControlRoutesRefuseWhatTheyCannotServe(t *testing.T) {
+	f := newFake(t, nil)
+	c := newClient(t, f, f.Tenant)
+	c.seed(fakebotstest.BotHelpSubscriber{Name: "Один"}, fakebotstest.BotHelpSubscriber{Name: "Два"})
+	const afterRefused = `{"error":"after must be a non-negative integer"}`
+	const limitRefused = `{"error":"limit must be between 1 and 1000"}`
+	for _, tc := range []struct {
+		method, path, body string
+		status             int
+		answer             string // the whole answer, or for 2xx the ids listed
+	}{
+		{http.MethodGet, "subscribers?after=-1", "", http.StatusBadRequest, afterRefused},
+		{http.MethodGet, "subscribers?after=x", "", http.StatusBadRequest, afterRefused},
+		{http.MethodGet, "subscribers?after=0&limit=1", "", http.StatusOK, "[1]"},
+		{http.MethodGet, "subscribers?after=1&limit=1000", "", http.StatusOK, "[2]"},
+		{http.MethodGet, "subscribers?limit=0", "", http.StatusBadRequest, limitRefused},
+		{http.MethodGet, "subscribers?limit=1001", "", http.StatusBadRequest, limitRefused},
+		{http.MethodGet, "subscribers?limit=x", "", http.StatusBadRequest, limitRefused},
+		{http.MethodGet, "subscribers/x", "", http.StatusNotFound, `{"error":"no subscriber x"}`},
+		{http.MethodGet, "subscribers/3", "", http.StatusNotFound, `{"error":"no subscriber 3"}`},
+		{http.MethodGet, "actions?subscriber=x", "", http.StatusBadRequest, `{"error":"subscriber must be a non-negative integer"}`},
+		{http.MethodPost, "subscribers", `[]`, http.StatusBadRequest, `{"error":"invalid JSON body: json: cannot unmarshal array into Go value of type struct { Subscribers []bothelp.ControlSubscriber \"json:\\\"subscribers\\\"\"; Generate bothelp.GenerateSpec \"json:\\\"generate\\\"\" }"}`},
+		{http.MethodPost, "subscribers", `{"generate":{"count":-1}}`, http.StatusBadRequest, `{"error":"generate.count must be between 0 and 100000"}`},
+		{http.MethodPost, "subscribers", `{"generate":{"count":100001}}`, http.StatusBadRequest, `{"error":"generate.count must be between 0 and 100000"}`},
+		{http.MethodPost, "subscribers", `{"subscribers":[{"id":1}]}`, http.StatusBadRequest, `{"error":"subscriber 1: subscriber 1 already exists"}`},
+		{http.MethodPost, "subscribers", `{"subscribers":[{"id":-1}]}`, http.StatusBadRequest, `{"error":"subscriber 1: id must be positive"}`},
+		{http.MethodPost, "bots", `[]`, http.StatusBadRequest, `{"error":"invalid JSON body: json: cannot unmarshal array into Go value of type bothelp.BotSpec"}`},
+		{http.MethodPost, "bots", `{}`, http.StatusBadRequest, `{"error":"a bot needs a title"}`},
+		{http.MethodPost, "bots", `{"title":"Бот","referral":"` + c.bh.BotReferral + `"}`, http.StatusBadRequest, `{"error":"referral \"` + c.bh.BotReferral + `\" already exists"}`},
+		{http.MethodPost, "bots", `{"title":"Бот","steps":[{}]}`, http.StatusBadRequest, `{"error":"bot \"Бот\": a step needs a title"}`},
+		{http.MethodPost, "bots", `{"title":"Бот","steps":[{"title":"a","referral":"1"},{"title":"b","referral":"1"}]}`, http.StatusBadRequest, `{"error":"referral \"1\" already exists"}`},
+		{http.MethodPost, "bots", `{"title":"Бот","steps":[{"title":"a","colour":"red"}]}`, http.StatusBadRequest, `{"error":"invalid JSON body: json: unknown field \"colour\""}`},
+		{http.MethodPost, "funnels", `[]`, http.StatusBadRequest, `{"error":"invalid JSON body: json: cannot unmarshal array into Go value of type bothelp.plain"}`},
+		{http.MethodPost, "funnels", `{}`, http.StatusBadRequest, `{"error":"a funnel needs a title"}`},
+		{http.MethodPut, "credentials", `[]`, http.StatusBadRequest, `{"error":"invalid JSON body: json: cannot unmarshal array into Go value of type bothelp.clientCredentials"}`},
+		{http.MethodPatch, "settings", `{"error_format":"xml"}`, http.StatusBadRequest, `{"error":"settings: error_format must be \"envelope\" or \"jsonapi\""}`},
+	} {
+		t.Run(tc.method+" "+tc.path+" "+tc.body, func(t *testing.T) {
+			status, body := controlCall(t, f, f.Tenant, tc.method, tc.path, tc.body)
+			require.Equal(t, tc.status, status, body)
+			if status >= 300 {
+				require.Equal(t, tc.answer, body)
+				return
+			}
+			var list struct{ Data []struct{ ID int64 } }
+			require.NoError(t, json.Unmarshal([]byte(body), &list))
+			ids := []int64{}
+			for _, s := range list.Data {
+				ids = append(ids, s.ID)
+			}
+			out, err := json.Marshal(ids)
+			require.NoError(t, err)
+			require.Equal(t, tc.answer, string(out))
+		})
+	}
+}
