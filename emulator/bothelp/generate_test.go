@@ -18,7 +18,9 @@ func controlSubscribers(t *testing.T, f *fakebotstest.Fake) []fakebotstest.BotHe
 	t.Helper()
 	var all []fakebotstest.BotHelpSubscriber
 	for {
-		var page struct{ Data []fakebotstest.BotHelpSubscriber }
+		var page struct {
+			Data []fakebotstest.BotHelpSubscriber
+		}
 		after := int64(0)
 		if len(all) > 0 {
 			after = all[len(all)-1].ID
@@ -43,7 +45,9 @@ func TestGeneratedSubscribersSpreadOverTheDaysBeforeNow(t *testing.T) {
 		{map[string]any{"count": 4, "days": 10}, 10 * 24 * time.Hour},
 	} {
 		f := newFake(t, nil)
-		var created struct{ Data []fakebotstest.BotHelpSubscriber }
+		var created struct {
+			Data []fakebotstest.BotHelpSubscriber
+		}
 		require.NoError(t, f.Control.Call(context.Background(), http.MethodPost, "/tenants/"+f.Tenant.ID+"/bothelp/subscribers", map[string]any{"generate": tc.generate}, &created))
 		var at []time.Time
 		for _, s := range controlSubscribers(t, f) {
