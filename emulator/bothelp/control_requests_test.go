@@ -29,7 +29,7 @@ func TestControlRoutesRefuseWhatTheyCannotServe(t *testing.T) {
 	for _, tc := range []struct {
 		method, path, body string
 		status             int
-		answer             string // the whole answer, or for 2xx the ids listed
+		answer             string // the whole answer; for 2xx the ids listed, or a part of the settings
 	}{
 		{http.MethodGet, "subscribers?after=-1", "", http.StatusBadRequest, afterRefused},
 		{http.MethodGet, "subscribers?after=x", "", http.StatusBadRequest, afterRefused},
@@ -56,12 +56,23 @@ func TestControlRoutesRefuseWhatTheyCannotServe(t *testing.T) {
 		{http.MethodPost, "funnels", `{}`, http.StatusBadRequest, `{"error":"a funnel needs a title"}`},
 		{http.MethodPut, "credentials", `[]`, http.StatusBadRequest, `{"error":"invalid JSON body: json: cannot unmarshal array into Go value of type bothelp.clientCredentials"}`},
 		{http.MethodPatch, "settings", `{"error_format":"xml"}`, http.StatusBadRequest, `{"error":"settings: error_format must be \"envelope\" or \"jsonapi\""}`},
+		{http.MethodPatch, "settings", `{"token_error_status":402}`, http.StatusBadRequest, `{"error":"settings: token_error_status must be 400 or 401"}`},
+		{http.MethodPatch, "settings", `{"page_size":0}`, http.StatusBadRequest, `{"error":"settings: page_size must be between 1 and 1000"}`},
+		{http.MethodPatch, "settings", `{"page_size":1001}`, http.StatusBadRequest, `{"error":"settings: page_size must be between 1 and 1000"}`},
+		{http.MethodPatch, "settings", `{"page_size":1}`, http.StatusOK, `"page_size":1,`},
+		{http.MethodPatch, "settings", `{"page_size":1000}`, http.StatusOK, `"page_size":1000,`},
+		{http.MethodPatch, "settings", `{"created_at_after":"after"}`, http.StatusBadRequest, `{"error":"settings: created_at_after must be \"strict\" or \"inclusive\""}`},
+		{http.MethodPatch, "settings", `{"unknown_bot_steps":"error"}`, http.StatusBadRequest, `{"error":"settings: unknown_bot_steps must be \"empty\" or \"not_found\""}`},
 	} {
 		t.Run(tc.method+" "+tc.path+" "+tc.body, func(t *testing.T) {
 			status, body := controlCall(t, f, f.Tenant, tc.method, tc.path, tc.body)
 			require.Equal(t, tc.status, status, body)
 			if status >= 300 {
 				require.Equal(t, tc.answer, body)
+				return
+			}
+			if tc.path == "settings" {
+				require.Contains(t, body, tc.answer)
 				return
 			}
 			var list struct{ Data []struct{ ID int64 } }
