@@ -112,7 +112,7 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 		method, path  string
 		body          string
 		cause         string // in the log line
-		undecodable   string // the answer of data that cannot be decoded, instead
+		refused       string // a 400 answer instead: what the control API takes for the caller's error
 	}{{
 		name:   "credentials unreadable",
 		breaks: gone("credentials"), mends: back("credentials"),
@@ -120,12 +120,12 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 	}, {
 		name:   "client credentials stored as no JSON",
 		breaks: `UPDATE credentials SET data = '{' WHERE tenant_id = '{tenant}' AND kind = 'client'`,
-		method: http.MethodGet, path: "credentials", undecodable: `{"error":"unexpected end of JSON input"}`,
+		method: http.MethodGet, path: "credentials", refused: `{"error":"unexpected end of JSON input"}`,
 	}, {
 		name:    "an access token stored as no JSON",
 		prepare: func(t *testing.T, tn *fakebotstest.Tenant) { tn.BotHelp.Token(t) },
 		breaks:  `UPDATE credentials SET data = '{' WHERE tenant_id = '{tenant}' AND kind = 'access_token'`,
-		method:  http.MethodGet, path: "credentials", undecodable: `{"error":"unexpected end of JSON input"}`,
+		method:  http.MethodGet, path: "credentials", refused: `{"error":"unexpected end of JSON input"}`,
 	}, {
 		name:   "new credentials over an unreadable account",
 		breaks: gone("bh_accounts"), mends: back("bh_accounts"),
@@ -147,6 +147,26 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 		breaks: `CREATE TRIGGER keep_settings BEFORE UPDATE ON bh_accounts WHEN old.tenant_id = '{tenant}' BEGIN SELECT json('settings kept'); END`, mends: `DROP TRIGGER keep_settings`,
 		method: http.MethodPatch, path: "settings", body: `{}`, cause: "malformed JSON",
 	}, {
+		name:   "a bot that cannot be written",
+		breaks: `CREATE TRIGGER no_bots BEFORE INSERT ON bh_bots WHEN new.tenant_id = '{tenant}' BEGIN SELECT json('refused'); END`, mends: `DROP TRIGGER no_bots`,
+		method: http.MethodPost, path: "bots", body: `{"title":"Бот"}`, cause: "malformed JSON",
+	}, {
+		name:   "a step that cannot be written",
+		breaks: `CREATE TRIGGER no_steps BEFORE INSERT ON bh_steps WHEN new.tenant_id = '{tenant}' BEGIN SELECT json('refused'); END`, mends: `DROP TRIGGER no_steps`,
+		method: http.MethodPost, path: "bots", body: `{"title":"Бот","steps":["Шаг"]}`, cause: "malformed JSON",
+	}, {
+		name:   "a funnel that cannot be written",
+		breaks: `CREATE TRIGGER no_funnels BEFORE INSERT ON bh_funnels WHEN new.tenant_id = '{tenant}' BEGIN SELECT json('refused'); END`, mends: `DROP TRIGGER no_funnels`,
+		method: http.MethodPost, path: "funnels", body: `{"title":"Воронка"}`, cause: "malformed JSON",
+	}, {
+		name:   "a subscriber that cannot be written",
+		breaks: `CREATE TRIGGER no_subscribers BEFORE INSERT ON bh_subscribers WHEN new.tenant_id = '{tenant}' BEGIN SELECT json('refused'); END`, mends: `DROP TRIGGER no_subscribers`,
+		method: http.MethodPost, path: "subscribers", body: `{"subscribers":[{}]}`, refused: `{"error":"subscriber 1: SQL logic error: malformed JSON (1)"}`,
+	}, {
+		name:   "a custom field that cannot be written",
+		breaks: `CREATE TRIGGER no_fields BEFORE INSERT ON bh_custom_fields WHEN new.tenant_id = '{tenant}' BEGIN SELECT json('refused'); END`, mends: `DROP TRIGGER no_fields`,
+		method: http.MethodPost, path: "subscribers", body: `{"subscribers":[{"custom_fields":{"a":"1"}}]}`, refused: `{"error":"subscriber 1: SQL logic error: malformed JSON (1)"}`,
+	}, {
 		name:   "the subscribers of an unreadable account",
 		breaks: gone("bh_accounts"), mends: back("bh_accounts"),
 		method: http.MethodGet, path: "subscribers", cause: "no such table: bh_accounts",
@@ -159,7 +179,7 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 		prepare: withSubscriber,
 		breaks:  `UPDATE bh_subscribers SET created_at = 'x' WHERE tenant_id = '{tenant}'`,
 		method:  http.MethodGet, path: "subscribers",
-		undecodable: `{"error":"sql: Scan error on column index 2, name \"created_at\": converting driver.Value type string (\"x\") to a int64: invalid syntax"}`,
+		refused: `{"error":"sql: Scan error on column index 2, name \"created_at\": converting driver.Value type string (\"x\") to a int64: invalid syntax"}`,
 	}, {
 		name: "subscribers whose reading fails part way",
 		prepare: func(t *testing.T, tn *fakebotstest.Tenant) {
@@ -177,7 +197,7 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 		prepare: withSubscriber,
 		view:    nulled("bh_custom_fields", "value"),
 		method:  http.MethodGet, path: "subscribers",
-		undecodable: `{"error":"sql: Scan error on column index 1, name \"value\": converting NULL to string is unsupported"}`,
+		refused: `{"error":"sql: Scan error on column index 1, name \"value\": converting NULL to string is unsupported"}`,
 	}, {
 		name:    "custom fields whose reading fails part way",
 		prepare: withSubscriber,
@@ -215,7 +235,7 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 		prepare: withAction,
 		view:    nulled("bh_actions", "referral"),
 		method:  http.MethodGet, path: "actions",
-		undecodable: `{"error":"sql: Scan error on column index 4, name \"referral\": converting NULL to string is unsupported"}`,
+		refused: `{"error":"sql: Scan error on column index 4, name \"referral\": converting NULL to string is unsupported"}`,
 	}, {
 		name:    "actions whose reading fails part way",
 		prepare: withAction,
@@ -248,9 +268,9 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 				tc.view.drop(t, b)
 			}
 			b.exec(t, tn.ID, tc.mends)
-			if tc.undecodable != "" {
+			if tc.refused != "" {
 				require.Equal(t, http.StatusBadRequest, status)
-				require.Equal(t, tc.undecodable, body)
+				require.Equal(t, tc.refused, body)
 				require.Empty(t, b.log.errors())
 				return
 			}
@@ -402,6 +422,59 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 		prepare: subscribers,
 		view:    failing("bh_subscribers", "user_id"),
 		method:  http.MethodPost, path: "/v2/subscribers/messenger/42/bot", body: `{"botReferral":"c1"}`, cause: "integer overflow",
+	}, {
+		name:    "messages to a subscriber of an unreadable account",
+		prepare: subscribers,
+		breaks:  gone("bh_accounts"), mends: back("bh_accounts"),
+		method: http.MethodPost, path: "/v1/subscribers/2/messages", body: `[{"content":"x"}]`, cause: "no such table: bh_accounts",
+	}, {
+		name:    "a message that cannot be queued",
+		prepare: subscribers,
+		breaks:  `CREATE TRIGGER no_messages BEFORE INSERT ON outbox WHEN new.tenant_id = '{tenant}' BEGIN SELECT json('refused'); END`, mends: `DROP TRIGGER no_messages`,
+		method: http.MethodPost, path: "/v1/subscribers/2/messages", body: `[{"content":"x"}]`, cause: "malformed JSON",
+	}, {
+		name: "a message that cannot be marked failed",
+		prepare: func(t *testing.T, tn *fakebotstest.Tenant) {
+			control(t, tn, http.MethodPost, "subscribers", `{"subscribers":[{"subscribed":false}]}`)
+		},
+		breaks: `CREATE TRIGGER no_failures BEFORE UPDATE ON outbox WHEN new.tenant_id = '{tenant}' BEGIN SELECT json('refused'); END`, mends: `DROP TRIGGER no_failures`,
+		method: http.MethodPost, path: "/v1/subscribers/1/messages", body: `[{"content":"x"}]`, cause: "malformed JSON",
+	}, {
+		name:    "a custom field that cannot be written",
+		prepare: subscribers,
+		breaks:  `CREATE TRIGGER no_fields BEFORE INSERT ON bh_custom_fields WHEN new.tenant_id = '{tenant}' BEGIN SELECT json('refused'); END`, mends: `DROP TRIGGER no_fields`,
+		method: http.MethodPatch, path: "/v1/subscribers/2/customFields", body: `[{"op":"replace","path":"/a","value":"1"}]`, cause: "malformed JSON",
+	}, {
+		name:   "a bearer token that cannot be looked up",
+		breaks: gone("credentials"), mends: back("credentials"),
+		method: http.MethodGet, path: "/v1/bots/", cause: "no such table: credentials",
+	}, {
+		name:   "a bearer token stored as no JSON",
+		breaks: `UPDATE credentials SET data = '{' WHERE tenant_id = '{tenant}' AND kind = 'access_token'`,
+		method: http.MethodGet, path: "/v1/bots/", cause: "unexpected end of JSON input",
+	}, {
+		name:   "a client that cannot be looked up",
+		breaks: gone("credentials"), mends: back("credentials"),
+		method: http.MethodPost, path: "/oauth2/token", cause: "no such table: credentials",
+	}, {
+		name:   "a client stored as no JSON",
+		breaks: `UPDATE credentials SET data = '{' WHERE tenant_id = '{tenant}' AND kind = 'client'`,
+		method: http.MethodPost, path: "/oauth2/token", cause: "unexpected end of JSON input",
+	}, {
+		name:   "a token for an unreadable account",
+		breaks: gone("bh_accounts"), mends: back("bh_accounts"),
+		method: http.MethodPost, path: "/oauth2/token", cause: "no such table: bh_accounts",
+	}, {
+		name:   "a token that cannot be written",
+		breaks: `CREATE TRIGGER no_tokens BEFORE INSERT ON credentials WHEN new.tenant_id = '{tenant}' AND new.kind = 'access_token' BEGIN SELECT json('refused'); END`, mends: `DROP TRIGGER no_tokens`,
+		method: http.MethodPost, path: "/oauth2/token", cause: "malformed JSON",
+	}, {
+		name: "earlier tokens that cannot be revoked",
+		prepare: func(t *testing.T, tn *fakebotstest.Tenant) {
+			control(t, tn, http.MethodPatch, "settings", `{"revoke_old_tokens":true}`)
+		},
+		breaks: `CREATE TRIGGER keep_tokens BEFORE DELETE ON credentials WHEN old.tenant_id = '{tenant}' BEGIN SELECT json('kept'); END`, mends: `DROP TRIGGER keep_tokens`,
+		method: http.MethodPost, path: "/oauth2/token", cause: "malformed JSON",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			tn := b.f.NewTenant(t)
@@ -414,7 +487,11 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 			if tc.view != nil {
 				tc.view.create(t, b)
 			}
-			r := b.f.Do(t, tc.method, "/bothelp"+tc.path, tc.body, "Authorization", "Bearer "+token, "Content-Type", "application/json")
+			headers := []string{"Authorization", "Bearer " + token, "Content-Type", "application/json"}
+			if tc.path == "/oauth2/token" {
+				tc.body, headers = form(tn.BotHelp), []string{"Content-Type", "application/x-www-form-urlencoded"}
+			}
+			r := b.f.Do(t, tc.method, "/bothelp"+tc.path, tc.body, headers...)
 			if tc.view != nil {
 				tc.view.drop(t, b)
 			}
