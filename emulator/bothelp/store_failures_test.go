@@ -505,3 +505,25 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 		})
 	}
 }
+
+// A tenant whose BotHelp account the database refuses to write is not
+// made: the creation fails as the emulator's failure.
+func TestTenantsWhoseAccountCannotBeWrittenAreNotMade(t *testing.T) {
+	b := newBrokenDB(t)
+	for _, tc := range []struct{ name, table, when string }{
+		{"the account", "bh_accounts", "1"},
+		{"the client credentials", "credentials", "new.platform = 'bothelp' AND new.kind = 'client'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b.exec(t, "", `CREATE TRIGGER refuse BEFORE INSERT ON `+tc.table+` WHEN `+tc.when+` BEGIN SELECT json('refused'); END`)
+			r := b.f.Do(t, http.MethodPost, "/__fakebots/tenants", `{}`, "Content-Type", "application/json")
+			b.exec(t, "", `DROP TRIGGER refuse`)
+			require.Equal(t, http.StatusInternalServerError, r.Status, string(r.Body))
+			require.Equal(t, controlInternalError, string(r.Body))
+			log := b.log.errors()
+			require.Equal(t, 1, strings.Count(log, "\n"), log)
+			require.Contains(t, log, `msg="control call failed" method=POST path=/__fakebots/tenants err=`)
+			require.Contains(t, log, "malformed JSON")
+		})
+	}
+}
