@@ -185,7 +185,7 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 		prepare: func(t *testing.T, tn *fakebotstest.Tenant) {
 			tn.BotHelp.AddSubscribers(t, fakebotstest.BotHelpSubscriber{}, fakebotstest.BotHelpSubscriber{Name: "boom"})
 		},
-		view:   failing("bh_subscribers", "name"),
+		view:   failingByKey("bh_subscribers", "name"),
 		method: http.MethodGet, path: "subscribers", cause: "integer overflow",
 	}, {
 		name:    "the custom fields of a listed subscriber unreadable",
@@ -444,6 +444,31 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 		prepare: subscribers,
 		breaks:  `CREATE TRIGGER no_fields BEFORE INSERT ON bh_custom_fields WHEN new.tenant_id = '{tenant}' BEGIN SELECT json('refused'); END`, mends: `DROP TRIGGER no_fields`,
 		method: http.MethodPatch, path: "/v1/subscribers/2/customFields", body: `[{"op":"replace","path":"/a","value":"1"}]`, cause: "malformed JSON",
+	}, {
+		name:   "the subscribers of an unreadable account",
+		breaks: gone("bh_accounts"), mends: back("bh_accounts"),
+		method: http.MethodGet, path: "/v1/subscribers/", cause: "no such table: bh_accounts",
+	}, {
+		name:   "unreadable subscribers",
+		breaks: gone("bh_subscribers"), mends: back("bh_subscribers"),
+		method: http.MethodGet, path: "/v1/subscribers/", cause: "no such table: bh_subscribers",
+	}, {
+		name:    "a subscriber whose row cannot be read",
+		prepare: subscribers,
+		breaks:  `UPDATE bh_subscribers SET created_at = 'x' WHERE tenant_id = '{tenant}'`,
+		method:  http.MethodGet, path: "/v1/subscribers/", cause: "converting driver.Value type string",
+	}, {
+		name: "subscribers whose reading fails part way",
+		prepare: func(t *testing.T, tn *fakebotstest.Tenant) {
+			control(t, tn, http.MethodPost, "subscribers", `{"subscribers":[{},{"user_id":"boom"}]}`)
+		},
+		view:   failingByKey("bh_subscribers", "user_id"),
+		method: http.MethodGet, path: "/v1/subscribers/", cause: "integer overflow",
+	}, {
+		name:    "a profile change that cannot be written",
+		prepare: subscribers,
+		breaks:  `CREATE TRIGGER keep_profile BEFORE UPDATE ON bh_subscribers WHEN old.tenant_id = '{tenant}' BEGIN SELECT json('kept'); END`, mends: `DROP TRIGGER keep_profile`,
+		method: http.MethodPatch, path: "/v1/subscribers/2", body: `[{"op":"replace","path":"/name","value":"Новое"}]`, cause: "malformed JSON",
 	}, {
 		name:   "a bearer token that cannot be looked up",
 		breaks: gone("credentials"), mends: back("credentials"),
