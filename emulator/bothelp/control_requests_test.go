@@ -87,3 +87,12 @@ func TestControlRoutesRefuseWhatTheyCannotServe(t *testing.T) {
 		})
 	}
 }
+
+// A created subscriber's tags are kept once each, in order, empty ones left out.
+func TestCreatedSubscriberTagsAreKeptOnceEach(t *testing.T) {
+	f := newFake(t, nil)
+	c := newClient(t, f, f.Tenant)
+	s := c.seed(fakebotstest.BotHelpSubscriber{Name: "Теги", Tags: []string{"лид", "", "купил", "лид"}})[0]
+	require.Equal(t, []string{"лид", "купил"}, s.Tags)
+	require.Equal(t, []string{"лид", "купил"}, c.detail(s.ID).Tags)
+}

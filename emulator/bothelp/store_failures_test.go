@@ -87,6 +87,14 @@ func (b *brokenDB) control(t *testing.T, tn *fakebotstest.Tenant, method, path, 
 	return r.Status, string(r.Body)
 }
 
+// must calls a control route of the tenant's BotHelp account that has to
+// succeed.
+func (b *brokenDB) must(t *testing.T, tn *fakebotstest.Tenant, method, path, body string) {
+	t.Helper()
+	status, answer := b.control(t, tn, method, path, body)
+	require.Less(t, status, 300, answer)
+}
+
 const controlInternalError = `{"error":"internal error: the emulator could not complete the call (see its log)"}`
 
 // A control route whose reads or writes the database refuses answers 500
@@ -95,6 +103,7 @@ const controlInternalError = `{"error":"internal error: the emulator could not c
 // error of a platform). None answers what it could not read or write.
 func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 	b := newBrokenDB(t)
+	control := b.must
 	// withAction has a subscriber run the bots "a" and "boom".
 	withAction := func(t *testing.T, tn *fakebotstest.Tenant) {
 		withSubscriber(t, tn)
@@ -253,6 +262,47 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 		name:   "unreadable funnels",
 		breaks: gone("bh_funnels"), mends: back("bh_funnels"),
 		method: http.MethodGet, path: "funnels", cause: "no such table: bh_funnels",
+	}, {
+		name:    "a subscriber whose id cannot be drawn",
+		prepare: withSubscriber,
+		view:    &view{"bh_subscribers", "id", `CASE WHEN user_id = 'boom' THEN abs(-9223372036854775808) ELSE id END`, ""},
+		method:  http.MethodPost, path: "subscribers", body: `{"subscribers":[{}]}`, refused: `{"error":"subscriber 1: SQL logic error: integer overflow (1)"}`,
+	}, {
+		name: "a bot whose drawn referral cannot be checked",
+		prepare: func(t *testing.T, tn *fakebotstest.Tenant) {
+			control(t, tn, http.MethodPost, "bots", `{"title":"x","referral":"boom"}`)
+		},
+		view:   failing("bh_bots", "referral"),
+		method: http.MethodPost, path: "bots", body: `{"title":"Бот"}`, cause: "integer overflow",
+	}, {
+		name:   "the end users of an unreadable account",
+		breaks: gone("bh_accounts"), mends: back("bh_accounts"),
+		method: http.MethodGet, path: "users", cause: "no such table: bh_accounts",
+	}, {
+		name:    "an end user of an unreadable account",
+		prepare: withSubscriber,
+		breaks:  gone("bh_accounts"), mends: back("bh_accounts"),
+		method: http.MethodGet, path: "users/1", cause: "no such table: bh_accounts",
+	}, {
+		name:    "an end user unreadable",
+		prepare: withSubscriber,
+		breaks:  gone("bh_subscribers"), mends: back("bh_subscribers"),
+		method: http.MethodGet, path: "users/1", cause: "no such table: bh_subscribers",
+	}, {
+		name:    "an end user whose id cannot be drawn",
+		prepare: withSubscriber,
+		view:    &view{"bh_subscribers", "id", `CASE WHEN user_id = 'boom' THEN abs(-9223372036854775808) ELSE id END`, ""},
+		method:  http.MethodPost, path: "users", body: `{"platform_id":"1"}`, cause: "integer overflow",
+	}, {
+		name:    "an end user whose messenger id cannot be looked up",
+		prepare: withSubscriber,
+		view:    failing("bh_subscribers", "user_id"),
+		method:  http.MethodPost, path: "users", body: `{"platform_id":"1"}`, cause: "integer overflow",
+	}, {
+		name:    "an end user whose unsubscribing cannot be written",
+		prepare: withSubscriber,
+		breaks:  `CREATE TRIGGER keep_subscribed BEFORE UPDATE ON bh_subscribers WHEN old.tenant_id = '{tenant}' BEGIN SELECT json('kept'); END`, mends: `DROP TRIGGER keep_subscribed`,
+		method: http.MethodPost, path: "users/1/unsubscribe", cause: "malformed JSON",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			tn := b.f.NewTenant(t)
@@ -332,7 +382,7 @@ func (v *view) drop(t *testing.T, b *brokenDB) {
 }
 
 func withSubscriber(t *testing.T, tn *fakebotstest.Tenant) {
-	tn.BotHelp.AddSubscribers(t, fakebotstest.BotHelpSubscriber{Name: "boom", CustomFields: map[string]string{"a": "1", "boom": "2"}})
+	tn.BotHelp.AddSubscribers(t, fakebotstest.BotHelpSubscriber{Name: "boom", UserID: "boom", CustomFields: map[string]string{"a": "1", "boom": "2"}})
 }
 
 // apiInternalError is the API's answer to a failure of the emulator.
@@ -343,11 +393,7 @@ const apiInternalError = `{"success":false,"error":{"code":"INTERNAL_ERROR","mes
 // nothing or written everything.
 func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 	b := newBrokenDB(t)
-	control := func(t *testing.T, tn *fakebotstest.Tenant, method, path, body string) {
-		t.Helper()
-		status, answer := b.control(t, tn, method, path, body)
-		require.Less(t, status, 300, answer)
-	}
+	control := b.must
 	withBoomBot := func(t *testing.T, tn *fakebotstest.Tenant) {
 		control(t, tn, http.MethodPost, "bots", `{"title":"boom","steps":["boom"]}`)
 	}
