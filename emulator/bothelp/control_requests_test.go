@@ -96,3 +96,12 @@ func TestCreatedSubscriberTagsAreKeptOnceEach(t *testing.T) {
 	require.Equal(t, []string{"лид", "купил"}, s.Tags)
 	require.Equal(t, []string{"лид", "купил"}, c.detail(s.ID).Tags)
 }
+
+// generate.count may be 100000 exactly: the request is read whole, and here
+// refused for its first subscriber, not for the count.
+func TestGenerateCountMayBeAHundredThousand(t *testing.T) {
+	f := newFake(t, nil)
+	status, body := controlCall(t, f, f.Tenant, http.MethodPost, "subscribers", `{"subscribers":[{"id":-1}],"generate":{"count":100000}}`)
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Equal(t, `{"error":"subscriber 1: id must be positive"}`, body)
+}
