@@ -56,3 +56,23 @@ func TestAnotherTenantsCredentialsAreUnknownAtATenantsOwnURLs(t *testing.T) {
 	checkSpec(t, f, "listBots", r)
 	assertGolden(t, "token_invalid_401.golden", r)
 }
+
+// Each tenant's expired tokens are dropped on its own clock: another
+// tenant issuing a token at a far later time does not make the drop due
+// sooner.
+func TestAnotherTenantsClockDoesNotHastenTheDrop(t *testing.T) {
+	f := newFake(t, nil)
+	c := newClient(t, f, f.Tenant) // issued at epoch: expires at epoch+1h
+	expired := c.token
+	f.SetTime(t, epoch.Add(24*time.Hour+50*time.Minute))
+	f.Tenant.BotHelp.Token(t) // drops what expired a day before: not this one yet
+
+	later := f.NewTenant(t)
+	later.SetTime(t, epoch.Add(30*24*time.Hour))
+	later.BotHelp.Token(t)
+
+	f.SetTime(t, epoch.Add(25*time.Hour+10*time.Minute))
+	f.Tenant.BotHelp.Token(t) // within the hour of the last drop: nothing dropped
+	c.token = expired
+	assertGolden(t, "token_expired_401.golden", c.call("listBots", http.MethodGet, "/v1/bots/", nil))
+}
