@@ -61,6 +61,10 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 		breaks: gone("bh_accounts"), mends: back("bh_accounts"),
 		method: http.MethodGet, path: "settings", cause: "no such table: bh_accounts",
 	}, {
+		name:   "settings stored as no JSON",
+		breaks: `UPDATE bh_accounts SET settings = '{' WHERE tenant_id = '{tenant}'`,
+		method: http.MethodGet, path: "settings", refused: `{"error":"settings: unexpected EOF"}`,
+	}, {
 		name:   "a settings change to an unreadable account",
 		breaks: gone("bh_accounts"), mends: back("bh_accounts"),
 		method: http.MethodPatch, path: "settings", body: `{}`, cause: "no such table: bh_accounts",

@@ -1,6 +1,7 @@
 package bothelp_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -104,4 +105,26 @@ func TestGenerateCountMayBeAHundredThousand(t *testing.T) {
 	status, body := controlCall(t, f, f.Tenant, http.MethodPost, "subscribers", `{"subscribers":[{"id":-1}],"generate":{"count":100000}}`)
 	require.Equal(t, http.StatusBadRequest, status)
 	require.Equal(t, `{"error":"subscriber 1: id must be positive"}`, body)
+}
+
+// Every custom field a created subscriber is given is stored.
+func TestCreatedSubscribersKeepEveryCustomField(t *testing.T) {
+	f := newFake(t, nil)
+	c := newClient(t, f, f.Tenant)
+	fields := map[string]string{"Город": "Казань", "Бюджет": "5", "invite_link": "https://t.me/+abc"}
+	s := c.seed(fakebotstest.BotHelpSubscriber{Name: "Поля", CustomFields: fields})[0]
+	require.Equal(t, fields, c.detail(s.ID).CustomFields)
+}
+
+// A referral the control API would draw that is taken is skipped: the
+// next millisecond is drawn instead.
+func TestControlReferralsSkipTakenOnes(t *testing.T) {
+	f := newFake(t, nil)
+	next := "c" + itoa(epoch.UnixMilli()+1)
+	var taken, drawn fakebotstest.BotHelpBot
+	require.NoError(t, f.Control.Call(context.Background(), http.MethodPost, "/tenants/"+f.Tenant.ID+"/bothelp/bots", map[string]any{"title": "Занял", "referral": next}, &taken))
+	require.Equal(t, next, taken.Referral)
+	require.NoError(t, f.Control.Call(context.Background(), http.MethodPost, "/tenants/"+f.Tenant.ID+"/bothelp/bots", map[string]any{"title": "Следующий", "steps": []string{"Шаг"}}, &drawn))
+	require.Equal(t, fakebotstest.BotHelpBot{Title: "Следующий", Referral: "c" + itoa(epoch.UnixMilli()+2),
+		Steps: []fakebotstest.BotHelpItem{{Title: "Шаг", Referral: itoa(epoch.UnixMilli() + 3)}}}, drawn)
 }
