@@ -124,12 +124,7 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 		breaks: gone("bh_subscribers"), mends: back("bh_subscribers"),
 		method: http.MethodGet, path: "/v1/subscribers/", cause: "no such table: bh_subscribers",
 	}, {
-		name:    "a subscriber whose row cannot be read",
-		prepare: subscribers,
-		breaks:  `UPDATE bh_subscribers SET created_at = 'x' WHERE tenant_id = '{tenant}'`,
-		method:  http.MethodGet, path: "/v1/subscribers/", cause: "converting driver.Value type string",
-	}, {
-		name: "subscribers whose reading fails part way",
+		name: "subscribers whose reading fails",
 		prepare: func(t *testing.T, tn *fakebotstest.Tenant) {
 			control(t, tn, http.MethodPost, "subscribers", `{"subscribers":[{},{"user_id":"boom"}]}`)
 		},
