@@ -30,6 +30,7 @@ func TestEmptyQueryParametersAreNotGiven(t *testing.T) {
 	require.Equal(t, []int64{subs[0].ID}, ids)
 
 	assertGolden(t, "json_decode_400.golden", c.call("stopBot", http.MethodDelete, "/v1/subscribers/"+itoa(subs[0].ID)+"/bot?botReferral=", nil))
+	assertGolden(t, "bot_referral_missing_400.golden", c.call("runBot", http.MethodPost, "/v1/subscribers/"+itoa(subs[0].ID)+"/bot?botReferral=", map[string]any{}))
 }
 
 // A JSON body past the bounds is refused before it is read: nested deeper
