@@ -37,7 +37,7 @@ func TestFixturesTheAccountCannotBeMadeFromAreRefused(t *testing.T) {
 // A fixture's client credentials are the account's while the client id is
 // free; once another account has it, both are generated.
 func TestFixtureClientCredentialsAreKeptWhileFree(t *testing.T) {
-	id := "fixture-client-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	const id = "fixture-client-kept-while-free"
 	fixture := map[string]any{"bothelp": map[string]any{"client_id": id, "client_secret": "fixture-secret"}}
 	first := newFake(t, fixture).Tenant.BotHelp
 	require.Equal(t, id, first.ClientID)

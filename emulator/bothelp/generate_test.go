@@ -45,10 +45,7 @@ func TestGeneratedSubscribersSpreadOverTheDaysBeforeNow(t *testing.T) {
 		{map[string]any{"count": 4, "days": 10}, 10 * 24 * time.Hour},
 	} {
 		f := newFake(t, nil)
-		var created struct {
-			Data []fakebotstest.BotHelpSubscriber
-		}
-		require.NoError(t, f.Control.Call(context.Background(), http.MethodPost, "/tenants/"+f.Tenant.ID+"/bothelp/subscribers", map[string]any{"generate": tc.generate}, &created))
+		require.NoError(t, f.Control.Call(context.Background(), http.MethodPost, "/tenants/"+f.Tenant.ID+"/bothelp/subscribers", map[string]any{"generate": tc.generate}, nil))
 		var at []time.Time
 		for _, s := range controlSubscribers(t, f) {
 			at = append(at, s.CreatedAt)
