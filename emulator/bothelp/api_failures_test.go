@@ -131,6 +131,11 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 		view:   failingByKey("bh_subscribers", "user_id"),
 		method: http.MethodGet, path: "/v1/subscribers/", cause: "integer overflow",
 	}, {
+		name:    "a profile that cannot be read",
+		prepare: subscribers,
+		breaks:  gone("bh_subscribers"), mends: back("bh_subscribers"),
+		method: http.MethodPatch, path: "/v1/subscribers/2", body: `[{"op":"replace","path":"/name","value":"Новое"}]`, cause: "no such table: bh_subscribers",
+	}, {
 		name:    "a profile change that cannot be written",
 		prepare: subscribers,
 		breaks:  `CREATE TRIGGER keep_profile BEFORE UPDATE ON bh_subscribers WHEN old.tenant_id = '{tenant}' BEGIN SELECT json('kept'); END`, mends: `DROP TRIGGER keep_profile`,
