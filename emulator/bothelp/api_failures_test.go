@@ -33,7 +33,7 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 		name          string
 		prepare       func(t *testing.T, tn *fakebotstest.Tenant)
 		breaks, mends string // statements, {tenant} the tenant id
-		view          *view  // in the place of a table
+		view          *view  // in the place of a table, made before breaks
 		method, path  string // path after /bothelp
 		body          string
 		cause         string // in the log line
@@ -136,6 +136,12 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 		breaks:  gone("bh_subscribers"), mends: back("bh_subscribers"),
 		method: http.MethodPatch, path: "/v1/subscribers/2", body: `[{"op":"replace","path":"/name","value":"Новое"}]`, cause: "no such table: bh_subscribers",
 	}, {
+		name:    "a profile whose tags cannot be read",
+		prepare: subscribers,
+		view:    nulled("bh_subscribers", "tags"),
+		breaks:  `CREATE TRIGGER absorb INSTEAD OF UPDATE ON bh_subscribers BEGIN SELECT 1; END`,
+		method:  http.MethodPatch, path: "/v1/subscribers/2", body: `[{"op":"replace","path":"/name","value":"Новое"}]`, cause: "converting NULL to string",
+	}, {
 		name:    "a profile change that cannot be written",
 		prepare: subscribers,
 		breaks:  `CREATE TRIGGER keep_profile BEFORE UPDATE ON bh_subscribers WHEN old.tenant_id = '{tenant}' BEGIN SELECT json('kept'); END`, mends: `DROP TRIGGER keep_profile`,
@@ -179,19 +185,19 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 			}
 			token := tn.BotHelp.Token(t)
 			b.log.errors()
-			b.exec(t, tn.ID, tc.breaks)
 			if tc.view != nil {
 				tc.view.create(t, b)
 			}
+			b.exec(t, tn.ID, tc.breaks)
 			headers := []string{"Authorization", "Bearer " + token, "Content-Type", "application/json"}
 			if tc.path == "/oauth2/token" {
 				tc.body, headers = form(tn.BotHelp), []string{"Content-Type", "application/x-www-form-urlencoded"}
 			}
 			r := b.f.Do(t, tc.method, "/bothelp"+tc.path, tc.body, headers...)
-			if tc.view != nil {
-				tc.view.drop(t, b)
-			}
 			b.exec(t, tn.ID, tc.mends)
+			if tc.view != nil {
+				tc.view.drop(t, b) // and the triggers made on it
+			}
 			require.Equal(t, http.StatusInternalServerError, r.Status, string(r.Body))
 			require.Equal(t, apiInternalError, string(r.Body))
 			log := b.log.errors()
