@@ -16,7 +16,7 @@ func TestControlToken(t *testing.T) {
 	admin := []string{"Authorization", "Bearer s3cret"}
 
 	require.Equal(t, http.StatusOK, s.Do(t, http.MethodGet, "/__fakebots/health", nil).Status, "health stays open")
-	for _, headers := range [][]string{nil, {"Authorization", "Bearer wrong"}, {"Authorization", "Basic czNjcmV0"}} {
+	for _, headers := range [][]string{nil, {"Authorization", "Bearer wrong"}, {"Authorization", "Basic czNjcmV0"}, {"Authorization", "Basic s3cret"}} {
 		r := s.Do(t, http.MethodGet, "/__fakebots/tenants", nil, headers...)
 		require.Equal(t, http.StatusUnauthorized, r.Status, headers)
 		require.Equal(t, `Bearer realm="fakebots"`, r.Header.Get("WWW-Authenticate"))

@@ -84,6 +84,7 @@ func TestTenantLifecycle(t *testing.T) {
 	reset := s.Do(t, http.MethodPost, "/__fakebots/tenants/acme/reset", nil)
 	require.Equal(t, http.StatusOK, reset.Status)
 	require.JSONEq(t, string(created.Body), string(reset.Body), "reset keeps credentials and bot ids")
+	require.JSONEq(t, string(created.Body), string(s.Do(t, http.MethodGet, "/__fakebots/tenants/acme", nil).Body), "and answers with them after")
 	require.Equal(t, 0, countContacts(t, s, token))
 
 	list := s.Do(t, http.MethodGet, "/__fakebots/tenants", nil)
@@ -118,6 +119,8 @@ func TestCreateTenantFromFixtures(t *testing.T) {
 		{"unknown section", `{"fixture":{"telegram":{}}}`, http.StatusBadRequest, `unknown section \"telegram\"`},
 		{"bad section", `{"fixture":{"cleverapp":{"plan":"gold"}}}`, http.StatusBadRequest, `plan must be`},
 		{"unknown field", `{"fixtures":"demo"}`, http.StatusBadRequest, `unknown field`},
+		{"refused with an id of its own", `{"fixture":{"id":"gold","cleverapp":{"plan":"gold"}}}`, http.StatusBadRequest, `plan must be`},
+		{"a key twice", `{"fixture":{"cleverapp":{},"cleverapp":{}}}`, http.StatusBadRequest, `fixture: yaml: `},
 		{"not JSON", `{"fixture":`, http.StatusBadRequest, `invalid JSON body`},
 		{"bad id", `{"id":"no spaces"}`, http.StatusBadRequest, `tenant id must match`},
 		{"fixture of wrong type", `{"fixture":12}`, http.StatusBadRequest, `fixture must be a fixture name or an object`},
@@ -317,6 +320,11 @@ func TestCoverageEndpoint(t *testing.T) {
 		Source: cov.Settings[0].Source,
 	}}, "white-labels inherit the settings")
 	require.Equal(t, control.CoverageMarkdown(cov.Data, cov.Settings), string(md.Body))
+	doc, err := os.ReadFile("../docs/coverage.md")
+	require.NoError(t, err)
+	_, generated, _ := strings.Cut(string(doc), "<!-- coverage:start -->\n")
+	generated, _, _ = strings.Cut(generated, "<!-- coverage:end -->")
+	require.Equal(t, generated, string(md.Body), "the served document is docs/coverage.md's")
 	bad := s.Do(t, http.MethodGet, "/__fakebots/coverage?format=html", nil)
 	require.Equal(t, http.StatusBadRequest, bad.Status)
 	require.JSONEq(t, `{"error":"format must be json or markdown, not \"html\""}`, string(bad.Body))

@@ -100,9 +100,13 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 
+// lines are the lines written, none when nothing was.
 func (s *syncBuffer) lines() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.b.Len() == 0 {
+		return nil
+	}
 	return strings.Split(strings.TrimSpace(s.b.String()), "\n")
 }
 
@@ -115,10 +119,12 @@ func TestOneLogLinePerRequest(t *testing.T) {
 	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithLogger(log)))
 	f.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token="+f.Tenant.CleverApp.APIToken, nil, "X-Requested-With", xhr)
 	f.Do(t, http.MethodPost, "/cleverapp/api/v1/sendMesage", nil, "X-Requested-With", xhr)
+	f.Do(t, http.MethodGet, "/clevrapp/api/v1/getMe", nil)
 	lines := out.lines()
-	require.Len(t, lines, 2)
+	require.Len(t, lines, 3)
 	require.JSONEq(t, `{"level":"INFO","msg":"request","method":"GET","path":"/cleverapp/api/v1/getMe","tenant":"`+f.Tenant.ID+`","platform":"cleverapp","operation":"getMe","status":200}`, lines[0])
 	require.JSONEq(t, `{"level":"INFO","msg":"request","method":"POST","path":"/cleverapp/api/v1/sendMesage","tenant":"","platform":"cleverapp","operation":"","status":404,"miss":"no_operation","hint":"no cleverapp operation at POST /api/v1/sendMesage; closest: sendMessage (POST /api/v1/sendMessage)"}`, lines[1])
+	require.JSONEq(t, `{"level":"INFO","msg":"request","method":"GET","path":"/clevrapp/api/v1/getMe","tenant":"","platform":"","operation":"","status":404,"miss":"no_platform","hint":"no emulated platform at /clevrapp/api/v1/getMe; closest: cleverapp (/cleverapp/...)"}`, lines[2])
 }
 
 func TestBodiesAreLoggedAtDebug(t *testing.T) {
@@ -178,4 +184,39 @@ func salebotKey(t *testing.T, tn *fakebotstest.Tenant) string {
 	}
 	require.NoError(t, json.Unmarshal(tn.Raw["salebot"], &sb))
 	return sb.APIKey
+}
+
+// TestHintNamesTheClosestPlatform: the first segment of the path (after a
+// tenant's prefix) is compared with every platform's name; of two as close,
+// the one that answers first is named.
+func TestHintNamesTheClosestPlatform(t *testing.T) {
+	f := fakebotstest.New(t)
+	for path, closest := range map[string]string{
+		"/clevrapp/api/v1/getMe":                       "cleverapp",
+		"/t/" + f.Tenant.ID + "/clevrapp/api/v1/getMe": "cleverapp",
+		"/lebot/api/v1/getMe":                          "onebot", // as close to salebot
+		"/t/" + f.Tenant.ID + "/salebt/api/k/message":  "salebot",
+	} {
+		r := f.Do(t, http.MethodGet, path, nil)
+		require.Equal(t, http.StatusNotFound, r.Status, path)
+		require.Equal(t, "no emulated platform at "+path+"; closest: "+closest+" ("+"/"+closest+"/...)", r.Header.Get(emulator.HintHeader), path)
+	}
+}
+
+// TestHintIsOneBoundedASCIILine: what a header value should not carry is
+// escaped as %XX (the percent sign too, so the hint decodes back), and a
+// hint stops once it has reached 512 bytes.
+func TestHintIsOneBoundedASCIILine(t *testing.T) {
+	f := fakebotstest.New(t)
+	hintOf := func(target string) string {
+		rec := httptest.NewRecorder()
+		f.Emulator.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+		require.Equal(t, http.StatusNotFound, rec.Code, target)
+		return rec.Header().Get(emulator.HintHeader)
+	}
+	require.Equal(t, "no emulated platform at /clevrapp/tab%09bell%07del%7Fpercent%25%D0%BA%D0%BE%D1%82/end; closest: cleverapp (/cleverapp/...)",
+		hintOf("/clevrapp/tab%09bell%07del%7Fpercent%25кот/end"))
+
+	long := hintOf("/clevrapp/" + strings.Repeat("x", 600))
+	require.Equal(t, "no emulated platform at /clevrapp/"+strings.Repeat("x", 512-len("no emulated platform at /clevrapp/")), long)
 }

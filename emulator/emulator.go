@@ -105,7 +105,7 @@ func New(opts ...Option) (*Emulator, error) {
 		}
 	})
 	e.journal.OnAdd(func(en journal.Entry) {
-		if en.TenantID != "" {
+		if en.TenantID != "" && e.events.Subscribers(en.TenantID) > 0 { // the event is made for its watchers only
 			e.events.Publish(control.JournalEvent(en))
 		}
 	})

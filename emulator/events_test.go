@@ -245,3 +245,35 @@ func TestEventStreamsEnd(t *testing.T) {
 	require.Equal(t, http.StatusTooManyRequests, refused.Status)
 	require.JSONEq(t, `{"error":"tenant `+tn.ID+` has as many event streams open as it may; close one"}`, string(refused.Body))
 }
+
+// TestEventStreamAnnouncesChangesOnly: reading a tenant's state, or a call
+// that failed, tells its streams nothing; the first control event is the
+// first change. A journal event names the fault that answered.
+func TestEventStreamAnnouncesChangesOnly(t *testing.T) {
+	s := newServer(t)
+	tn := s.NewTenant(t)
+	base := "/__fakebots/tenants/" + tn.ID
+	st := openStream(t, s, tn.ID)
+	st.until(t, events.Ready)
+	clockCall(t, s, http.MethodGet, base+"/clock", nil)
+	require.Equal(t, http.StatusBadRequest, s.Do(t, http.MethodPost, base+"/clock/advance", `{"by":"never"}`).Status)
+	clockCall(t, s, http.MethodPost, base+"/clock/freeze", nil)
+	require.Equal(t, map[string]any{"method": "POST", "path": base + "/clock/freeze", "status": 200.0}, st.until(t, events.Control))
+
+	fault := tn.FailNext(t, fakebotstest.CleverApp, fakebotstest.CleverAppGetMe, 1, http.StatusServiceUnavailable, nil)
+	s.Do(t, http.MethodGet, tn.CleverApp.BaseURL+"/getMe?api_token="+tn.CleverApp.APIToken, nil, "X-Requested-With", xhr)
+	require.Equal(t, fault.ID, st.until(t, events.Journal)["fault"])
+}
+
+// TestEventStreamFollowsTheGlobalClockAfterAReset: a reset tenant's clock
+// follows the global one, and its streams hear of that clock's changes.
+func TestEventStreamFollowsTheGlobalClockAfterAReset(t *testing.T) {
+	s := newServer(t)
+	tn := s.NewTenant(t)
+	st := openStream(t, s, tn.ID)
+	st.until(t, events.Ready)
+	require.Equal(t, http.StatusOK, s.Do(t, http.MethodPost, "/__fakebots/tenants/"+tn.ID+"/reset", nil).Status)
+	st.until(t, events.Reset)
+	clockCall(t, s, http.MethodPost, "/__fakebots/clock/freeze", nil)
+	require.Equal(t, true, st.until(t, events.Clock)["frozen"])
+}

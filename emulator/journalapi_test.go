@@ -29,6 +29,14 @@ func TestControlFiltersNameWhatTheyDoNotKnow(t *testing.T) {
 		{"GET", "/__fakebots/journal?operation=sendMesage", 400, `{"error":"no platform has an operation \"sendMesage\""}`},
 		{"GET", "/__fakebots/journal?tenant=nope", 404, `{"error":"no tenant \"nope\""}`},
 		{"GET", "/__fakebots/journal?status=999", 400, `{"error":"status must be an HTTP status (429) or a class (4xx), not \"999\""}`},
+		{"GET", "/__fakebots/journal?status=9xx", 400, `{"error":"status must be an HTTP status (429) or a class (4xx), not \"9xx\""}`},
+		{"GET", "/__fakebots/journal?status=1xx", 200, `{"data":[],"next_before":null}`},
+		{"GET", "/__fakebots/journal?status=5xx", 200, `{"data":[],"next_before":null}`},
+		{"GET", "/__fakebots/journal?status=100", 200, `{"data":[],"next_before":null}`},
+		{"GET", "/__fakebots/journal?status=599", 200, `{"data":[],"next_before":null}`},
+		{"GET", "/__fakebots/journal/0", 400, `{"error":"an entry id is a positive integer, not \"0\""}`},
+		{"GET", "/__fakebots/journal/1", 404, `{"error":"no journal entry 1 (the journal keeps the last exchanges only)"}`},
+		{"GET", "/__fakebots/outbox?limit=0", 400, `{"error":"limit must be an integer from 1 to 1000"}`},
 		{"GET", "/__fakebots/journal?limit=0", 400, `{"error":"limit must be an integer from 1 to 1000"}`},
 		{"GET", "/__fakebots/journal?before=x", 400, `{"error":"before must be a positive id (a page's next_before)"}`},
 		{"DELETE", "/__fakebots/journal?platform=salebt", 400, `{"error":"unknown platform \"salebt\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
@@ -37,6 +45,8 @@ func TestControlFiltersNameWhatTheyDoNotKnow(t *testing.T) {
 		{"GET", "/__fakebots/outbox?platform=telegram", 400, `{"error":"unknown platform \"telegram\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
 		{"GET", "/__fakebots/tenants/" + tn.ID + "/journal?platform=salebt", 400, `{"error":"unknown platform \"salebt\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
 		{"GET", "/__fakebots/faults?tenant=nope", 404, `{"error":"no tenant \"nope\""}`},
+		{"GET", "/__fakebots/tenants/nope/faults", 404, `{"error":"tenant not found"}`},
+		{"POST", "/__fakebots/tenants/nope/reset", 404, `{"error":"tenant not found"}`},
 		{"POST", "/__fakebots/faults", 404, `{"error":"no tenant \"nope\""}`},
 		{"GET", "/__fakebots/specs/telegram.yaml", 404, `{"error":"unknown platform \"telegram\" (platforms: cleverapp, onebot, salebot, bothelp)"}`},
 	} {
@@ -212,4 +222,56 @@ func TestTenantFaults(t *testing.T) {
 
 	s.Do(t, http.MethodPost, "/__fakebots/tenants/"+a.ID+"/faults", `{"platform":"salebot","status":500,"count":3}`)
 	require.JSONEq(t, `{"removed":1}`, string(s.Do(t, http.MethodDelete, "/__fakebots/tenants/"+a.ID+"/faults", nil).Body))
+}
+
+// TestJournalSearchesEveryPartOfAnExchange: q finds text in the answer
+// alone as well as in the request.
+func TestJournalSearchesEveryPartOfAnExchange(t *testing.T) {
+	f := fakebotstest.New(t)
+	f.Do(t, http.MethodPost, "/cleverapp/api/v1/sendMessage?api_token="+f.Tenant.CleverApp.APIToken, `{}`, "X-Requested-With", xhr)
+	for _, text := range []string{"sendMessage", "given%20data%20was%20invalid"} {
+		require.Len(t, journalPage(t, f.Server, "tenant="+f.Tenant.ID+"&q="+text), 1, text)
+	}
+	require.Empty(t, journalPage(t, f.Server, "tenant="+f.Tenant.ID+"&q=nowhere"))
+}
+
+// TestTenantOutboxIsTheTenantsOwn: a tenant's outbox route lists its own
+// messages, not every tenant's.
+func TestTenantOutboxIsTheTenantsOwn(t *testing.T) {
+	s := fakebotstest.NewServer(t)
+	mine, theirs := s.NewTenant(t), s.NewTenant(t)
+	scheduleReminder(t, s, mine)
+	scheduleReminder(t, s, theirs)
+	var page struct {
+		Data []struct {
+			TenantID string `json:"tenant_id"`
+		}
+	}
+	s.Do(t, http.MethodGet, "/__fakebots/tenants/"+mine.ID+"/outbox", nil).JSON(t, &page)
+	require.Len(t, page.Data, 1)
+	require.Equal(t, mine.ID, page.Data[0].TenantID)
+}
+
+// TestControlRefusesBodiesItCannotRead: a body that is not the JSON a call
+// takes is the caller's mistake, named; so is a platform's refusal of what
+// it was sent, and a body over the bound.
+func TestControlRefusesBodiesItCannotRead(t *testing.T) {
+	s := newServer(t, emulator.WithMaxBodyBytes(64))
+	tn := s.NewTenant(t)
+	base := "/__fakebots/tenants/" + tn.ID
+	for _, tt := range []struct {
+		method, path, body string
+		status             int
+		want               string
+	}{
+		{"POST", base + "/clock/set", `{"now":`, 400, `{"error":"invalid JSON body: unexpected EOF"}`},
+		{"PUT", base + "/rate-limits", `{"enabled":`, 400, `{"error":"invalid JSON body: unexpected EOF"}`},
+		{"POST", "/__fakebots/faults", `{"platform":`, 400, `{"error":"invalid JSON body: unexpected EOF"}`},
+		{"PATCH", base + "/salebot/settings", `{"not_found_status":999}`, 400, `{"error":"settings: status 999 is not an HTTP status"}`},
+		{"POST", base + "/salebot/inbound", `{"platform_id":"1","text":"` + strings.Repeat("x", 64) + `"}`, 413, `{"error":"http: request body too large"}`},
+	} {
+		r := s.Do(t, tt.method, tt.path, tt.body)
+		require.Equal(t, tt.status, r.Status, "%s %s: %s", tt.method, tt.path, r.Body)
+		require.JSONEq(t, tt.want, string(r.Body), tt.path)
+	}
 }

@@ -1,11 +1,13 @@
 package emulator_test
 
 import (
+	"log/slog"
 	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
 	"github.com/fakebots/fakebots/emulator/webhook"
 )
@@ -39,4 +41,21 @@ func TestOwnDeliveryIsRefusedOnArrival(t *testing.T) {
 
 	r := f.Do(t, "POST", sb.URL("callback"), map[string]any{"client_id": 1, "message": "first"})
 	require.NotEqual(t, http.StatusLoopDetected, r.Status, "without the header the call goes through")
+}
+
+// TestOwnDeliveryRefusalIsLogged: the operator sees the refusal as a
+// warning naming the delivery, before the request's own line.
+func TestOwnDeliveryRefusalIsLogged(t *testing.T) {
+	var out syncBuffer
+	log := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr { return dropVolatile(a) },
+	}))
+	f := fakebotstest.New(t, fakebotstest.WithEmulatorOptions(emulator.WithLogger(log)))
+	key := salebotKey(t, f.Tenant)
+	r := f.Do(t, "POST", "/salebot/api/"+key+"/callback", map[string]any{"client_id": 1, "message": "again"}, webhook.DeliveryHeader, "42")
+	require.Equal(t, http.StatusLoopDetected, r.Status)
+	lines := out.lines()
+	require.Len(t, lines, 2)
+	require.JSONEq(t, `{"level":"WARN","msg":"webhook delivery refused on arrival","platform":"salebot","tenant":"`+f.Tenant.ID+`","path":"/api/`+key+`/callback","delivery":"42"}`, lines[0])
+	require.Contains(t, lines[1], `"msg":"request"`)
 }

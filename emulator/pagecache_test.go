@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -279,12 +280,55 @@ func TestPageCacheReportsEachCallersOwnLimits(t *testing.T) {
 	second := ok(t, s, http.MethodGet, target, nil, "Accept", "application/json")
 	require.Greater(t, s.Emulator.PageHits(), hits, "served from the cache")
 	require.Equal(t, string(first.Body), string(second.Body))
+	require.Equal(t, "application/json", first.Header.Get("Content-Type"))
+	require.Equal(t, "application/json", second.Header.Get("Content-Type"), "the page's own headers stay")
 	require.Equal(t, first.Header["X-Ratelimit-Limit"], second.Header["X-Ratelimit-Limit"])
 	require.Equal(t, []string{"119"}, first.Header["X-Ratelimit-Remaining"])
 	require.Equal(t, []string{"118"}, second.Header["X-Ratelimit-Remaining"])
 	ok(t, s, http.MethodPost, clock+"/advance", map[string]any{"by": "1s"})
 	third := ok(t, s, http.MethodGet, target, nil, "Accept", "application/json")
 	require.Equal(t, []string{"117"}, third.Header["X-Ratelimit-Remaining"], "the cached page itself was not changed")
+	var journaled []string
+	for _, e := range tn.Journal(t, fakebotstest.JournalFilter{}) {
+		journaled = append(journaled, e.Response.Headers["X-RateLimit-Remaining"]...) // as Laravel spells it
+	}
+	require.Equal(t, []string{"119", "118", "117"}, journaled, "each exchange keeps the headers of its own answer")
+}
+
+// TestPageCacheKeepsOperationsApart: two list reads with the same
+// parameters are two pages, and so are two reads of one list with other
+// parameters.
+func TestPageCacheKeepsOperationsApart(t *testing.T) {
+	s := newServer(t, emulator.WithRateLimits(false))
+	tn := s.NewTenant(t, fakebotstest.WithFixture("demo"))
+	token := tn.BotHelp.Token(t)
+	read := func(path string) string {
+		return answer(ok(t, s, http.MethodGet, "/bothelp"+path, nil, "Authorization", "Bearer "+token))
+	}
+	bots, funnels := read("/v1/bots/"), read("/v1/funnels/")
+	require.NotEqual(t, bots, funnels)
+	s.Emulator.ForgetPages()
+	require.Equal(t, funnels, read("/v1/funnels/"))
+	require.Equal(t, bots, read("/v1/bots/"))
+
+	first, second := read("/v1/subscribers/?after=300"), read("/v1/subscribers/?after=301")
+	require.NotEqual(t, first, second)
+	s.Emulator.ForgetPages()
+	require.Equal(t, second, read("/v1/subscribers/?after=301"))
+}
+
+// TestPageCacheKeepsOnlySuccesses: an error is answered afresh every time,
+// even when the project's settings send it with status 200.
+func TestPageCacheKeepsOnlySuccesses(t *testing.T) {
+	s := newServer(t, emulator.WithRateLimits(false))
+	tn := s.NewTenant(t)
+	tn.Salebot.PatchSettings(t, map[string]any{"not_found_status": http.StatusOK})
+	target := salebotBase(t, tn) + "/find_client_id_by_phone?phone=79990000000"
+	hits := s.Emulator.PageHits()
+	for range 2 {
+		require.Equal(t, "200 text/html; charset=utf-8\n{\"status\":\"client_not_found\"}", answer(s.Do(t, http.MethodGet, target, nil)))
+	}
+	require.Equal(t, hits, s.Emulator.PageHits())
 }
 
 // TestPageCacheCoversEveryListRead: the specs mark the list reads, and
@@ -319,4 +363,18 @@ func sortedValues(m map[string][]string) map[string][]string {
 		slices.Sort(m[k])
 	}
 	return m
+}
+
+// TestPageCacheServesLongPaths: a Salebot key (and so the path) far longer
+// than the rest of what a page depends on is cached like any other.
+func TestPageCacheServesLongPaths(t *testing.T) {
+	s := newServer(t, emulator.WithRateLimits(false))
+	key := strings.Repeat("k", 300)
+	created := s.Do(t, http.MethodPost, "/__fakebots/tenants", `{"id":"a","fixture":{"salebot":{"api_key":"`+key+`"}}}`)
+	require.Equal(t, http.StatusCreated, created.Status, string(created.Body))
+	hits := s.Emulator.PageHits()
+	for range 2 {
+		require.Equal(t, "200 text/html; charset=utf-8\n{\"status\":\"success\",\"clients\":[]}", answer(s.Do(t, http.MethodGet, "/salebot/api/"+key+"/get_clients", nil)))
+	}
+	require.Equal(t, hits+1, s.Emulator.PageHits())
 }

@@ -41,9 +41,14 @@ func pageKey(req *platform.Request) (string, bool) {
 	if err != nil || req.TenantID() == "" {
 		return "", false
 	}
+	parts := [...]string{req.TenantID(), req.Platform, req.HTTP.Method, req.Operation.ID, req.BaseURL, req.Path}
+	size := len(params)
+	for _, part := range parts {
+		size += len(part) + 1
+	}
 	var b strings.Builder
-	b.Grow(len(req.TenantID()) + len(req.Operation.ID) + len(req.BaseURL) + len(req.Path) + len(params) + 8)
-	for _, part := range []string{req.TenantID(), req.Platform, req.HTTP.Method, req.Operation.ID, req.BaseURL, req.Path} {
+	b.Grow(size) // the key's exact length: one allocation
+	for _, part := range parts {
 		b.WriteString(part)
 		b.WriteByte(0)
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/fakebots/fakebots/emulator/faults"
@@ -22,7 +21,7 @@ import (
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, rt route) {
 	started := time.Now()
 	p := rt.platform
-	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: rt.path, BaseURL: rt.base, Scope: rt.scope, Now: e.tenants.For(rt.scope).Now(), Env: e.env}
+	req := &platform.Request{HTTP: r, Platform: p.Name(), Path: rt.path, BaseURL: rt.base, Scope: rt.scope, Now: e.tenants.Now(rt.scope), Env: e.env}
 	out := e.handle(req, p)
 	reportLimits(req, p, &out)
 	if out.fault != nil && out.fault.DelayMS > 0 {
@@ -86,7 +85,7 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (out outco
 	}
 	req.Principal = principal
 	if principal.TenantID != "" {
-		req.Now = e.tenants.For(principal.TenantID).Now() // from here on, the tenant's time
+		req.Now = e.tenants.Now(principal.TenantID) // from here on, the tenant's time
 	}
 	if resp, refused := e.refuseOwnDelivery(req); refused {
 		out.resp = resp
@@ -110,18 +109,20 @@ func (e *Emulator) handle(req *platform.Request, p platform.Platform) (out outco
 		return answer(nil, authErr)
 	}
 
-	rules := slices.Concat(p.Spec().RateLimits, op.RateLimits)
-	if shaper, ok := p.(platform.LimitShaper); ok {
-		rules = shaper.LimitRules(req, rules)
-	}
-	if len(rules) > 0 && principal.TenantID != "" && e.tenants.LimitsEnabled(principal.TenantID) {
-		verdicts, refused := req.HitLimit(principal.LimitKey, rules...)
-		req.Limits = verdicts
-		if refused != nil {
-			return answer(nil, &platform.RateLimited{
-				Verdict:           *refused,
-				RetryAfterSeconds: int(refused.RetryAfter(req.Now) / time.Second),
-			})
+	if principal.TenantID != "" && e.tenants.LimitsEnabled(principal.TenantID) { // the rules only where they apply
+		rules := slices.Concat(p.Spec().RateLimits, op.RateLimits)
+		if shaper, ok := p.(platform.LimitShaper); ok {
+			rules = shaper.LimitRules(req, rules)
+		}
+		if len(rules) > 0 {
+			verdicts, refused := req.HitLimit(principal.LimitKey, rules...)
+			req.Limits = verdicts
+			if refused != nil {
+				return answer(nil, &platform.RateLimited{
+					Verdict:           *refused,
+					RetryAfterSeconds: int(refused.RetryAfter(req.Now) / time.Second),
+				})
+			}
 		}
 	}
 
@@ -164,7 +165,7 @@ const statusClientClosedRequest = 499
 // cannot be handled either way, and 413 is what the platforms' servers send
 // for a body they will not take.
 func readBody(r *http.Request, limit int64) ([]byte, error) {
-	if r.Body == nil {
+	if r.Body == nil || r.Body == http.NoBody { // a request without one: nothing to read or keep
 		return nil, nil
 	}
 	if r.ContentLength > limit {
@@ -242,17 +243,11 @@ func (e *Emulator) record(req *platform.Request, p platform.Platform, started ti
 
 // journalRequest is what the journal keeps of a request.
 func journalRequest(r *http.Request, body []byte) journal.Request {
-	// Clones: these may be slices of the whole request line, which a long
-	// query string makes large.
-	kept := journal.Request{
-		Method: strings.Clone(r.Method),
-		Host:   strings.Clone(r.Host),
-		Path:   strings.Clone(r.URL.Path),
-	}
-	kept.Query, kept.QueryTruncated = journal.Body([]byte(r.URL.RawQuery))
-	// The request's own header map, unless it must be cut: nothing writes to it after this.
+	// Views of the request: the journal copies what it keeps of them.
+	kept := journal.Request{Method: r.Method, Host: r.Host, Path: r.URL.Path}
+	kept.Query, kept.QueryTruncated = journal.Cut(r.URL.RawQuery)
 	kept.Headers, kept.HeadersTruncated = journal.Headers(r.Header)
-	kept.Body, kept.BodyTruncated = journal.Body(body)
+	kept.Body, kept.BodyTruncated = journal.CutBytes(body)
 	return kept
 }
 

@@ -134,6 +134,9 @@ func TestFaultDelayAndTextBody(t *testing.T) {
 	require.Equal(t, http.StatusBadGateway, text.Status)
 	require.Equal(t, "<html>Bad Gateway</html>", string(text.Body))
 	require.Equal(t, "text/plain; charset=utf-8", text.Header.Get("Content-Type"))
+	mu.Lock()
+	require.Equal(t, []time.Duration{1500 * time.Millisecond}, slept, "a fault without a delay does not wait")
+	mu.Unlock()
 
 	list := f.Do(t, http.MethodGet, "/__fakebots/faults", nil)
 	require.JSONEq(t, `{"data":[]}`, string(list.Body), "used-up faults are gone")
@@ -148,6 +151,7 @@ func TestFaultDropsTheConnection(t *testing.T) {
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	_, err = client.Do(req)
 	require.Error(t, err, "the client sees the connection closed")
+	require.Equal(t, []string{added.ID}, f.Journal(t, fakebotstest.JournalFilter{}).Faults(), "the dropped request is journaled")
 
 	// In process, without a listener, the handler aborts instead (a fault of
 	// every tenant: the request carries no credential).

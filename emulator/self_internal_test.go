@@ -2,8 +2,10 @@ package emulator
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -48,4 +50,21 @@ func TestReachesSelf(t *testing.T) {
 	defer other.Close()
 	require.NoError(t, check(other.URL+"/salebot/api/k/callback"), "another server")
 	require.NoError(t, check("http://receiver.invalid/salebot/api/k/callback"), "a name that does not resolve")
+}
+
+// TestSelfAddrsAreBounded: the addresses learnt from arriving requests stop
+// at maxSelfAddrs, however many a host is reached at.
+func TestSelfAddrsAreBounded(t *testing.T) {
+	var s selfAddrs
+	arrive := func(port uint16) netip.AddrPort {
+		ap := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), port)
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		s.note(r.WithContext(context.WithValue(r.Context(), http.LocalAddrContextKey, net.TCPAddrFromAddrPort(ap))))
+		return ap
+	}
+	for port := uint16(1); port <= maxSelfAddrs; port++ {
+		require.True(t, s.has(arrive(port)), "port %d", port)
+	}
+	require.False(t, s.has(arrive(maxSelfAddrs+1)))
+	require.False(t, s.hasPort(maxSelfAddrs+1))
 }

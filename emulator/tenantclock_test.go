@@ -135,13 +135,33 @@ func TestTenantRateLimitSwitch(t *testing.T) {
 	require.JSONEq(t, `{"enabled":true}`, string(s.Do(t, http.MethodGet, "/__fakebots/rate-limits", nil).Body), "the global switch is untouched")
 
 	clockCall(t, s, http.MethodPost, "/__fakebots/clock/freeze", nil)
-	statuses := func(tn *fakebotstest.Tenant) []int {
+	statuses := func(tn *fakebotstest.Tenant) ([]int, []string) {
 		var got []int
+		var remaining []string
 		for i := 0; i < 3; i++ {
-			got = append(got, s.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token="+tn.CleverApp.APIToken, nil, "X-Requested-With", xhr).Status)
+			r := s.Do(t, http.MethodGet, "/cleverapp/api/v1/getMe?api_token="+tn.CleverApp.APIToken, nil, "X-Requested-With", xhr)
+			got, remaining = append(got, r.Status), append(remaining, r.Header["X-Ratelimit-Remaining"]...)
 		}
-		return got
+		return got, remaining
 	}
-	require.Equal(t, []int{200, 200, 200}, statuses(off))
-	require.Equal(t, []int{200, 200, 429}, statuses(on), "2 a second for the tenant that kept its limits")
+	got, remaining := statuses(off)
+	require.Equal(t, []int{200, 200, 200}, got)
+	require.Empty(t, remaining, "no limits, none reported")
+	got, remaining = statuses(on)
+	require.Equal(t, []int{200, 200, 429}, got, "2 a second for the tenant that kept its limits")
+	require.Equal(t, []string{"119", "118", "0"}, remaining)
+}
+
+// TestTenantClockResetDeliversWhatTheGlobalTimeMadeDue: a tenant's clock
+// told to follow the global one again, which is past a send of the tenant's,
+// delivers it.
+func TestTenantClockResetDeliversWhatTheGlobalTimeMadeDue(t *testing.T) {
+	s := fakebotstest.NewServer(t)
+	tn := s.NewTenant(t)
+	tn.SetTime(t, fakebotstest.Epoch)
+	scheduleReminder(t, s, tn)
+	globalClock(t, s, "/advance", map[string]string{"by": "3h"})
+	require.Equal(t, []string{"reminder:scheduled"}, salebotOutbox(t, s, tn.ID), "the tenant's own time stands still")
+	clockCall(t, s, http.MethodPost, "/__fakebots/tenants/"+tn.ID+"/clock/reset", nil)
+	require.Equal(t, []string{"reminder:delivered"}, salebotOutbox(t, s, tn.ID))
 }

@@ -155,3 +155,16 @@ func TestUnknownTenantURL(t *testing.T) {
 	r = s.Do(t, http.MethodGet, "/t/nobody", nil)
 	require.Equal(t, http.StatusNotFound, r.Status)
 }
+
+// TestDeletedTenantURL: a tenant's URL stops answering for it once it is
+// deleted, though it answered just before.
+func TestDeletedTenantURL(t *testing.T) {
+	s := newServer(t)
+	tn := s.NewTenant(t)
+	target := tn.CleverApp.BaseURL + "/getMe?api_token=" + tn.CleverApp.APIToken
+	require.Equal(t, http.StatusOK, s.Do(t, http.MethodGet, target, nil, "X-Requested-With", xhr).Status)
+	require.Equal(t, http.StatusNoContent, s.Do(t, http.MethodDelete, "/__fakebots/tenants/"+tn.ID, nil).Status)
+	r := s.Do(t, http.MethodGet, target, nil, "X-Requested-With", xhr)
+	require.Equal(t, http.StatusNotFound, r.Status)
+	require.JSONEq(t, `{"error":"no tenant `+tn.ID+`","path":"/t/`+tn.ID+`/cleverapp/api/v1/getMe"}`, string(r.Body))
+}

@@ -42,9 +42,11 @@ func TestBotRunAndStopByEveryAddress(t *testing.T) {
 	}
 	d := c.detail(s.ID)
 	require.Len(t, d.Actions, 12)
-	first, unknown := d.Actions[0], d.Actions[2]
+	first, stop, unknown := d.Actions[0], d.Actions[1], d.Actions[2]
 	require.Equal(t, fakebotstest.BotHelpAction{ID: first.ID, SubscriberID: s.ID, Operation: "runBot", Kind: "bot_run",
 		Referral: "c1723106923821", StepReferral: "1723638253735", Known: true, CreatedAt: epoch}, first)
+	require.Equal(t, fakebotstest.BotHelpAction{ID: stop.ID, SubscriberID: s.ID, Operation: "stopBot", Kind: "bot_stop",
+		Referral: "c1723106923821", Known: true, CreatedAt: epoch}, stop, "a known bot without a step is known")
 	require.False(t, unknown.Known)
 
 	var all struct{ Data []fakebotstest.BotHelpAction }
@@ -66,6 +68,7 @@ func TestFunnelAddAndRemoveByEveryAddress(t *testing.T) {
 			assertGolden(t, "success_200.golden", c.call(tc.add, http.MethodPost, tc.path, map[string]any{"funnelReferral": "unknown"}))
 			require.Equal(t, []string{"1723000000000", "unknown"}, c.detail(s.ID).Funnels)
 			assertGolden(t, "success_200.golden", c.call(tc.remove, http.MethodDelete, tc.path, map[string]any{"funnelReferral": "1723000000000"}))
+			require.Equal(t, []string{"unknown"}, c.detail(s.ID).Funnels, "only the funnel named leaves")
 			assertGolden(t, "success_200.golden", c.call(tc.remove, http.MethodDelete, tc.path+"?funnelReferral=unknown", nil))
 			require.Empty(t, c.detail(s.ID).Funnels)
 		})

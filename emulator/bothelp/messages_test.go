@@ -76,6 +76,8 @@ func TestSendMessagesRejectsOtherShapes(t *testing.T) {
 		{"content_only_400.golden", `["hello"]`},
 		{"expected_string_400.golden", `[{"content":["hello"]}]`},
 		{"unknown_block_400.golden", `{"data":{"content":[{"type":"video","url":"https://example.com/a.mp4"}]}}`},
+		{"unknown_block_400.golden", `{"data":{"content":[{"type":"image","text":"a text is no image"}]}}`},
+		{"unknown_block_400.golden", `{"data":{"content":[{"type":"image","message":"nor is a message"}]}}`},
 		{"json_decode_400.golden", ``},
 		{"json_decode_400.golden", `[{"content":`},
 	} {
@@ -86,4 +88,20 @@ func TestSendMessagesRejectsOtherShapes(t *testing.T) {
 	require.Empty(t, c.outbox(), "nothing was delivered")
 	assertGolden(t, "subscriber_404.golden", c.call("sendMessage", http.MethodPost, "/v1/subscribers/404/messages", `[{"content":"x"}]`))
 	assertGolden(t, "subscriber_404.golden", c.call("sendMessageByCuid", http.MethodPost, "/v1/subscribers/cuid/x.1/messages", `[{"content":"x"}]`))
+}
+
+// Messages to a subscriber who has unsubscribed all land in the outbox,
+// failed, and the API still answers success.
+func TestMessagesToAnUnsubscribedSubscriberFail(t *testing.T) {
+	f := newFake(t, nil)
+	c := newClient(t, f, f.Tenant)
+	no := false
+	s := c.seed(fakebotstest.BotHelpSubscriber{Name: "Ушёл", Subscribed: &no})[0]
+	r := c.call("sendMessage", http.MethodPost, "/v1/subscribers/"+itoa(s.ID)+"/messages", `[{"content":"первое"},{"content":"второе"}]`, "Content-Type", "application/json")
+	assertGolden(t, "success_200.golden", r)
+	var got [][2]string
+	for _, m := range c.outbox() {
+		got = append(got, [2]string{m.Text, m.Status})
+	}
+	require.Equal(t, [][2]string{{"первое", store.StatusFailed}, {"второе", store.StatusFailed}}, got)
 }

@@ -107,7 +107,7 @@ func (p *Platform) authenticateBearer(r *platform.Request) (platform.Principal, 
 		p.tokens.keep(version, known)
 	}
 	// The request's time is not yet the tenant's: the tenant is known only now.
-	if !r.Env.Tenants.For(known.principal.TenantID).Now().Before(known.expiresAt) {
+	if !r.Env.Tenants.Now(known.principal.TenantID).Before(known.expiresAt) {
 		return known.principal, errTokenExpired
 	}
 	return known.principal, nil

@@ -3,7 +3,6 @@ package fakebotstest_test
 import (
 	"fmt"
 	"net/http"
-	"runtime"
 	"testing"
 	"time"
 
@@ -89,6 +88,10 @@ func TestFaultsJournalAndUnmatched(t *testing.T) {
 	text := fake.FailNext(t, fakebotstest.CleverApp, fakebotstest.CleverAppGetMe, 1, http.StatusBadGateway, "<html>Bad Gateway</html>")
 	jsonFault := fake.FailNext(t, fakebotstest.CleverApp, "", 2, http.StatusServiceUnavailable, map[string]string{"message": "down"})
 	require.Len(t, fake.Faults(t), 2)
+	require.Equal(t, "fakebotstest: fault body: json: unsupported type: chan int",
+		fatal(t, func(tb testing.TB) {
+			fake.FailNext(tb, fakebotstest.CleverApp, "", 1, http.StatusBadGateway, make(chan int))
+		}))
 
 	first := getMe(t, fake.Server, fake.Tenant)
 	require.Equal(t, "<html>Bad Gateway</html>", string(first.Body))
@@ -123,34 +126,6 @@ func TestFixtureOptions(t *testing.T) {
 	s := fakebotstest.NewServer(t)
 	require.Contains(t, fatal(t, func(tb testing.TB) { s.NewTenant(tb, fakebotstest.WithRealTime()) }), "WithRealTime configures a server")
 	require.Contains(t, fatal(t, func(tb testing.TB) { s.NewTenant(tb, fakebotstest.WithFixture("nope")) }), `unknown fixture \"nope\"`)
-}
-
-// fatal runs fn with a t whose Fatalf is recorded instead, and returns
-// the message.
-func fatal(t *testing.T, fn func(testing.TB)) string {
-	t.Helper()
-	rec := &fatalRecorder{TB: t}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn(rec)
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("fn did not return")
-	}
-	return rec.msg
-}
-
-type fatalRecorder struct {
-	testing.TB
-	msg string
-}
-
-func (r *fatalRecorder) Fatalf(format string, args ...any) {
-	r.msg = fmt.Sprintf(format, args...)
-	runtime.Goexit()
 }
 
 // With a control token the helpers use the tenant's own token: the

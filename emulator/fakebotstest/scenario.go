@@ -44,7 +44,7 @@ func RunScenario(t *testing.T, path string, opts ...ScenarioOption) scenario.Res
 		t.Fatalf("fakebotstest: %v", err)
 	}
 	runner := set.runner
-	runner.Client, runner.BaseURL = set.server.Client(), set.server.URL
+	runner.Client, runner.BaseURL, runner.ControlToken = set.server.Client(), set.server.URL, set.server.Control.Token
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	run, err := runner.Start(ctx, sc)
@@ -99,19 +99,34 @@ func (v *Verification) Headers(h map[string]any) *Verification {
 }
 
 // Times checks there were exactly n matching calls.
-func (v *Verification) Times(n int) { v.run(scenario.Count{Times: &n}) }
+func (v *Verification) Times(n int) {
+	v.t.Helper()
+	v.run(scenario.Count{Times: &n})
+}
 
 // Once checks there was exactly one matching call.
-func (v *Verification) Once() { v.Times(1) }
+func (v *Verification) Once() {
+	v.t.Helper()
+	v.Times(1)
+}
 
 // Never checks there was no matching call.
-func (v *Verification) Never() { v.Times(0) }
+func (v *Verification) Never() {
+	v.t.Helper()
+	v.Times(0)
+}
 
 // AtLeast checks there were n or more matching calls.
-func (v *Verification) AtLeast(n int) { v.run(scenario.Count{AtLeast: &n}) }
+func (v *Verification) AtLeast(n int) {
+	v.t.Helper()
+	v.run(scenario.Count{AtLeast: &n})
+}
 
 // AtMost checks there were n or fewer matching calls.
-func (v *Verification) AtMost(n int) { v.run(scenario.Count{AtMost: &n}) }
+func (v *Verification) AtMost(n int) {
+	v.t.Helper()
+	v.run(scenario.Count{AtMost: &n})
+}
 
 func (v *Verification) run(n scenario.Count) {
 	v.t.Helper()

@@ -88,6 +88,13 @@ func (t *Tenant) Users(tb testing.TB, platform Platform) *EndUsers {
 	return t.server.Users(t.ID, platform)
 }
 
+// Users is the fake's tenant's end users on a platform. Fake has it of its
+// own because it embeds both the Server's Users and the Tenant's.
+func (f *Fake) Users(tb testing.TB, platform Platform) *EndUsers {
+	tb.Helper()
+	return f.Tenant.Users(tb, platform)
+}
+
 // Users is the end users of a tenant of the server on a platform.
 func (s *Server) Users(tenantID string, platform Platform) *EndUsers {
 	return &EndUsers{control: s.Control, tenantID: tenantID, platform: platform}

@@ -53,6 +53,20 @@ func Body(b []byte) (string, bool) {
 	return string(b), false
 }
 
+// Cut is the part of a request's query string or body an entry keeps, and
+// whether it was cut, without a copy: Add copies what it keeps of a request.
+func Cut(s string) (string, bool) {
+	if len(s) > MaxBody {
+		return s[:MaxBody], true
+	}
+	return s, false
+}
+
+// CutBytes is Cut for a body that stays unchanged until Add returns.
+func CutBytes(b []byte) (string, bool) {
+	return Cut(unsafe.String(unsafe.SliceData(b), len(b)))
+}
+
 // SharedBody is Body for a body that is never modified (a cached page,
 // served to many callers): it is kept without a copy, so a thousand
 // entries of one page hold it once. Cut, it still holds the whole body:
@@ -157,13 +171,20 @@ type Filter struct {
 	Limit         int
 }
 
-func (f Filter) match(e *Entry) bool {
-	return (f.TenantID == "" || f.TenantID == e.TenantID) &&
-		(f.Platform == "" || f.Platform == e.Platform) &&
-		(f.Operation == "" || f.Operation == e.Operation) &&
-		(f.Before <= 0 || e.ID < f.Before) &&
-		e.ID > f.After &&
-		(f.Match == nil || f.Match(e))
+// match reports whether k matches; Match sees the entry with its headers.
+func (f Filter) match(k *kept) bool {
+	if !((f.TenantID == "" || f.TenantID == k.tenant) &&
+		(f.Platform == "" || f.Platform == k.platform) &&
+		(f.Operation == "" || f.Operation == k.operation) &&
+		(f.Before <= 0 || k.id < f.Before) &&
+		k.id > f.After) {
+		return false
+	}
+	if f.Match == nil {
+		return true
+	}
+	full := k.entry()
+	return f.Match(&full)
 }
 
 // Bounds of a journal. Zero Entries keeps nothing; zero byte bounds mean
@@ -185,14 +206,12 @@ const (
 
 // queue holds one tenant's entries, oldest first.
 type queue struct {
-	entries []Entry
+	entries ring[kept]
 	bytes   int
 }
 
 func (q *queue) dropOldest() int {
-	n := q.entries[0].Size()
-	q.entries[0] = Entry{} // release its strings now
-	q.entries = q.entries[1:]
+	n := q.entries.pop().size
 	q.bytes -= n
 	return n
 }
@@ -213,7 +232,7 @@ type Journal struct {
 	// order lists entries by age over all tenants, so the total bound drops
 	// the oldest of any tenant. Entries dropped another way stay listed
 	// until they reach the front, or until stale refs outnumber live ones.
-	order []ref
+	order ring[ref]
 	live  int
 	added func(Entry)
 }
@@ -239,7 +258,9 @@ func (j *Journal) OnAdd(fn func(Entry)) {
 }
 
 // Add records e, assigning its id, and drops the oldest entries past the
-// bounds (the newest of a tenant always stays).
+// bounds (the newest of a tenant always stays). It copies the request's
+// strings and both header maps, so they may be views of the request's own
+// memory; the response body is kept as it is (see Body and SharedBody).
 func (j *Journal) Add(e Entry) {
 	if j.bounds.Entries <= 0 {
 		return
@@ -252,13 +273,13 @@ func (j *Journal) Add(e Entry) {
 		q = &queue{}
 		j.queues[e.TenantID] = q
 	}
-	size := e.Size()
-	q.entries = append(q.entries, e)
-	q.bytes += size
-	j.bytes += size
-	j.order = append(j.order, ref{e.TenantID, e.ID})
+	k := pack(&e)
+	q.entries.push(k)
+	q.bytes += k.size
+	j.bytes += k.size
+	j.order.push(ref{e.TenantID, e.ID})
 	j.live++
-	for len(q.entries) > j.bounds.Entries || (q.bytes > j.bounds.TenantBytes && len(q.entries) > 1) {
+	for q.entries.len() > j.bounds.Entries || (q.bytes > j.bounds.TenantBytes && q.entries.len() > 1) {
 		j.bytes -= q.dropOldest()
 		j.live--
 	}
@@ -267,23 +288,22 @@ func (j *Journal) Add(e Entry) {
 	added := j.added
 	j.mu.Unlock()
 	if added != nil {
-		added(e)
+		added(k.view(e.Request.Headers, e.Response.Headers)) // what is kept, the caller's maps unpacked
 	}
 }
 
 // trimTotal drops the oldest entries of any tenant while all of them
 // together weigh more than the total bound.
 func (j *Journal) trimTotal() {
-	for j.bytes > j.bounds.TotalBytes && len(j.order) > 1 {
-		r := j.order[0]
-		j.order = j.order[1:]
+	for j.bytes > j.bounds.TotalBytes && j.order.len() > 1 {
+		r := j.order.pop()
 		q := j.queues[r.tenant]
-		if q == nil || len(q.entries) == 0 || q.entries[0].ID != r.id {
+		if q == nil || q.entries.len() == 0 || q.entries.at(0).id != r.id {
 			continue // already gone
 		}
 		j.bytes -= q.dropOldest()
 		j.live--
-		if len(q.entries) == 0 {
+		if q.entries.len() == 0 {
 			delete(j.queues, r.tenant)
 		}
 	}
@@ -292,27 +312,29 @@ func (j *Journal) trimTotal() {
 // compact rebuilds the global order when most of it points at entries
 // dropped by a tenant's own bound or by Clear.
 func (j *Journal) compact() {
-	if len(j.order) < 1024 || len(j.order) < 2*j.live {
+	if j.order.len() < 1024 || j.order.len() < 2*j.live {
 		return
 	}
-	kept := make([]ref, 0, j.live)
-	for _, r := range j.order {
+	held := 0
+	for i := range j.order.len() {
+		r := *j.order.at(i)
 		if q := j.queues[r.tenant]; q != nil && q.index(r.id) >= 0 {
-			kept = append(kept, r)
+			*j.order.at(held) = r
+			held++
 		}
 	}
-	j.order = kept
+	j.order.truncate(held)
 }
 
 // index finds id in the queue (ids ascend: a binary search); -1 when gone.
 func (q *queue) index(id int64) int {
-	lo, hi := 0, len(q.entries)
+	lo, hi := 0, q.entries.len()
 	for lo < hi {
 		m := (lo + hi) / 2
-		switch {
-		case q.entries[m].ID == id:
+		switch at := q.entries.at(m).id; {
+		case at == id:
 			return m
-		case q.entries[m].ID < id:
+		case at < id:
 			lo = m + 1
 		default:
 			hi = m
@@ -327,34 +349,34 @@ func (j *Journal) List(f Filter) (out []Entry, more bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out = []Entry{}
-	take := func(e *Entry) bool { // false once the page is full and one more matched
-		if e.ID <= f.After {
+	take := func(k *kept) bool { // false once the page is full and one more matched
+		if k.id <= f.After {
 			return false // newest first: the rest are older still
 		}
-		if !f.match(e) {
+		if !f.match(k) {
 			return true
 		}
 		if f.Limit > 0 && len(out) == f.Limit {
 			more = true
 			return false
 		}
-		out = append(out, *e)
+		out = append(out, k.entry())
 		return true
 	}
 	if f.TenantID != "" {
 		if q := j.queues[f.TenantID]; q != nil {
-			for i := len(q.entries) - 1; i >= 0 && take(&q.entries[i]); i-- {
+			for i := q.entries.len() - 1; i >= 0 && take(q.entries.at(i)); i-- {
 			}
 		}
 		return out, more
 	}
-	for i := len(j.order) - 1; i >= 0; i-- {
-		r := j.order[i]
+	for i := j.order.len() - 1; i >= 0; i-- {
+		r := *j.order.at(i)
 		q := j.queues[r.tenant]
 		if q == nil {
 			continue
 		}
-		if at := q.index(r.id); at >= 0 && !take(&q.entries[at]) {
+		if at := q.index(r.id); at >= 0 && !take(q.entries.at(at)) {
 			break
 		}
 	}
@@ -370,7 +392,7 @@ func (j *Journal) Entry(tenantID string, id int64) (Entry, bool) {
 			continue
 		}
 		if at := q.index(id); at >= 0 {
-			return q.entries[at], true
+			return q.entries.at(at).entry(), true
 		}
 	}
 	return Entry{}, false
@@ -385,21 +407,21 @@ func (j *Journal) Clear(f Filter) int {
 		if f.TenantID != "" && tenant != f.TenantID {
 			continue
 		}
-		kept := &queue{entries: make([]Entry, 0, len(q.entries))}
-		for i := range q.entries {
-			e := &q.entries[i]
-			if f.match(e) {
+		left := &queue{}
+		for i := range q.entries.len() {
+			k := q.entries.at(i)
+			if f.match(k) {
 				removed++
 				continue
 			}
-			kept.entries = append(kept.entries, *e)
-			kept.bytes += e.Size()
+			left.entries.push(*k)
+			left.bytes += k.size
 		}
-		j.bytes -= q.bytes - kept.bytes
-		if len(kept.entries) == 0 {
+		j.bytes -= q.bytes - left.bytes
+		if left.entries.len() == 0 {
 			delete(j.queues, tenant)
 		} else {
-			j.queues[tenant] = kept
+			j.queues[tenant] = left
 		}
 	}
 	j.live -= removed

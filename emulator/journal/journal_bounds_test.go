@@ -24,6 +24,15 @@ func TestBodyOfExactlyMaxBodyIsKeptWhole(t *testing.T) {
 	kept, cut = journal.Body(append(full, 'c'))
 	require.True(t, cut)
 	require.Equal(t, string(full), kept, "the byte past MaxBody is the one dropped")
+
+	for _, cutOf := range []func(string) (string, bool){journal.Cut, func(s string) (string, bool) { return journal.CutBytes([]byte(s)) }} {
+		kept, cut = cutOf(string(full))
+		require.False(t, cut, "a query or body of MaxBody bytes is kept whole")
+		require.Equal(t, string(full), kept)
+		kept, cut = cutOf(string(full) + "c")
+		require.True(t, cut)
+		require.Equal(t, string(full), kept)
+	}
 }
 
 // TestSharedBodyOfExactlyMaxBodyIsNotCut: a shared body of MaxBody bytes is

@@ -17,19 +17,22 @@ func checkBooks(t *testing.T, j *Journal) {
 	t.Helper()
 	live, bytes := 0, 0
 	for tenant, q := range j.queues {
-		require.NotEmpty(t, q.entries, "tenant %q: an emptied queue is deleted", tenant)
+		require.NotZero(t, q.entries.len(), "tenant %q: an emptied queue is deleted", tenant)
 		n := 0
-		for i := range q.entries {
-			n += q.entries[i].Size()
+		for i := range q.entries.len() {
+			e := q.entries.at(i).entry()
+			require.Equal(t, e.Size(), q.entries.at(i).size, "an entry weighs what it weighed when added")
+			n += q.entries.at(i).size
 		}
 		require.Equal(t, n, q.bytes, "tenant %q", tenant)
-		live += len(q.entries)
+		live += q.entries.len()
 		bytes += n
 	}
 	require.Equal(t, live, j.live, "live counts the entries held")
 	require.Equal(t, bytes, j.bytes)
 	held := 0
-	for _, r := range j.order {
+	for i := range j.order.len() {
+		r := j.order.at(i)
 		if q := j.queues[r.tenant]; q != nil && q.index(r.id) >= 0 {
 			held++
 		}
@@ -39,9 +42,9 @@ func checkBooks(t *testing.T, j *Journal) {
 
 // ordered is the ids of every place in the global order, stale or not.
 func ordered(j *Journal) []int64 {
-	out := make([]int64, len(j.order))
-	for i, r := range j.order {
-		out[i] = r.id
+	out := make([]int64, j.order.len())
+	for i := range out {
+		out[i] = j.order.at(i).id
 	}
 	return out
 }
@@ -59,7 +62,7 @@ func TestOrderIsRebuiltAtAThousandPlacesMostlyStale(t *testing.T) {
 	j := New(Bounds{Entries: 1})
 	for i := 1; i <= 1023; i++ {
 		j.Add(Entry{TenantID: "a"})
-		require.Len(t, j.order, i, "after add %d", i)
+		require.Equal(t, i, j.order.len(), "after add %d", i)
 	}
 	checkBooks(t, j)
 	j.Add(Entry{TenantID: "a"})
@@ -77,9 +80,9 @@ func TestOrderIsRebuiltWhenStalePlacesAreHalfOfIt(t *testing.T) {
 	for i := 0; i < 511; i++ {
 		j.Add(Entry{TenantID: fmt.Sprint("t", i)}) // 513..1023 replace 1..511
 	}
-	require.Len(t, j.order, 1023)
+	require.Equal(t, 1023, j.order.len())
 	j.Add(Entry{TenantID: "t511"}) // 1024 replaces 512: 1024 places, 512 held
-	require.Len(t, j.order, 512)
+	require.Equal(t, 512, j.order.len())
 	want := make([]int64, 512)
 	for i := range want {
 		want[i] = int64(513 + i)
@@ -97,7 +100,7 @@ func TestOrderKeepsStalePlacesWhileLiveOnesOutnumberThem(t *testing.T) {
 		j.Add(Entry{TenantID: fmt.Sprint("t", i)}) // ids 1..1100
 	}
 	j.Add(Entry{TenantID: "t0"}) // 1101 replaces 1
-	require.Len(t, j.order, 1101, "one stale place among 1100 held stays")
+	require.Equal(t, 1101, j.order.len(), "one stale place among 1100 held stays")
 	checkBooks(t, j)
 
 	removed := j.Clear(Filter{Match: func(e *Entry) bool { return e.ID <= 600 }}) // 2..600: their tenants go
@@ -118,7 +121,7 @@ func TestTotalBoundDeletesTheQueuesItEmpties(t *testing.T) {
 	j.Add(sizedEntry("b", 1000))
 	j.Add(sizedEntry("b", 1000)) // 3000 held: a's only entry goes
 	require.NotContains(t, j.queues, "a")
-	require.Len(t, j.queues["b"].entries, 2)
+	require.Equal(t, 2, j.queues["b"].entries.len())
 	require.Equal(t, 2, j.live)
 	checkBooks(t, j)
 }
@@ -134,6 +137,6 @@ func TestBooksStayTrueThroughEveryBound(t *testing.T) {
 		}
 		checkBooks(t, j)
 		require.LessOrEqual(t, j.bytes, 9000)
-		require.True(t, len(j.order) < 1024 || len(j.order) < 2*j.live, "order rebuilt once mostly stale: %d places, %d held", len(j.order), j.live)
+		require.True(t, j.order.len() < 1024 || j.order.len() < 2*j.live, "order rebuilt once mostly stale: %d places, %d held", j.order.len(), j.live)
 	}
 }

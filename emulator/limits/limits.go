@@ -6,6 +6,10 @@
 // fixed window reproduces that exactly, including the reset instant the
 // platforms report in Retry-After and X-RateLimit-Reset, which a token bucket
 // cannot.
+//
+// A key's part before its first NUL is its scope (platform.LimitKey puts the
+// tenant there): the windows of one scope run on one clock, and Reset can
+// forget a whole scope by its prefix.
 package limits
 
 import (
@@ -94,7 +98,7 @@ func (l *Limiter) Hit(now time.Time, key string, rules ...Rule) ([]Verdict, *Ver
 	for _, r := range rules {
 		l.current(now, key, r).hits++
 	}
-	l.sweep(now)
+	l.sweep(now, key)
 	return verdicts, nil
 }
 
@@ -119,15 +123,18 @@ func (l *Limiter) current(now time.Time, key string, r Rule) *window {
 	return w
 }
 
-// sweep drops the windows that have ended, now and then, so idle keys do
-// not accumulate.
-func (l *Limiter) sweep(now time.Time) {
+// sweep drops the ended windows of key's scope now and then, so idle keys
+// do not accumulate. Only that scope's: now is its clock's time, and another
+// tenant's clock may be hours behind, its windows still running.
+func (l *Limiter) sweep(now time.Time, key string) {
 	l.sweeps++
 	if l.sweeps%sweepEvery != 0 {
 		return
 	}
+	scope, _, _ := strings.Cut(key, "\x00")
+	scope += "\x00"
 	for k, w := range l.windows {
-		if !now.Before(w.end) {
+		if strings.HasPrefix(k, scope) && !now.Before(w.end) {
 			delete(l.windows, k)
 		}
 	}

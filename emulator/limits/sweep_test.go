@@ -30,3 +30,24 @@ func TestLongWindowOutlivesASweep(t *testing.T) {
 	require.NotNil(t, refused, "the day's one hit is used: %+v", verdicts)
 	require.Equal(t, t0.Add(24*time.Hour), refused.ResetAt)
 }
+
+// Each tenant's windows run on its own clock: a sweep at one tenant's hit,
+// its clock a day ahead, must not take another tenant's live window for an
+// ended one and give that tenant its used-up requests back.
+func TestASweepLeavesOtherScopesWindowsAlone(t *testing.T) {
+	l := limits.New()
+	perMinute := limits.Rule{Name: "per-minute", Limit: 1, Window: time.Minute}
+	_, refused := l.Hit(t0, "ab\x00salebot\x00key", perMinute)
+	require.Nil(t, refused)
+
+	ahead := t0.Add(24 * time.Hour)
+	many := limits.Rule{Name: "many", Limit: sweepEvery, Window: time.Minute}
+	for range sweepEvery - 1 {
+		_, refused := l.Hit(ahead, "a\x00salebot\x00key", many)
+		require.Nil(t, refused)
+	}
+
+	_, refused = l.Hit(t0.Add(time.Second), "ab\x00salebot\x00key", perMinute)
+	require.NotNil(t, refused, "ab's minute has not ended on its clock, and tenant a is not tenant ab")
+	require.Equal(t, t0.Add(time.Minute), refused.ResetAt)
+}

@@ -8,7 +8,10 @@ package pagecache
 
 import (
 	"container/list"
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -42,17 +45,27 @@ type Cache struct {
 	bytes int
 	lru   list.List // of *entry, most recently used first
 	byKey map[string]*list.Element
+	// headers holds one map of each set of headers the pages have, by its
+	// form (see headerForm): pages answered alike (every list of a platform)
+	// share it, where a header map costs more than a small page's body.
+	headers map[string]*sharedHeader
+}
+
+type sharedHeader struct {
+	header http.Header
+	pages  int
 }
 
 type entry struct {
 	key  string
 	page Page
 	size int
+	form string // of its headers, "" for none
 }
 
 // New returns a cache holding up to maxBytes (0 keeps nothing).
 func New(maxBytes int) *Cache {
-	return &Cache{max: maxBytes, byKey: map[string]*list.Element{}}
+	return &Cache{max: maxBytes, byKey: map[string]*list.Element{}, headers: map[string]*sharedHeader{}}
 }
 
 // Get returns the page under key if it was read at version. A page of an
@@ -90,6 +103,7 @@ func (c *Cache) Put(key string, p Page) {
 	if size > c.max/8 {
 		return
 	}
+	form := headerForm(p.Header)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.byKey[key]; ok {
@@ -98,7 +112,16 @@ func (c *Cache) Put(key string, p Page) {
 		}
 		c.remove(el)
 	}
-	c.byKey[key] = c.lru.PushFront(&entry{key: key, page: p, size: size})
+	if form != "" {
+		shared := c.headers[form]
+		if shared == nil {
+			shared = &sharedHeader{header: p.Header}
+			c.headers[form] = shared
+		}
+		shared.pages++
+		p.Header = shared.header
+	}
+	c.byKey[key] = c.lru.PushFront(&entry{key: key, page: p, size: size, form: form})
 	c.bytes += size
 	for c.bytes > c.max {
 		c.remove(c.lru.Back())
@@ -109,6 +132,40 @@ func (c *Cache) remove(el *list.Element) {
 	e := c.lru.Remove(el).(*entry)
 	delete(c.byKey, e.key)
 	c.bytes -= e.size
+	if shared := c.headers[e.form]; shared != nil {
+		if shared.pages--; shared.pages == 0 {
+			delete(c.headers, e.form)
+		}
+	}
+}
+
+// headerForm is h written out in one string, its keys sorted, each key and
+// value after its length: equal headers, and only they, have one form. It
+// is "" for a nil header.
+func headerForm(h http.Header) string {
+	if h == nil {
+		return ""
+	}
+	keys := slices.Sorted(maps.Keys(h))
+	var b []byte
+	b = append(b, '!') // not "", even for an empty header
+	for _, k := range keys {
+		b = strconv.AppendInt(b, int64(len(k)), 10)
+		b = append(b, ':')
+		b = append(b, k...)
+		b = strconv.AppendInt(b, int64(len(h[k])), 10)
+		if h[k] == nil {
+			b = append(b, '-')
+		}
+		for _, v := range h[k] {
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(len(v)), 10)
+			b = append(b, ':')
+			b = append(b, v...)
+		}
+		b = append(b, ';')
+	}
+	return string(b)
 }
 
 // Bytes is what the cache holds, as its bound counts it.
@@ -138,6 +195,7 @@ func (c *Cache) Clear() {
 	defer c.mu.Unlock()
 	c.lru.Init()
 	clear(c.byKey)
+	clear(c.headers)
 	c.bytes = 0
 }
 

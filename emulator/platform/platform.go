@@ -98,6 +98,9 @@ func (e *Env) Announce(tenantID, kind string, data any) {
 type TenantState interface {
 	// For returns the tenant's clock; "" gives the global clock.
 	For(tenantID string) *clock.Clock
+	// Now is the time the tenant's clock shows, For(tenantID).Now() without
+	// making a clock for a tenant that has none yet.
+	Now(tenantID string) time.Time
 	// LimitsEnabled reports whether rate limits apply to the tenant.
 	LimitsEnabled(tenantID string) bool
 }

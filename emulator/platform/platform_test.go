@@ -55,6 +55,7 @@ func TestValidateSchema(t *testing.T) {
 type tenants struct{}
 
 func (tenants) For(string) *clock.Clock            { return nil }
+func (tenants) Now(string) time.Time               { return time.Time{} }
 func (tenants) LimitsEnabled(tenantID string) bool { return tenantID == "on" }
 
 // TestHitLimit: a tenant with limits on is counted in its own bucket and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fakebots/fakebots/emulator/clock"
 	"github.com/fakebots/fakebots/emulator/jsonx"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/store"
@@ -173,7 +174,7 @@ func provisionProject(tx *store.Tx, s platform.Setup, f Fixture) (*project, erro
 		return nil, err
 	}
 	var err error
-	if pr.loc, err = time.LoadLocation(pr.Settings.Timezone); err != nil {
+	if pr.loc, err = clock.LoadLocation(pr.Settings.Timezone); err != nil {
 		return nil, err
 	}
 	if err := saveProject(tx, pr, s.Now); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 	_ "time/tzdata" // project time zones work without the system's zoneinfo
 
+	"github.com/fakebots/fakebots/emulator/clock"
 	"github.com/fakebots/fakebots/emulator/platform"
 	"github.com/fakebots/fakebots/emulator/webhook"
 )
@@ -134,7 +135,7 @@ func (s *Settings) check() error {
 	if s.ContentType == "" {
 		return errors.New("settings: content_type must not be empty")
 	}
-	if _, err := time.LoadLocation(s.Timezone); err != nil {
+	if _, err := clock.LoadLocation(s.Timezone); err != nil {
 		return fmt.Errorf("settings: timezone: %w", err)
 	}
 	if s.NoWhatsApp == nil {
@@ -196,7 +197,7 @@ type project struct {
 // defaultProject answers requests whose tenant is unknown.
 var defaultProject = func() *project {
 	s := defaultSettings()
-	loc, _ := time.LoadLocation(s.Timezone)
+	loc, _ := clock.LoadLocation(s.Timezone)
 	return &project{Settings: s, Webhook: defaultWebhook(), loc: loc}
 }()
 
@@ -216,7 +217,7 @@ func loadProject(q db, tenantID string) (*project, error) {
 	if err := json.Unmarshal([]byte(hook), &pr.Webhook); err != nil {
 		return nil, err
 	}
-	if pr.loc, err = time.LoadLocation(pr.Settings.Timezone); err != nil {
+	if pr.loc, err = clock.LoadLocation(pr.Settings.Timezone); err != nil {
 		return nil, err
 	}
 	return pr, nil
