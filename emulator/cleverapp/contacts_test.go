@@ -232,8 +232,9 @@ func TestVariableIdsAreTheirCreationTime(t *testing.T) {
 		name string
 		id   int64
 	}{{"Город", 17092944000000}, {"Возраст", 17092944000001}, {"Город", 17092944000000}} {
-		var v struct{ Data struct{ ID int64 } }
-		ok(t, f, http.MethodPost, "setContactVariable", map[string]any{"contact_id": contact, "name": c.name, "value": "1"}, &v)
-		require.Equal(t, c.id, v.Data.ID, c.name)
+		r := call(t, f, http.MethodPost, "setContactVariable", map[string]any{"contact_id": contact, "name": c.name, "value": "1", "deletable": 1})
+		n := strconv.FormatInt(c.id, 10)
+		assertAnswer(t, f, "setContactVariable", r, http.StatusOK,
+			`{"data":{"id":`+n+`,"name":"`+c.name+`","value":"1","deletable":true,"variable":{"id":`+n+`,"name":"`+c.name+`"}}}`)
 	}
 }
