@@ -3,6 +3,7 @@ package jsonx_test
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -95,4 +96,41 @@ func TestFromSQLiteKeepsPlainJSON(t *testing.T) {
 	out := jsonx.FromSQLite(in)
 	require.Equal(t, string(in), string(out))
 	require.Same(t, &in[0], &out[0])
+}
+
+// TestFromSQLiteHexDigits: a \u escape in either case, every hex digit
+// among them, reads as the character SQLite decodes it to.
+func TestFromSQLiteHexDigits(t *testing.T) {
+	db := sqliteDB(t)
+	for _, r := range []rune{0x0123, 0x4567, 0x89ab, 0xcdef, 0x00af, 0xfedc} {
+		for _, format := range []string{`["\u%04x"]`, `["\u%04X"]`} {
+			in := fmt.Sprintf(format, r)
+			var decoded string
+			require.NoError(t, db.QueryRow(`SELECT json_extract(?, '$[0]')`, in).Scan(&decoded))
+			require.Equal(t, string(r), decoded, in)
+			want, err := jsonx.Marshal([]string{decoded}, false)
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(jsonx.FromSQLite([]byte(in))), in)
+		}
+	}
+}
+
+// TestFromSQLiteMalformedJSON: JSON that SQLite does not write (an
+// unclosed string, a \u escape without four hex digits, a stray
+// backslash) is rewritten without a panic: an escape that cannot be
+// decoded reads as U+FFFD followed by the text after the \u, and bytes
+// outside strings are kept.
+func TestFromSQLiteMalformedJSON(t *testing.T) {
+	for in, want := range map[string]string{
+		`["\u003c`:         `["<"`,
+		`["a\`:             `["a\\"`,
+		`["\u12"]`:         "[\"\uFFFD12\"]",
+		`["\u"]`:           "[\"\uFFFD\"]",
+		`["\u00zz"]`:       "[\"\uFFFD00zz\"]",
+		`["\u00:0"]`:       "[\"\uFFFD00:0\"]",
+		`["\ud83d\uzzzz"]`: "[\"\uFFFD\uFFFDzzzz\"]",
+		`\["\u003c"]`:      `\["<"]`,
+	} {
+		require.Equal(t, want, string(jsonx.FromSQLite([]byte(in))), in)
+	}
 }
