@@ -162,6 +162,36 @@ func TestWriteThatBreaksItsSavepointFailsTheGroupAndFreesTheWriter(t *testing.T)
 	}
 }
 
+// TestSavepointThatCannotBeOpenedFailsItsWriteAndTheRest: when a write's
+// savepoint cannot be opened (here its statement was closed under the
+// writer), that write and every later one of the group fail without
+// running; the writes before it persist and only their versions move.
+func TestSavepointThatCannotBeOpenedFailsItsWriteAndTheRest(t *testing.T) {
+	s := openInternal(t)
+	before := versionsOf(s)
+	ran := []string{}
+	results := s.commitGroup([]*pendingWrite{
+		pending("a", func(tx *Tx) error {
+			ran = append(ran, "a")
+			if err := note("a", "kept")(tx); err != nil {
+				return err
+			}
+			return tx.w.stmts[`SAVEPOINT write`].Close()
+		}),
+		pending("b", func(tx *Tx) error { ran = append(ran, "b"); return note("b", "never run")(tx) }),
+		pending("c", func(tx *Tx) error { ran = append(ran, "c"); return note("c", "never run")(tx) }),
+	})
+	require.Len(t, results, 3)
+	require.NoError(t, results[0])
+	require.EqualError(t, results[1], "sql: statement is closed")
+	require.EqualError(t, results[2], "sql: statement is closed")
+	require.Equal(t, []string{"a"}, ran)
+	require.Equal(t, []string{"a:kept"}, notesOf(t, s))
+	after := versionsOf(s)
+	require.Greater(t, after[0], before[0], "a moved")
+	require.Equal(t, before[1:], after[1:], "b and c did not")
+}
+
 // TestPoolKeepsOneConnectionPerCore: as many connections for readers as
 // cores (two at least) and one for the writer, all of them kept open
 // between uses.
