@@ -12,9 +12,19 @@ import (
 // Served is a platform's document as the emulator serves it: its file in
 // specs/, laid over the platform it names in x-overlay-of when it is a
 // white-label of another. Documents are constants: each is built once.
-func Served(name string) ([]byte, error) {
-	build, _ := served.LoadOrStore(name, sync.OnceValues(func() ([]byte, error) {
-		raw, err := specs.Platform(name)
+func Served(name string) ([]byte, error) { return shipped.served(name) }
+
+// documents builds served documents from the files read returns, each once.
+type documents struct {
+	read  func(name string) ([]byte, error)
+	built sync.Map // platform name → func() ([]byte, error)
+}
+
+var shipped = &documents{read: specs.Platform}
+
+func (d *documents) served(name string) ([]byte, error) {
+	build, _ := d.built.LoadOrStore(name, sync.OnceValues(func() ([]byte, error) {
+		raw, err := d.read(name)
 		if err != nil {
 			return nil, err
 		}
@@ -27,7 +37,7 @@ func Served(name string) ([]byte, error) {
 		if head.Base == "" {
 			return raw, nil
 		}
-		base, err := Served(head.Base)
+		base, err := d.served(head.Base)
 		if err != nil {
 			return nil, err
 		}
@@ -35,8 +45,6 @@ func Served(name string) ([]byte, error) {
 	}))
 	return build.(func() ([]byte, error))()
 }
-
-var served sync.Map // platform name → func() ([]byte, error)
 
 // LoadServed loads the document Served gives.
 func LoadServed(name string) (*Spec, error) {

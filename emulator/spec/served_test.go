@@ -11,7 +11,8 @@ import (
 
 // TestServedLaysAWhiteLabelOverItsBase: a platform's own document is served
 // as written; a white-label's (x-overlay-of) is its base's with its own laid
-// over, built once; an unknown platform is an error naming it.
+// over, built once, and no longer names a base; an unknown platform is an
+// error naming it.
 func TestServedLaysAWhiteLabelOverItsBase(t *testing.T) {
 	raw, err := specs.Platform("cleverapp")
 	require.NoError(t, err)
@@ -26,6 +27,8 @@ func TestServedLaysAWhiteLabelOverItsBase(t *testing.T) {
 	onebot, err := spec.Served("onebot")
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(onebot))
+	require.Contains(t, string(own), "\nx-overlay-of: cleverapp\n")
+	require.NotContains(t, string(onebot), "x-overlay-of", "a full document, not an overlay")
 	again, err := spec.Served("onebot")
 	require.NoError(t, err)
 	require.Same(t, &onebot[0], &again[0], "built once")
