@@ -482,3 +482,18 @@ func TestCoerceDoesNotModifyItsInput(t *testing.T) {
 	require.Equal(t, map[string]any{"n": "4"}, in)
 	require.Equal(t, map[string]any{"n": float64(4)}, out)
 }
+
+// TestPublicOperationsAreThoseWithEmptySecurity: an operation is public
+// only when it declares security: []; the others, which inherit the
+// document's security, are not.
+func TestPublicOperationsAreThoseWithEmptySecurity(t *testing.T) {
+	for platform, want := range map[string][]string{"cleverapp": {"loginPage"}, "bothelp": {"getToken"}, "salebot": {}} {
+		public := []string{}
+		for _, op := range loadPlatform(t, platform).Operations {
+			if op.Public() {
+				public = append(public, op.ID)
+			}
+		}
+		require.Equal(t, want, public, platform)
+	}
+}
