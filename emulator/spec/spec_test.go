@@ -38,6 +38,19 @@ func edit(t *testing.T, old, new string) []byte {
 	return []byte(strings.Replace(doc, old, new, 1))
 }
 
+// withSettings returns shop.yaml with the document's x-settings list.
+func withSettings(t *testing.T, list string) []byte {
+	t.Helper()
+	return edit(t, "\npaths:\n", "\nx-settings:\n"+list+"paths:\n")
+}
+
+// TestLoadSettings: the document's x-settings are read as written.
+func TestLoadSettings(t *testing.T) {
+	s, err := spec.Load("shop", withSettings(t, "  - {name: mode, default: a, others: [b, c], fidelity: observed, source: docs}\n"))
+	require.NoError(t, err)
+	require.Equal(t, []spec.Setting{{Name: "mode", Default: "a", Others: []string{"b", "c"}, Fidelity: "observed", Source: "docs"}}, s.Settings)
+}
+
 func TestLoad(t *testing.T) {
 	raw := readTestdata(t, "shop.yaml")
 	s, err := spec.Load("shop", raw)
@@ -231,6 +244,20 @@ func TestLoadRejects(t *testing.T) {
 			return edit(t, "x-rate-limits:\n  - {name: per-second, limit: 2, window: 1s}\n  - {name: per-minute, limit: 60, window: 1m}\n",
 				"x-rate-limits: {name: per-second, limit: 2, window: 1s}\n")
 		}, []string{"spec shop: x-rate-limits:", "cannot unmarshal object"}},
+		{"x-settings not a list", func(t *testing.T) []byte { return withSettings(t, "  {name: mode}\n") },
+			[]string{"spec shop: x-settings: ", "cannot unmarshal object"}},
+		{"x-settings: no name", func(t *testing.T) []byte {
+			return withSettings(t, "  - {default: a, others: [b], fidelity: observed, source: docs}\n")
+		}, []string{`spec shop: x-settings: "" needs name, default, fidelity (documented, observed, inferred) and source`}},
+		{"x-settings: no default", func(t *testing.T) []byte {
+			return withSettings(t, "  - {name: mode, others: [b], fidelity: observed, source: docs}\n")
+		}, []string{`spec shop: x-settings: "mode" needs name, default, fidelity`}},
+		{"x-settings: unknown fidelity", func(t *testing.T) []byte {
+			return withSettings(t, "  - {name: mode, default: a, others: [b], fidelity: guessed, source: docs}\n")
+		}, []string{`spec shop: x-settings: "mode" needs name, default, fidelity`}},
+		{"x-settings: no source", func(t *testing.T) []byte {
+			return withSettings(t, "  - {name: mode, default: a, others: [b], fidelity: observed}\n")
+		}, []string{`spec shop: x-settings: "mode" needs name, default, fidelity`}},
 		{"parameter inside a segment", func(t *testing.T) []byte {
 			return edit(t, "  /users/{user}/items/{item}:", "  /users/{user}/items/item-{item}:")
 		}, []string{"spec shop: path /users/{user}/items/item-{item}: a parameter must be a whole segment"}},
