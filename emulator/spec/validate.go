@@ -50,26 +50,9 @@ func collect(err error, out *[]FieldError) {
 		*out = append(*out, FieldError{Reason: err.Error()})
 		return
 	}
+	// kin-openapi's pointer to a missing required property ends with its name.
 	field := strings.Join(se.JSONPointer(), ".")
-	if se.SchemaField == "required" {
-		// Name the missing property, unless kin-openapi's pointer already ends with it.
-		if name := quoted(se.Reason); name != "" && !strings.HasSuffix("."+field, "."+name) {
-			field = strings.TrimPrefix(field+"."+name, ".")
-		}
-	}
 	*out = append(*out, FieldError{Field: field, Rule: se.SchemaField, Reason: se.Reason})
-}
-
-func quoted(s string) string {
-	i := strings.IndexByte(s, '"')
-	if i < 0 {
-		return ""
-	}
-	j := strings.IndexByte(s[i+1:], '"')
-	if j < 0 {
-		return ""
-	}
-	return s[i+1 : i+1+j]
 }
 
 // Coerce converts values that arrived as text (query strings, form fields)
