@@ -159,6 +159,7 @@ func TestInputSchema(t *testing.T) {
 		{"getItem", nil, nil},
 		{"ping", nil, nil},
 		{"deleteItems", []string{"lang"}, nil},
+		{"getUserItem", []string{"fields"}, nil}, // after the path parameters
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {
@@ -233,6 +234,9 @@ func TestLoadRejects(t *testing.T) {
 		}, []string{"spec shop: x-rate-limits:", `rule "per-second"`}},
 		{"document x-rate-limits: bad window", func(t *testing.T) []byte {
 			return edit(t, "{name: per-second, limit: 2, window: 1s}", "{name: per-second, limit: 2, window: soon}")
+		}, []string{"spec shop: x-rate-limits:", `rule "per-second"`}},
+		{"document x-rate-limits: zero window", func(t *testing.T) []byte {
+			return edit(t, "{name: per-second, limit: 2, window: 1s}", "{name: per-second, limit: 2, window: 0s}")
 		}, []string{"spec shop: x-rate-limits:", `rule "per-second"`}},
 		{"document x-rate-limits: negative window", func(t *testing.T) []byte {
 			return edit(t, "{name: per-second, limit: 2, window: 1s}", "{name: per-second, limit: 2, window: -1s}")
