@@ -83,15 +83,15 @@ func (b *brokenEnv) exec(statements string) {
 
 // failsInternally calls an action that has to meet the broken database: the
 // answer is Salebot's 500 and the log holds the one line that says why.
-func (b *brokenEnv) failsInternally(method, action string, params any, cause string) {
-	b.t.Helper()
-	r := b.raw(b.sb.APIKey, method, action, params)
-	require.Equal(b.t, http.StatusInternalServerError, r.Status, "%s", r.Body)
-	require.JSONEq(b.t, `{"status":"fail","message":"Something went wrong"}`, string(r.Body))
+func (b *brokenEnv) failsInternally(t *testing.T, method, action string, params any, cause string) {
+	t.Helper()
+	r := b.f.Do(t, method, b.sb.KeyURL(b.sb.APIKey, action), params)
+	require.Equal(t, http.StatusInternalServerError, r.Status, "%s", r.Body)
+	require.Equal(t, `{"status":"fail","message":"Something went wrong"}`, string(r.Body))
 	logged := b.log.errors()
-	require.Equal(b.t, 1, strings.Count(logged, "\n"), logged)
-	require.True(b.t, strings.HasPrefix(logged, `level=ERROR msg="internal error" platform=salebot path=`), logged)
-	require.Contains(b.t, logged, cause)
+	require.Equal(t, 1, strings.Count(logged, "\n"), logged)
+	require.True(t, strings.HasPrefix(logged, `level=ERROR msg="internal error" platform=salebot path=`), logged)
+	require.Contains(t, logged, cause)
 }
 
 // gone renames a table away (statements on it fail); back restores it.
@@ -104,3 +104,34 @@ func refusing(event, table string) string {
 }
 
 func allowing(table string) string { return `DROP TRIGGER refuse_` + table }
+
+// nulled replaces a table with a view of its rows whose column is NULL:
+// rows that cannot be scanned.
+func (b *brokenEnv) nulled(table, column string) { b.view(table, column, "NULL") }
+
+// overflowing replaces a table with a view of its rows whose column fails
+// to compute (integer overflow): a read that fails while stepping.
+func (b *brokenEnv) overflowing(table, column string) {
+	b.view(table, column, "abs(-9223372036854775808)")
+}
+
+// view puts a view of the table's rows in its place, column computed by expr.
+func (b *brokenEnv) view(table, column, expr string) {
+	b.t.Helper()
+	rows, err := b.db.Query(`SELECT name FROM pragma_table_info(?)`, table)
+	require.NoError(b.t, err)
+	var columns []string
+	for rows.Next() {
+		var name string
+		require.NoError(b.t, rows.Scan(&name))
+		if name == column {
+			name = expr + ` AS ` + name
+		}
+		columns = append(columns, name)
+	}
+	require.NoError(b.t, rows.Err())
+	b.exec(gone(table) + `; CREATE VIEW ` + table + ` AS SELECT ` + strings.Join(columns, ", ") + ` FROM ` + table + `_real`)
+}
+
+// unviewed puts back a table that nulled or overflowing replaced.
+func unviewed(table string) string { return `DROP VIEW ` + table + `; ` + back(table) }
