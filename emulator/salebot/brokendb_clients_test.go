@@ -50,4 +50,3 @@ func TestClientActionsFailWholeOnABrokenDatabase(t *testing.T) {
 		})
 	}
 }
-
