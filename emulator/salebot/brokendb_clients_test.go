@@ -50,3 +50,35 @@ func TestClientActionsFailWholeOnABrokenDatabase(t *testing.T) {
 		})
 	}
 }
+
+func TestClientLookupsFailOnUnreadableClients(t *testing.T) {
+	b := newBrokenEnv(t, brokenClientsFixture)
+	known := []any{map[string]any{"platform_id": "407184121", "group_id": "shop_bot", "client_type": 1}}
+	byPlatformID := map[string]any{"platform_ids": []any{"407184121"}}
+	for _, c := range []struct {
+		name, action string
+		params       any
+		breaks       func(table, column string)
+		column       string
+		cause        string
+	}{
+		{"known client unreadable", "load_clients", known, b.overflowing, "name", "integer overflow"},
+		{"client row unscannable", "find_client_id_by_platform_id", byPlatformID, b.nulled, "group_id", "converting NULL"},
+		{"clients fail midway", "find_client_id_by_platform_id", byPlatformID, b.overflowing, "group_id", "integer overflow"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.breaks("sb_clients", c.column)
+			b.failsInternally(t, "POST", c.action, c.params, c.cause)
+			b.exec(unviewed("sb_clients"))
+			require.Equal(t, []int64{1}, clientIDs(b.ok("GET", "get_clients", nil)), "no client made")
+		})
+	}
+}
+
+func TestLoadClientsMakesNoClientWithoutItsDeal(t *testing.T) {
+	b := newBrokenEnv(t, brokenClientsFixture)
+	b.exec(refusing("INSERT", "sb_orders"))
+	b.failsInternally(t, "POST", "load_clients", []any{map[string]any{"platform_id": "5", "group_id": "shop_bot", "client_type": 1}}, "refused")
+	b.exec(allowing("sb_orders"))
+	require.Equal(t, []int64{1}, clientIDs(b.ok("GET", "get_clients", nil)))
+}
