@@ -180,3 +180,9 @@ func (e *env) managerOf(clientID int64) int64 {
 	}
 	return card.Manager.ID
 }
+
+func TestLoadClientsFailsAnItemWithAMessengerThatIsNoNumber(t *testing.T) {
+	e := newEnv(t, shopFixture)
+	item := e.ok("POST", "load_clients", []any{map[string]any{"platform_id": "5", "group_id": "143414131", "client_type": "vk"}})["items"].([]any)[0]
+	require.Equal(t, map[string]any{"platform_id": "5", "group_id": "143414131", "client_type": "vk", "status": "fail", "id": nil}, item)
+}
