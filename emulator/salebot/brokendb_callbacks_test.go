@@ -12,9 +12,9 @@ func TestCallbackFailsWholeOnABrokenDatabase(t *testing.T) {
 		name, breaks, repairs, cause string
 	}{
 		{"client lookup", gone("sb_clients"), back("sb_clients"), "no such table: sb_clients"},
-		{"extra variables", refusing("INSERT", "sb_client_vars"), allowing("sb_client_vars"), "refused"},
-		{"client touched", refusing("UPDATE", "sb_clients"), allowing("sb_clients"), "refused"},
-		{"message kept", refusing("INSERT", "sb_messages"), allowing("sb_messages"), "refused"},
+		{"extra variables", refusing("INSERT", "sb_client_vars"), allowing("sb_client_vars"), "integer overflow"},
+		{"client touched", refusing("UPDATE", "sb_clients"), allowing("sb_clients"), "integer overflow"},
+		{"message kept", refusing("INSERT", "sb_messages"), allowing("sb_messages"), "integer overflow"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b.exec(c.breaks)
@@ -37,11 +37,11 @@ func TestCallbacksFindingOrMakingTheClientFailOnABrokenDatabase(t *testing.T) {
 	}{
 		{"tg client lookup", "tg_callback", map[string]any{"user_id": 407184121, "group_id": "shop_bot", "message": "x"}, gone("sb_clients"), back("sb_clients"), "no such table: sb_clients"},
 		{"whatsapp channel", "whatsapp_callback", map[string]any{"phone": "79990001122", "message": "x"}, gone("sb_channels"), back("sb_channels"), "no such table: sb_channels"},
-		{"whatsapp client made", "whatsapp_callback", map[string]any{"phone": "79990001122", "message": "x"}, refusing("INSERT", "sb_clients"), allowing("sb_clients"), "refused"},
+		{"whatsapp client made", "whatsapp_callback", map[string]any{"phone": "79990001122", "message": "x"}, refusing("INSERT", "sb_clients"), allowing("sb_clients"), "integer overflow"},
 		{"email channel", "email_callback", map[string]any{"email": "new@example.com", "message": "x"}, gone("sb_channels"), back("sb_channels"), "no such table: sb_channels"},
-		{"email client made", "email_callback", map[string]any{"email": "new@example.com", "message": "x"}, refusing("INSERT", "sb_clients"), allowing("sb_clients"), "refused"},
+		{"email client made", "email_callback", map[string]any{"email": "new@example.com", "message": "x"}, refusing("INSERT", "sb_clients"), allowing("sb_clients"), "integer overflow"},
 		{"platform ids looked up", "send_callback_by_platform_id", map[string]any{"platform_ids": []any{"407184121"}, "callback_text": "x"}, gone("sb_clients"), back("sb_clients"), "no such table: sb_clients"},
-		{"platform ids sent", "send_callback_by_platform_id", map[string]any{"platform_ids": []any{"407184121"}, "callback_text": "x"}, refusing("INSERT", "sb_messages"), allowing("sb_messages"), "refused"},
+		{"platform ids sent", "send_callback_by_platform_id", map[string]any{"platform_ids": []any{"407184121"}, "callback_text": "x"}, refusing("INSERT", "sb_messages"), allowing("sb_messages"), "integer overflow"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b.exec(c.breaks)

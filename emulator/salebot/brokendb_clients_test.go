@@ -26,18 +26,18 @@ func TestClientActionsFailWholeOnABrokenDatabase(t *testing.T) {
 		// renaming the table away does not stop it (observed).
 		{"get_clients", "GET", "get_clients", nil, gone("sb_clients"), back("sb_clients"), "no such table: sb_clients"},
 		{"load_clients channel", "POST", "load_clients", newTelegram, gone("sb_channels"), back("sb_channels"), "no such table: sb_channels"},
-		{"load_clients client made", "POST", "load_clients", newTelegram, refusing("INSERT", "sb_clients"), allowing("sb_clients"), "refused"},
+		{"load_clients client made", "POST", "load_clients", newTelegram, refusing("INSERT", "sb_clients"), allowing("sb_clients"), "integer overflow"},
 		{"add_to_list list", "POST", "add_to_list", map[string]any{"list_id": 7, "clients": []any{1}}, gone("sb_lists"), back("sb_lists"), "no such table: sb_lists"},
-		{"add_to_list member", "POST", "add_to_list", map[string]any{"list_id": 7, "clients": []any{1}}, refusing("INSERT", "sb_list_members"), allowing("sb_list_members"), "refused"},
+		{"add_to_list member", "POST", "add_to_list", map[string]any{"list_id": 7, "clients": []any{1}}, refusing("INSERT", "sb_list_members"), allowing("sb_list_members"), "integer overflow"},
 		{"get_clients list", "GET", "get_clients?list=7", nil, gone("sb_lists"), back("sb_lists"), "no such table: sb_lists"},
-		{"delete_clients", "POST", "delete_clients", map[string]any{"client_ids": []any{1}}, refusing("DELETE", "sb_clients"), allowing("sb_clients"), "refused"},
+		{"delete_clients", "POST", "delete_clients", map[string]any{"client_ids": []any{1}}, refusing("DELETE", "sb_clients"), allowing("sb_clients"), "integer overflow"},
 		{"assign_to_user client", "POST", "assign_to_user", map[string]any{"client_id": 1}, gone("sb_clients"), back("sb_clients"), "no such table: sb_clients"},
 		{"assign_to_user manager", "POST", "assign_to_user", map[string]any{"client_id": 1}, gone("sb_managers"), back("sb_managers"), "no such table: sb_managers"},
-		{"assign_to_user assigned", "POST", "assign_to_user", map[string]any{"client_id": 1}, refusing("UPDATE", "sb_clients"), allowing("sb_clients"), "refused"},
+		{"assign_to_user assigned", "POST", "assign_to_user", map[string]any{"client_id": 1}, refusing("UPDATE", "sb_clients"), allowing("sb_clients"), "integer overflow"},
 		{"find_client_id_by_platform_id client", "POST", "find_client_id_by_platform_id", map[string]any{"platform_ids": []any{"407184121"}}, gone("sb_clients"), back("sb_clients"), "no such table: sb_clients"},
 		{"find_client_id_by_platform_id variables", "POST", "find_client_id_by_platform_id", map[string]any{"platform_ids": []any{"407184121"}}, gone("sb_client_vars"), back("sb_client_vars"), "no such table: sb_client_vars"},
 		{"online_chat_client_id channel", "POST", "online_chat_client_id", map[string]any{"recipient": "dialog-1"}, gone("sb_channels"), back("sb_channels"), "no such table: sb_channels"},
-		{"online_chat_client_id client made", "POST", "online_chat_client_id", map[string]any{"recipient": "dialog-1"}, refusing("INSERT", "sb_clients"), allowing("sb_clients"), "refused"},
+		{"online_chat_client_id client made", "POST", "online_chat_client_id", map[string]any{"recipient": "dialog-1"}, refusing("INSERT", "sb_clients"), allowing("sb_clients"), "integer overflow"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b.exec(c.breaks)
@@ -78,7 +78,7 @@ func TestClientLookupsFailOnUnreadableClients(t *testing.T) {
 func TestLoadClientsMakesNoClientWithoutItsDeal(t *testing.T) {
 	b := newBrokenEnv(t, brokenClientsFixture)
 	b.exec(refusing("INSERT", "sb_orders"))
-	b.failsInternally(t, "POST", "load_clients", []any{map[string]any{"platform_id": "5", "group_id": "shop_bot", "client_type": 1}}, "refused")
+	b.failsInternally(t, "POST", "load_clients", []any{map[string]any{"platform_id": "5", "group_id": "shop_bot", "client_type": 1}}, "integer overflow")
 	b.exec(allowing("sb_orders"))
 	require.Equal(t, []int64{1}, clientIDs(b.ok("GET", "get_clients", nil)))
 }

@@ -98,9 +98,10 @@ func (b *brokenEnv) failsInternally(t *testing.T, method, action string, params 
 func gone(table string) string { return `ALTER TABLE ` + table + ` RENAME TO ` + table + `_real` }
 func back(table string) string { return `ALTER TABLE ` + table + `_real RENAME TO ` + table }
 
-// refusing is a trigger that refuses one kind of write to a table.
+// refusing is a trigger that makes one kind of write to a table fail (an
+// integer overflow: a failure, not a constraint the caller broke).
 func refusing(event, table string) string {
-	return `CREATE TRIGGER refuse_` + table + ` BEFORE ` + event + ` ON ` + table + ` BEGIN SELECT RAISE(ABORT, 'refused'); END`
+	return `CREATE TRIGGER refuse_` + table + ` BEFORE ` + event + ` ON ` + table + ` BEGIN SELECT abs(-9223372036854775808); END`
 }
 
 func allowing(table string) string { return `DROP TRIGGER refuse_` + table }
@@ -135,3 +136,16 @@ func (b *brokenEnv) view(table, column, expr string) {
 
 // unviewed puts back a table that nulled or overflowing replaced.
 func unviewed(table string) string { return `DROP VIEW ` + table + `; ` + back(table) }
+
+// controlFails calls a control route of the tenant's project that has to
+// meet the broken database: the control API's 500 and one log line.
+func (b *brokenEnv) controlFails(t *testing.T, method, path, body, cause string) {
+	t.Helper()
+	r := b.f.Do(t, method, "/__fakebots/tenants/"+b.f.Tenant.ID+"/salebot/"+path, body, "Content-Type", "application/json")
+	require.Equal(t, http.StatusInternalServerError, r.Status, "%s", r.Body)
+	require.Equal(t, `{"error":"internal error: the emulator could not complete the call (see its log)"}`, strings.TrimSpace(string(r.Body)))
+	logged := b.log.errors()
+	require.Equal(t, 1, strings.Count(logged, "\n"), logged)
+	require.True(t, strings.HasPrefix(logged, `level=ERROR msg="control call failed" method=`+method+` path=`), logged)
+	require.Contains(t, logged, cause)
+}
