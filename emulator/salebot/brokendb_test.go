@@ -85,7 +85,13 @@ func (b *brokenEnv) exec(statements string) {
 // answer is Salebot's 500 and the log holds the one line that says why.
 func (b *brokenEnv) failsInternally(t *testing.T, method, action string, params any, cause string) {
 	t.Helper()
-	r := b.f.Do(t, method, b.sb.KeyURL(b.sb.APIKey, action), params)
+	b.failsWithKey(t, b.sb.APIKey, method, action, params, cause)
+}
+
+// failsWithKey is failsInternally for a call with the key.
+func (b *brokenEnv) failsWithKey(t *testing.T, key, method, action string, params any, cause string) {
+	t.Helper()
+	r := b.f.Do(t, method, b.sb.KeyURL(key, action), params)
 	require.Equal(t, http.StatusInternalServerError, r.Status, "%s", r.Body)
 	require.Equal(t, `{"status":"fail","message":"Something went wrong"}`, string(r.Body))
 	logged := b.log.errors()
