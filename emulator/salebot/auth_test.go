@@ -3,6 +3,7 @@ package salebot_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -70,6 +71,10 @@ func TestErrorAnswersAreConfigurable(t *testing.T) {
 	require.JSONEq(t, `{"status":"error","message":"permission denied"}`, string(r.Body), "the body keeps its default")
 
 	r = e.raw(key, "GET", "subscribers", nil)
+	require.Equal(t, http.StatusNotFound, r.Status)
+	require.Equal(t, `{"error":"no such method"}`, string(r.Body))
+	// The key alone, with no action, is the tenant's too.
+	r = e.f.Do(t, "GET", strings.TrimSuffix(e.sb.KeyURL(key, ""), "/"), nil)
 	require.Equal(t, http.StatusNotFound, r.Status)
 	require.Equal(t, `{"error":"no such method"}`, string(r.Body))
 

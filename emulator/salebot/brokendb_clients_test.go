@@ -55,6 +55,8 @@ func TestClientLookupsFailOnUnreadableClients(t *testing.T) {
 	b := newBrokenEnv(t, brokenClientsFixture)
 	known := []any{map[string]any{"platform_id": "407184121", "group_id": "shop_bot", "client_type": 1}}
 	byPlatformID := map[string]any{"platform_ids": []any{"407184121"}}
+	b.ok("POST", "load_clients", []any{map[string]any{"platform_id": "407184122", "group_id": "shop_bot", "client_type": 1}})
+	both := map[string]any{"platform_ids": []any{"407184121", "407184122"}}
 	for _, c := range []struct {
 		name, action string
 		params       any
@@ -64,13 +66,14 @@ func TestClientLookupsFailOnUnreadableClients(t *testing.T) {
 	}{
 		{"known client unreadable", "load_clients", known, b.overflowing, "name", "integer overflow"},
 		{"client row unscannable", "find_client_id_by_platform_id", byPlatformID, b.nulled, "group_id", "converting NULL"},
-		{"clients fail midway", "find_client_id_by_platform_id", byPlatformID, b.overflowing, "group_id", "integer overflow"},
+		{"clients unreadable", "find_client_id_by_platform_id", byPlatformID, b.overflowing, "group_id", "integer overflow"},
+		{"clients fail midway", "find_client_id_by_platform_id", both, b.failingAfterFirst, "group_id", "integer overflow"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			c.breaks("sb_clients", c.column)
 			b.failsInternally(t, "POST", c.action, c.params, c.cause)
 			b.exec(unviewed("sb_clients"))
-			require.Equal(t, []int64{1}, clientIDs(b.ok("GET", "get_clients", nil)), "no client made")
+			require.Len(t, b.ok("GET", "get_clients", nil)["clients"], 2, "no client made")
 		})
 	}
 }

@@ -122,6 +122,12 @@ func (b *brokenEnv) overflowing(table, column string) {
 	b.view(table, column, "abs(-9223372036854775808)")
 }
 
+// failingAfterFirst replaces a table with a view of its rows whose column
+// fails to compute from the second row on: a read that fails midway.
+func (b *brokenEnv) failingAfterFirst(table, column string) {
+	b.view(table, column, `CASE WHEN rowid > (SELECT min(rowid) FROM `+table+`_real) THEN abs(-9223372036854775808) ELSE `+column+` END`)
+}
+
 // view puts a view of the table's rows in its place, column computed by expr.
 func (b *brokenEnv) view(table, column, expr string) {
 	b.t.Helper()
