@@ -26,3 +26,38 @@ func TestProjectControlFailsOnABrokenDatabase(t *testing.T) {
 		})
 	}
 }
+
+// The card's statements are broken in the order the card reads them: a
+// statement a read connection has prepared keeps reading a table renamed
+// away after it (observed).
+func TestClientCardFailsOnABrokenDatabase(t *testing.T) {
+	b := newBrokenEnv(t, brokenClientsFixture)
+	b.ok("POST", "assign_to_user", map[string]any{"client_id": 1})
+	b.ok("POST", "add_to_list", map[string]any{"list_id": 7, "clients": []any{1}})
+	for _, c := range []struct {
+		name, table, column string
+		breaks              func(table, column string)
+		cause               string
+	}{
+		{"project", "sb_projects", "", nil, "no such table: sb_projects"},
+		{"client", "sb_clients", "", nil, "no such table: sb_clients"},
+		{"manager", "sb_managers", "", nil, "no such table: sb_managers"},
+		{"variables", "sb_client_vars", "", nil, "no such table: sb_client_vars"},
+		{"list unreadable", "sb_list_members", "list_id", b.overflowing, "integer overflow"},
+		{"lists", "sb_list_members", "", nil, "no such table: sb_list_members"},
+		{"deal unreadable", "sb_orders", "name", b.overflowing, "integer overflow"},
+		{"deals", "sb_orders", "", nil, "no such table: sb_orders"},
+		{"deal variables", "sb_order_vars", "", nil, "no such table: sb_order_vars"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.breaks == nil {
+				b.exec(gone(c.table))
+				defer b.exec(back(c.table))
+			} else {
+				c.breaks(c.table, c.column)
+				defer b.exec(unviewed(c.table))
+			}
+			b.controlFails(t, "GET", "clients/1", "", c.cause)
+		})
+	}
+}
