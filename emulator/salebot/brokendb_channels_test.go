@@ -27,13 +27,7 @@ func TestReadsFailOnABrokenDatabase(t *testing.T) {
 		{"blocks fail midway", "get_messages", "sb_blocks", "answer", b.overflowing, "integer overflow"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if c.breaks == nil {
-				b.exec(gone(c.table))
-				defer b.exec(back(c.table))
-			} else {
-				c.breaks(c.table, c.column)
-				defer b.exec(unviewed(c.table))
-			}
+			defer b.breakTable(c.table, c.column, c.breaks)()
 			b.failsInternally(t, "GET", c.action, nil, c.cause)
 		})
 	}

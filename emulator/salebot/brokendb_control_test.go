@@ -50,14 +50,37 @@ func TestClientCardFailsOnABrokenDatabase(t *testing.T) {
 		{"deal variables", "sb_order_vars", "", nil, "no such table: sb_order_vars"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if c.breaks == nil {
-				b.exec(gone(c.table))
-				defer b.exec(back(c.table))
-			} else {
-				c.breaks(c.table, c.column)
-				defer b.exec(unviewed(c.table))
-			}
+			defer b.breakTable(c.table, c.column, c.breaks)()
 			b.controlFails(t, "GET", "clients/1", "", c.cause)
+		})
+	}
+}
+
+// TestStateViewsFailOnABrokenDatabase breaks the deals' statements in the
+// order the view reads them (see TestClientCardFailsOnABrokenDatabase).
+func TestStateViewsFailOnABrokenDatabase(t *testing.T) {
+	b := newBrokenEnv(t, map[string]any{"salebot": map[string]any{
+		"channels": []any{map[string]any{"type": "telegram", "group_id": "shop_bot"}},
+		"lists":    []any{map[string]any{"id": 7, "name": "VIP"}},
+		"funnel":   []any{map[string]any{"id": 10, "name": "Новая"}},
+		"clients":  []any{map[string]any{"id": 1, "type": "telegram", "platform_id": "407184121"}},
+	}})
+	for _, c := range []struct {
+		name, path, table, column string
+		breaks                    func(table, column string)
+		cause                     string
+	}{
+		{"states unreadable", "deals", "sb_states", "name", b.overflowing, "integer overflow"},
+		{"states", "deals", "sb_states", "", nil, "no such table: sb_states"},
+		{"deal variables", "deals", "sb_order_vars", "", nil, "no such table: sb_order_vars"},
+		{"deals unreadable", "deals", "sb_orders", "name", b.overflowing, "integer overflow"},
+		{"deals", "deals", "sb_orders", "", nil, "no such table: sb_orders"},
+		{"lists", "lists", "sb_lists", "", nil, "no such table: sb_lists"},
+		{"channels", "channels", "sb_channels", "", nil, "no such table: sb_channels"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			defer b.breakTable(c.table, c.column, c.breaks)()
+			b.controlFails(t, "GET", c.path, "", c.cause)
 		})
 	}
 }

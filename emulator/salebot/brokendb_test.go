@@ -161,3 +161,14 @@ func (b *brokenEnv) controlFails(t *testing.T, method, path, body, cause string)
 	require.True(t, strings.HasPrefix(logged, `level=ERROR msg="control call failed" method=`+method+` path=`), logged)
 	require.Contains(t, logged, cause)
 }
+
+// breakTable renames the table away (breaks nil) or puts the view breaks
+// makes of its column in its place; repair puts the table back.
+func (b *brokenEnv) breakTable(table, column string, breaks func(table, column string)) (repair func()) {
+	if breaks == nil {
+		b.exec(gone(table))
+		return func() { b.exec(back(table)) }
+	}
+	breaks(table, column)
+	return func() { b.exec(unviewed(table)) }
+}
