@@ -77,6 +77,10 @@ func TestErrorAnswersAreConfigurable(t *testing.T) {
 	r = e.f.Do(t, "GET", strings.TrimSuffix(e.sb.KeyURL(key, ""), "/"), nil)
 	require.Equal(t, http.StatusNotFound, r.Status)
 	require.Equal(t, `{"error":"no such method"}`, string(r.Body))
+	// Outside /api/ a key in the path is not read: the default answer.
+	r = e.f.Do(t, "GET", strings.Replace(e.sb.KeyURL(key, "get_clients"), "/api/", "/other/", 1), nil)
+	require.Equal(t, http.StatusNotFound, r.Status)
+	require.Equal(t, `{"status":"error","message":"unknown action"}`, string(r.Body))
 
 	e.sb.RevokeKey(t, key)
 	r = e.raw(key, "GET", "get_clients", nil)
