@@ -8,7 +8,7 @@ import (
 
 var brokenClientsFixture = map[string]any{"salebot": map[string]any{
 	"channels": []any{map[string]any{"type": "telegram", "group_id": "shop_bot"}, map[string]any{"type": "online_chat", "id": 51}},
-	"lists":    []any{map[string]any{"id": 7, "name": "VIP"}},
+	"lists":    []any{map[string]any{"id": 7, "name": "VIP"}, map[string]any{"id": 8, "name": "Опт"}},
 	"managers": []any{map[string]any{"id": 1, "email": "anna@shop.example"}},
 	"clients":  []any{map[string]any{"id": 1, "type": "telegram", "platform_id": "407184121", "variables": map[string]any{"city": "Тверь"}}},
 }}

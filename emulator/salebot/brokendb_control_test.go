@@ -34,6 +34,8 @@ func TestClientCardFailsOnABrokenDatabase(t *testing.T) {
 	b := newBrokenEnv(t, brokenClientsFixture)
 	b.ok("POST", "assign_to_user", map[string]any{"client_id": 1})
 	b.ok("POST", "add_to_list", map[string]any{"list_id": 7, "clients": []any{1}})
+	b.ok("POST", "add_to_list", map[string]any{"list_id": 8, "clients": []any{1}})
+	b.ok("POST", "create_order", map[string]any{"client_id": 1})
 	for _, c := range []struct {
 		name, table, column string
 		breaks              func(table, column string)
@@ -43,9 +45,9 @@ func TestClientCardFailsOnABrokenDatabase(t *testing.T) {
 		{"client", "sb_clients", "", nil, "no such table: sb_clients"},
 		{"manager", "sb_managers", "", nil, "no such table: sb_managers"},
 		{"variables", "sb_client_vars", "", nil, "no such table: sb_client_vars"},
-		{"list unreadable", "sb_list_members", "list_id", b.overflowing, "integer overflow"},
+		{"lists fail midway", "sb_list_members", "list_id", b.failingAfterFirst, "integer overflow"},
 		{"lists", "sb_list_members", "", nil, "no such table: sb_list_members"},
-		{"deal unreadable", "sb_orders", "name", b.overflowing, "integer overflow"},
+		{"deals fail midway", "sb_orders", "name", b.failingAfterFirst, "integer overflow"},
 		{"deals", "sb_orders", "", nil, "no such table: sb_orders"},
 		{"deal variables", "sb_order_vars", "", nil, "no such table: sb_order_vars"},
 	} {
@@ -62,18 +64,21 @@ func TestStateViewsFailOnABrokenDatabase(t *testing.T) {
 	b := newBrokenEnv(t, map[string]any{"salebot": map[string]any{
 		"channels": []any{map[string]any{"type": "telegram", "group_id": "shop_bot"}},
 		"lists":    []any{map[string]any{"id": 7, "name": "VIP"}},
-		"funnel":   []any{map[string]any{"id": 10, "name": "Новая"}},
+		"funnel":   []any{map[string]any{"id": 10, "name": "Новая"}, map[string]any{"id": 11, "name": "В работе"}},
 		"clients":  []any{map[string]any{"id": 1, "type": "telegram", "platform_id": "407184121"}},
 	}})
+	b.ok("POST", "create_order", map[string]any{"client_id": 1})
+	b.ok("POST", "set_order_vars", map[string]any{"client_id": 1, "variables": map[string]any{"a": "1", "b": "2"}})
 	for _, c := range []struct {
 		name, path, table, column string
 		breaks                    func(table, column string)
 		cause                     string
 	}{
-		{"states unreadable", "deals", "sb_states", "name", b.overflowing, "integer overflow"},
+		{"states fail midway", "deals", "sb_states", "name", b.failingAfterFirst, "integer overflow"},
 		{"states", "deals", "sb_states", "", nil, "no such table: sb_states"},
+		{"deal variables fail midway", "deals", "sb_order_vars", "value", b.failingAfterFirst, "integer overflow"},
 		{"deal variables", "deals", "sb_order_vars", "", nil, "no such table: sb_order_vars"},
-		{"deals unreadable", "deals", "sb_orders", "name", b.overflowing, "integer overflow"},
+		{"deals fail midway", "deals", "sb_orders", "name", b.failingAfterFirst, "integer overflow"},
 		{"deals", "deals", "sb_orders", "", nil, "no such table: sb_orders"},
 		{"lists", "lists", "sb_lists", "", nil, "no such table: sb_lists"},
 		{"channels", "channels", "sb_channels", "", nil, "no such table: sb_channels"},

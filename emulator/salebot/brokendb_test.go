@@ -133,7 +133,7 @@ func (b *brokenEnv) view(table, column, expr string) {
 	b.t.Helper()
 	rows, err := b.db.Query(`SELECT name FROM pragma_table_info(?)`, table)
 	require.NoError(b.t, err)
-	var columns []string
+	columns := []string{"rowid AS rowid"}
 	for rows.Next() {
 		var name string
 		require.NoError(b.t, rows.Scan(&name))
