@@ -12,6 +12,7 @@ func TestProjectControlFailsOnABrokenDatabase(t *testing.T) {
 		name, method, path, body string
 		breaks, repairs, cause   string
 	}{
+		{"keys", "GET", "keys", "", gone("credentials"), back("credentials"), "no such table: credentials"},
 		{"settings read", "GET", "settings", "", gone("sb_projects"), back("sb_projects"), "no such table: sb_projects"},
 		{"webhook read", "GET", "webhook", "", gone("sb_projects"), back("sb_projects"), "no such table: sb_projects"},
 		{"settings loaded to change", "PATCH", "settings", `{"fail_status": 422}`, gone("sb_projects"), back("sb_projects"), "no such table: sb_projects"},
