@@ -64,7 +64,7 @@ func TestClientCardFailsOnABrokenDatabase(t *testing.T) {
 func TestStateViewsFailOnABrokenDatabase(t *testing.T) {
 	b := newBrokenEnv(t, map[string]any{"salebot": map[string]any{
 		"channels": []any{map[string]any{"type": "telegram", "group_id": "shop_bot"}},
-		"lists":    []any{map[string]any{"id": 7, "name": "VIP"}},
+		"lists":    []any{map[string]any{"id": 7, "name": "VIP"}, map[string]any{"id": 8, "name": "Опт"}},
 		"funnel":   []any{map[string]any{"id": 10, "name": "Новая"}, map[string]any{"id": 11, "name": "В работе"}},
 		"clients":  []any{map[string]any{"id": 1, "type": "telegram", "platform_id": "407184121"}},
 	}})
@@ -75,12 +75,14 @@ func TestStateViewsFailOnABrokenDatabase(t *testing.T) {
 		breaks                    func(table, column string)
 		cause                     string
 	}{
+		{"states' order unreadable", "deals", "sb_states", "position", b.overflowing, "integer overflow"},
 		{"states fail midway", "deals", "sb_states", "name", b.failingAfterFirst, "integer overflow"},
 		{"states", "deals", "sb_states", "", nil, "no such table: sb_states"},
 		{"deal variables fail midway", "deals", "sb_order_vars", "value", b.failingAfterFirst, "integer overflow"},
 		{"deal variables", "deals", "sb_order_vars", "", nil, "no such table: sb_order_vars"},
 		{"deals fail midway", "deals", "sb_orders", "name", b.failingAfterFirst, "integer overflow"},
 		{"deals", "deals", "sb_orders", "", nil, "no such table: sb_orders"},
+		{"lists fail midway", "lists", "sb_lists", "name", b.failingAfterFirst, "integer overflow"},
 		{"lists", "lists", "sb_lists", "", nil, "no such table: sb_lists"},
 		{"channels", "channels", "sb_channels", "", nil, "no such table: sb_channels"},
 	} {

@@ -27,6 +27,8 @@ func TestDealActionsFailWholeOnABrokenDatabase(t *testing.T) {
 		{"deal made", "POST", "create_order", map[string]any{"client_id": 1}, refusing("INSERT", "sb_orders"), allowing("sb_orders"), "integer overflow"},
 		{"state looked up", "POST", "set_order_state", map[string]any{"client_id": 1, "state_id": 11}, gone("sb_states"), back("sb_states"), "no such table: sb_states"},
 		{"state set", "POST", "set_order_state", map[string]any{"client_id": 1, "state_id": 11}, refusing("UPDATE", "sb_orders"), allowing("sb_orders"), "integer overflow"},
+		{"deal's new client", "POST", "create_order", map[string]any{"phone": "79990001122"}, refusing("INSERT", "sb_clients"), allowing("sb_clients"), "integer overflow"},
+		{"deal's new client's phone", "POST", "create_order", map[string]any{"phone": "79990001122"}, refusing("INSERT", "sb_client_vars"), allowing("sb_client_vars"), "integer overflow"},
 		{"moved", "POST", "move_order_to_next_state", map[string]any{"client_id": 1}, refusing("UPDATE", "sb_orders"), allowing("sb_orders"), "integer overflow"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -37,6 +39,7 @@ func TestDealActionsFailWholeOnABrokenDatabase(t *testing.T) {
 			require.Len(t, card.Orders, 1, "no deal made")
 			require.Empty(t, card.Orders[0].Variables, "no variable saved")
 			require.Equal(t, int64(10), *card.Orders[0].StateID, "the deal not moved")
+			require.Len(t, b.ok("GET", "get_clients", nil)["clients"], 1, "no client made")
 		})
 	}
 }
