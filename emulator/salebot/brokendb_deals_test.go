@@ -26,6 +26,7 @@ func TestDealActionsFailWholeOnABrokenDatabase(t *testing.T) {
 		{"deal variables saved", "POST", "set_order_vars", vars, refusing("INSERT", "sb_order_vars"), allowing("sb_order_vars"), "integer overflow"},
 		{"deal made", "POST", "create_order", map[string]any{"client_id": 1}, refusing("INSERT", "sb_orders"), allowing("sb_orders"), "integer overflow"},
 		{"state looked up", "POST", "set_order_state", map[string]any{"client_id": 1, "state_id": 11}, gone("sb_states"), back("sb_states"), "no such table: sb_states"},
+		{"state to move from", "POST", "move_order_to_next_state", map[string]any{"client_id": 1}, gone("sb_states"), back("sb_states"), "no such table: sb_states"},
 		{"state set", "POST", "set_order_state", map[string]any{"client_id": 1, "state_id": 11}, refusing("UPDATE", "sb_orders"), allowing("sb_orders"), "integer overflow"},
 		{"deal's new client", "POST", "create_order", map[string]any{"phone": "79990001122"}, refusing("INSERT", "sb_clients"), allowing("sb_clients"), "integer overflow"},
 		{"deal's new client's phone", "POST", "create_order", map[string]any{"phone": "79990001122"}, refusing("INSERT", "sb_client_vars"), allowing("sb_client_vars"), "integer overflow"},
