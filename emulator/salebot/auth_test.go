@@ -3,6 +3,7 @@ package salebot_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -63,7 +64,7 @@ func TestErrorAnswersAreConfigurable(t *testing.T) {
 		"unknown_key":    map[string]any{"status": 401, "body": "Unauthorized"},
 		"forbidden":      map[string]any{"status": 401},
 		"unknown_action": map[string]any{"body": map[string]any{"error": "no such method"}},
-	}})
+	}, "content_type": "application/json"})
 	key := e.sb.CreateKey(t, "reader", "clients_read")
 	r := e.raw(key, "POST", "message", map[string]any{"client_id": 1, "message": "x"})
 	require.Equal(t, http.StatusUnauthorized, r.Status)
@@ -72,6 +73,15 @@ func TestErrorAnswersAreConfigurable(t *testing.T) {
 	r = e.raw(key, "GET", "subscribers", nil)
 	require.Equal(t, http.StatusNotFound, r.Status)
 	require.Equal(t, `{"error":"no such method"}`, string(r.Body))
+	require.Equal(t, "application/json", r.Header.Get("Content-Type"), "the tenant's label too")
+	// The key alone, with no action, is the tenant's too.
+	r = e.f.Do(t, "GET", strings.TrimSuffix(e.sb.KeyURL(key, ""), "/"), nil)
+	require.Equal(t, http.StatusNotFound, r.Status)
+	require.Equal(t, `{"error":"no such method"}`, string(r.Body))
+	// Outside /api/ a key in the path is not read: the default answer.
+	r = e.f.Do(t, "GET", strings.Replace(e.sb.KeyURL(key, "get_clients"), "/api/", "/other/", 1), nil)
+	require.Equal(t, http.StatusNotFound, r.Status)
+	require.Equal(t, `{"status":"error","message":"unknown action"}`, string(r.Body))
 
 	e.sb.RevokeKey(t, key)
 	r = e.raw(key, "GET", "get_clients", nil)

@@ -130,3 +130,23 @@ func TestSendCallbackByPlatformID(t *testing.T) {
 	r = e.call("POST", "send_callback_by_platform_id", map[string]any{"platform_ids": ids[:1]})
 	require.Equal(t, http.StatusBadRequest, r.Status)
 }
+
+func TestCallbacksRefuseAddressesWithNothingInThem(t *testing.T) {
+	e := newEnv(t, callbackFixture)
+	for _, c := range []struct {
+		action string
+		params map[string]any
+		status int
+		body   string
+	}{
+		{"callback", map[string]any{"message": "x", "client_phone": "no digits"}, http.StatusNotFound, `{"status":"client_not_found"}`},
+		{"whatsapp_callback", map[string]any{"message": "x", "phone": "no digits"}, http.StatusBadRequest, `{"status":"fail","message":"Error in parameter format"}`},
+		{"send_callback_by_platform_id", map[string]any{"callback_text": "x", "platform_ids": []any{"407184121"}, "send_time": "tomorrow"}, http.StatusBadRequest, `{"status":"fail","message":"Error in parameter format"}`},
+	} {
+		r := e.call("POST", c.action, c.params)
+		require.Equal(t, c.status, r.Status, "%s %v: %s", c.action, c.params, r.Body)
+		require.Equal(t, c.body, string(r.Body), c.action)
+	}
+	require.Empty(t, e.history(1), "nothing sent")
+	require.Len(t, e.ok("GET", "get_clients", nil)["clients"], 4, "no client made")
+}

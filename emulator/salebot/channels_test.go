@@ -27,7 +27,11 @@ func TestCheckWhatsApp(t *testing.T) {
 		"channels": []any{map[string]any{"type": "whatsapp"}},
 		"settings": map[string]any{"no_whatsapp": []any{"+7 900 000-00-00"}},
 	}})
-	for query, want := range map[string]bool{"phone=%2B7+(999)+123-45-67": true, "phone=79000000000": false, "phone=123": false} {
+	for query, want := range map[string]bool{
+		"phone=%2B7+(999)+123-45-67": true, "phone=79000000000": false, "phone=123": false,
+		// a number has 10 to 15 digits
+		"phone=123456789": false, "phone=1234567890": true, "phone=123456789012345": true, "phone=1234567890123456": false,
+	} {
 		require.Equal(t, want, e.ok("GET", "check_whatsapp?"+query, nil)["result"], query)
 	}
 	require.Equal(t, true, e.ok("POST", "check_whatsapp", map[string]any{"phone": 79991234567})["result"], "a JSON POST (observed)")

@@ -180,3 +180,20 @@ func (e *env) managerOf(clientID int64) int64 {
 	}
 	return card.Manager.ID
 }
+
+func TestLoadClientsFailsAnItemWithAMessengerThatIsNoNumber(t *testing.T) {
+	e := newEnv(t, shopFixture)
+	item := e.ok("POST", "load_clients", []any{map[string]any{"platform_id": "5", "group_id": "143414131", "client_type": "vk"}})["items"].([]any)[0]
+	require.Equal(t, map[string]any{"platform_id": "5", "group_id": "143414131", "client_type": "vk", "status": "fail", "id": nil}, item)
+}
+
+// TestNewIDsStartPastTheFloor: a tenant's ids below the realistic floor
+// (100000 for clients) do not pull new ids under it, even from just below.
+func TestNewIDsStartPastTheFloor(t *testing.T) {
+	e := newEnv(t, map[string]any{"salebot": map[string]any{
+		"channels": []any{map[string]any{"type": "telegram", "group_id": "shop_bot"}},
+		"clients":  []any{map[string]any{"id": 99999, "type": "telegram", "platform_id": "1"}},
+	}})
+	item := e.ok("POST", "load_clients", []any{map[string]any{"platform_id": "2", "group_id": "shop_bot", "client_type": 1}})["items"].([]any)[0]
+	require.Equal(t, 100001.0, item.(map[string]any)["id"])
+}

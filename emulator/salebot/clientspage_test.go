@@ -67,3 +67,14 @@ func TestGetClientsPageBytes(t *testing.T) {
 	r := e.get("get_clients", "reverse=1&limit=1")
 	require.Equal(t, page(strings.Replace(c102, `"updated_at":1700000100`, `"updated_at":1700000900`, 1)), string(r.Body))
 }
+
+// TestGetClientsLimitOutsideItsRangeMeansAPage: a limit of 0 or less, or
+// past 500, gives the whole page of 500.
+func TestGetClientsLimitOutsideItsRangeMeansAPage(t *testing.T) {
+	e := newEnv(t, pageFixture)
+	for query, want := range map[string][]int64{
+		"limit=0": {101, 104, 103, 102}, "limit=-1": {101, 104, 103, 102}, "limit=501": {101, 104, 103, 102}, "limit=1": {101},
+	} {
+		require.Equal(t, want, clientIDs(e.ok("GET", "get_clients?"+query, nil)), query)
+	}
+}

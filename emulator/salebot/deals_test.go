@@ -139,3 +139,14 @@ func TestNoAutomaticDeals(t *testing.T) {
 	e.ok("POST", "save_variables", map[string]any{"client_id": cid, "variables": map[string]any{"x": 1}})
 	require.NotNil(t, e.ok("POST", "get_current_order_id", map[string]any{"client_id": cid})["order_id"])
 }
+
+func TestCreateOrderRefusesAPhoneWithNoDigits(t *testing.T) {
+	e := newEnv(t, map[string]any{"salebot": map[string]any{
+		"channels": []any{map[string]any{"type": "telegram", "group_id": "shop_bot"}},
+		"clients":  []any{map[string]any{"id": 1, "type": "telegram", "platform_id": "407184121"}},
+	}})
+	r := e.call("POST", "create_order", map[string]any{"phone": "no digits"})
+	require.Equal(t, http.StatusBadRequest, r.Status)
+	require.Equal(t, `{"status":"fail","message":"Error in parameter format"}`, string(r.Body))
+	require.Len(t, e.ok("GET", "get_clients", nil)["clients"], 1, "no client made")
+}

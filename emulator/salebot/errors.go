@@ -100,6 +100,10 @@ func (p *Platform) Render(r *platform.Request, result any, err error) platform.R
 		err, pr = errUnknownKey, defaultProject // the key's own project is another tenant's
 	}
 	status, body := p.answer(r, pr, result, err)
+	var route *platform.RouteError
+	if errors.As(err, &route) && route.NotFound() {
+		pr = projectOf(r) // answer's: the project of a key in the path labels the answer too
+	}
 	var out []byte
 	switch b := body.(type) {
 	case json.RawMessage:
@@ -113,8 +117,7 @@ func (p *Platform) Render(r *platform.Request, result any, err error) platform.R
 	}
 	h := http.Header{}
 	h.Set("Content-Type", pr.Settings.ContentType)
-	var route *platform.RouteError
-	if errors.As(err, &route) && !route.NotFound() {
+	if route != nil && !route.NotFound() {
 		h.Set("Allow", strings.Join(route.Allowed, ", "))
 	}
 	var limited *platform.RateLimited
