@@ -184,7 +184,7 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 				tc.prepare(t, tn)
 			}
 			token := tn.BotHelp.Token(t)
-			b.log.errors()
+			b.log.Errors()
 			if tc.view != nil {
 				tc.view.create(t, b)
 			}
@@ -200,7 +200,7 @@ func TestAPICallsOverABrokenDatabaseAnswerTheInternalError(t *testing.T) {
 			}
 			require.Equal(t, http.StatusInternalServerError, r.Status, string(r.Body))
 			require.Equal(t, apiInternalError, string(r.Body))
-			log := b.log.errors()
+			log := b.log.Errors()
 			require.Equal(t, 1, strings.Count(log, "\n"), log)
 			require.Contains(t, log, `level=ERROR msg="internal error" platform=bothelp path=`+tc.path+` err=`)
 			require.Contains(t, log, tc.cause)

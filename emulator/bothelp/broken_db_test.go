@@ -1,18 +1,16 @@
 package bothelp_test
 
 import (
-	"bytes"
 	"database/sql"
 	"log/slog"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/emulator/internal/brokendb"
 )
 
 // brokenDB is an emulator of its own over a database file that a test
@@ -21,50 +19,15 @@ import (
 type brokenDB struct {
 	f   *fakebotstest.Fake
 	db  *sql.DB
-	log *syncBuffer
-}
-
-// syncBuffer is a log the emulator's handlers write to concurrently.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// errors returns the errors logged since the last call, one a line.
-func (b *syncBuffer) errors() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out strings.Builder
-	for _, line := range strings.SplitAfter(b.buf.String(), "\n") {
-		if strings.HasPrefix(line, "level=ERROR ") {
-			out.WriteString(line)
-		}
-	}
-	b.buf.Reset()
-	return out.String()
+	log *brokendb.Log
 }
 
 func newBrokenDB(t *testing.T) *brokenDB {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "state.db")
-	log := &syncBuffer{}
-	logger := slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey {
-			return slog.Attr{}
-		}
-		return a
-	}}))
-	f := newFake(t, nil, emulator.WithDB(path), emulator.WithRateLimits(false), emulator.WithLogger(logger))
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	log.errors()
+	path, db := brokendb.Open(t)
+	log := &brokendb.Log{}
+	f := newFake(t, nil, emulator.WithDB(path), emulator.WithRateLimits(false), emulator.WithLogger(log.Logger(slog.LevelInfo)))
+	log.Take()
 	return &brokenDB{f: f, db: db, log: log}
 }
 
@@ -96,9 +59,7 @@ func (b *brokenDB) must(t *testing.T, tn *fakebotstest.Tenant, method, path, bod
 
 const controlInternalError = `{"error":"internal error: the emulator could not complete the call (see its log)"}`
 
-// gone and back rename a table away and back: statements on it fail.
-func gone(table string) string { return `ALTER TABLE ` + table + ` RENAME TO ` + table + `_real` }
-func back(table string) string { return `ALTER TABLE ` + table + `_real RENAME TO ` + table }
+var gone, back = brokendb.Gone, brokendb.Back
 
 // failing is a view in the place of table whose rows with column "boom"
 // fail to compute (integer overflow): a read that fails after the rows
@@ -136,7 +97,7 @@ func (v *view) create(t *testing.T, b *brokenDB) {
 		columns = append(columns, name)
 	}
 	require.NoError(t, rows.Err())
-	b.exec(t, "", gone(v.table)+`; CREATE VIEW `+v.table+` AS SELECT `+strings.Join(columns, ", ")+` FROM `+v.table+`_real`+v.scan)
+	b.exec(t, "", gone(v.table)+`; CREATE VIEW `+v.table+` AS SELECT `+strings.Join(columns, ", ")+` FROM `+v.table+`_away`+v.scan)
 }
 
 func (v *view) drop(t *testing.T, b *brokenDB) {

@@ -238,12 +238,12 @@ func TestControlRoutesOverABrokenDatabaseFail(t *testing.T) {
 			if tc.refused != "" {
 				require.Equal(t, http.StatusBadRequest, status)
 				require.Equal(t, tc.refused, body)
-				require.Empty(t, b.log.errors())
+				require.Empty(t, b.log.Errors())
 				return
 			}
 			require.Equal(t, http.StatusInternalServerError, status, body)
 			require.Equal(t, controlInternalError, body)
-			log := b.log.errors()
+			log := b.log.Errors()
 			require.Equal(t, 1, strings.Count(log, "\n"), log)
 			require.Contains(t, log, `level=ERROR msg="control call failed" method=`+tc.method+` path=/__fakebots/tenants/`+tn.ID+`/bothelp/`+tc.path+` err=`)
 			require.Contains(t, log, tc.cause)
@@ -265,7 +265,7 @@ func TestTenantsWhoseAccountCannotBeWrittenAreNotMade(t *testing.T) {
 			b.exec(t, "", `DROP TRIGGER refuse`)
 			require.Equal(t, http.StatusInternalServerError, r.Status, string(r.Body))
 			require.Equal(t, controlInternalError, string(r.Body))
-			log := b.log.errors()
+			log := b.log.Errors()
 			require.Equal(t, 1, strings.Count(log, "\n"), log)
 			require.Contains(t, log, `msg="control call failed" method=POST path=/__fakebots/tenants err=`)
 			require.Contains(t, log, "malformed JSON")

@@ -1,20 +1,18 @@
 package cleverapp_test
 
 import (
-	"bytes"
 	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/emulator/internal/brokendb"
 )
 
 // brokenDB is a world over a database file that a test changes behind the
@@ -24,24 +22,15 @@ import (
 type brokenDB struct {
 	*world
 	db  *sql.DB
-	log *errorLog
+	log *brokendb.Log
 }
 
 func newBrokenDB(t *testing.T) *brokenDB {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "state.db")
-	log := &errorLog{}
-	logger := slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelError, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey {
-			return slog.Attr{}
-		}
-		return a
-	}}))
-	w := newWorld(t, fakebotstest.WithEmulatorOptions(emulator.WithDB(path), emulator.WithLogger(logger), emulator.WithPageCacheBytes(0)))
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	require.Empty(t, log.take())
+	path, db := brokendb.Open(t)
+	log := &brokendb.Log{}
+	w := newWorld(t, fakebotstest.WithEmulatorOptions(emulator.WithDB(path), emulator.WithLogger(log.Logger(slog.LevelError)), emulator.WithPageCacheBytes(0)))
+	require.Empty(t, log.Take())
 	return &brokenDB{world: w, db: db, log: log}
 }
 
@@ -68,7 +57,7 @@ func (b *brokenDB) ids(s string) string {
 
 // gone makes a table unreadable and unwritable.
 func gone(table string) damage {
-	return damage{`ALTER TABLE ` + table + ` RENAME TO ` + table + `_away`, `ALTER TABLE ` + table + `_away RENAME TO ` + table}
+	return damage{brokendb.Gone(table), brokendb.Back(table)}
 }
 
 // refusing makes every statement of kind (INSERT, UPDATE or DELETE) on
@@ -176,7 +165,7 @@ func (b *brokenDB) serverError(t *testing.T, r *fakebotstest.Response, op, cause
 	t.Helper()
 	require.Equal(t, http.StatusInternalServerError, r.Status, "%s: %s", op, r.Body)
 	require.Equal(t, `{"message":"Server Error"}`, string(r.Body), op)
-	logged := b.log.take()
+	logged := b.log.Take()
 	require.Regexp(t, `^level=ERROR msg="internal error" platform=cleverapp path=/api/v1/`+op+` err="[^\n]*"\n$`, logged)
 	require.Contains(t, logged, cause)
 }
@@ -196,23 +185,3 @@ const (
 	nullString  = "converting NULL to string is unsupported"
 	textAsInt64 = `converting driver.Value type string (\"x\") to a int64: invalid syntax`
 )
-
-// errorLog is the emulator's log, written by its handlers concurrently.
-type errorLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *errorLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// take returns what was logged since the last call.
-func (l *errorLog) take() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	defer l.buf.Reset()
-	return l.buf.String()
-}

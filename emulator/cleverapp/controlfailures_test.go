@@ -65,13 +65,13 @@ func TestControlRoutesOverAFailingDatabaseFail(t *testing.T) {
 			if c.refused != "" {
 				require.Equal(t, http.StatusBadRequest, r.Status, string(r.Body))
 				require.Equal(t, c.refused, string(r.Body))
-				require.Empty(t, b.log.take())
+				require.Empty(t, b.log.Take())
 				require.Equal(t, before, b.state(t))
 				return
 			}
 			require.Equal(t, http.StatusInternalServerError, r.Status, string(r.Body))
 			require.Equal(t, `{"error":"internal error: the emulator could not complete the call (see its log)"}`, string(r.Body))
-			logged := b.log.take()
+			logged := b.log.Take()
 			require.Regexp(t, `^level=ERROR msg="control call failed" method=`+c.method+` path=/__fakebots/tenants/`+b.Tenant.ID+`/cleverapp/\S+ err="[^\n]*"\n$`, logged)
 			require.Contains(t, logged, c.cause)
 			require.Equal(t, before, b.state(t))

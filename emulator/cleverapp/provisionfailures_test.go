@@ -57,7 +57,7 @@ func TestATenantWhoseDataCannotBeStoredIsNotMade(t *testing.T) {
 			b.exec(t, c.damage.mends)
 			require.Equal(t, http.StatusInternalServerError, r.Status, string(r.Body))
 			require.Equal(t, `{"error":"internal error: the emulator could not complete the call (see its log)"}`, string(r.Body))
-			require.Regexp(t, `^level=ERROR msg="control call failed" method=POST path=/__fakebots/tenants err="[^\n]*`+regexp.QuoteMeta(cause)+`"\n$`, b.log.take())
+			require.Regexp(t, `^level=ERROR msg="control call failed" method=POST path=/__fakebots/tenants err="[^\n]*`+regexp.QuoteMeta(cause)+`"\n$`, b.log.Take())
 			require.Equal(t, before, b.state(t))
 			require.Equal(t, http.StatusNotFound, b.Do(t, http.MethodGet, "/__fakebots/tenants/refused", nil).Status)
 		})

@@ -1,19 +1,17 @@
 package salebot_test
 
 import (
-	"bytes"
 	"database/sql"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fakebots/fakebots/emulator"
 	"github.com/fakebots/fakebots/emulator/fakebotstest"
+	"github.com/fakebots/fakebots/emulator/internal/brokendb"
 )
 
 // brokenEnv is an emulator of its own over a database file that a test
@@ -23,51 +21,16 @@ import (
 type brokenEnv struct {
 	*env
 	db  *sql.DB
-	log *syncLog
-}
-
-// syncLog is a log the emulator's handlers write to concurrently.
-type syncLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// errors returns the errors logged since the last call, one a line.
-func (l *syncLog) errors() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out strings.Builder
-	for _, line := range strings.SplitAfter(l.buf.String(), "\n") {
-		if strings.HasPrefix(line, "level=ERROR ") {
-			out.WriteString(line)
-		}
-	}
-	l.buf.Reset()
-	return out.String()
+	log *brokendb.Log
 }
 
 func newBrokenEnv(t *testing.T, fixture any) *brokenEnv {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "state.db")
-	log := &syncLog{}
-	logger := slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey {
-			return slog.Attr{}
-		}
-		return a
-	}}))
+	path, db := brokendb.Open(t)
+	log := &brokendb.Log{}
 	f := fakebotstest.New(t, fakebotstest.WithFixture(fixture),
-		fakebotstest.WithEmulatorOptions(emulator.WithDB(path), emulator.WithRateLimits(false), emulator.WithLogger(logger)))
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	log.errors()
+		fakebotstest.WithEmulatorOptions(emulator.WithDB(path), emulator.WithRateLimits(false), emulator.WithLogger(log.Logger(slog.LevelInfo))))
+	log.Take()
 	return &brokenEnv{env: &env{t: t, f: f, sb: &f.Tenant.Salebot}, db: db, log: log}
 }
 
@@ -94,15 +57,13 @@ func (b *brokenEnv) failsWithKey(t *testing.T, key, method, action string, param
 	r := b.f.Do(t, method, b.sb.KeyURL(key, action), params)
 	require.Equal(t, http.StatusInternalServerError, r.Status, "%s", r.Body)
 	require.Equal(t, `{"status":"fail","message":"Something went wrong"}`, string(r.Body))
-	logged := b.log.errors()
+	logged := b.log.Errors()
 	require.Equal(t, 1, strings.Count(logged, "\n"), logged)
 	require.True(t, strings.HasPrefix(logged, `level=ERROR msg="internal error" platform=salebot path=`), logged)
 	require.Contains(t, logged, cause)
 }
 
-// gone renames a table away (statements on it fail); back restores it.
-func gone(table string) string { return `ALTER TABLE ` + table + ` RENAME TO ` + table + `_real` }
-func back(table string) string { return `ALTER TABLE ` + table + `_real RENAME TO ` + table }
+var gone, back = brokendb.Gone, brokendb.Back
 
 // refusing is a trigger that makes one kind of write to a table fail (an
 // integer overflow: a failure, not a constraint the caller broke).
@@ -125,7 +86,7 @@ func (b *brokenEnv) overflowing(table, column string) {
 // failingAfterFirst replaces a table with a view of its rows whose column
 // fails to compute from the second row on: a read that fails midway.
 func (b *brokenEnv) failingAfterFirst(table, column string) {
-	b.view(table, column, `CASE WHEN rowid > (SELECT min(rowid) FROM `+table+`_real) THEN abs(-9223372036854775808) ELSE `+column+` END`)
+	b.view(table, column, `CASE WHEN rowid > (SELECT min(rowid) FROM `+table+`_away) THEN abs(-9223372036854775808) ELSE `+column+` END`)
 }
 
 // view puts a view of the table's rows in its place, column computed by expr.
@@ -143,7 +104,7 @@ func (b *brokenEnv) view(table, column, expr string) {
 		columns = append(columns, name)
 	}
 	require.NoError(b.t, rows.Err())
-	b.exec(gone(table) + `; CREATE VIEW ` + table + ` AS SELECT ` + strings.Join(columns, ", ") + ` FROM ` + table + `_real`)
+	b.exec(gone(table) + `; CREATE VIEW ` + table + ` AS SELECT ` + strings.Join(columns, ", ") + ` FROM ` + table + `_away`)
 }
 
 // unviewed puts back a table that nulled or overflowing replaced.
@@ -156,7 +117,7 @@ func (b *brokenEnv) controlFails(t *testing.T, method, path, body, cause string)
 	r := b.f.Do(t, method, "/__fakebots/tenants/"+b.f.Tenant.ID+"/salebot/"+path, body, "Content-Type", "application/json")
 	require.Equal(t, http.StatusInternalServerError, r.Status, "%s", r.Body)
 	require.Equal(t, `{"error":"internal error: the emulator could not complete the call (see its log)"}`, strings.TrimSpace(string(r.Body)))
-	logged := b.log.errors()
+	logged := b.log.Errors()
 	require.Equal(t, 1, strings.Count(logged, "\n"), logged)
 	require.True(t, strings.HasPrefix(logged, `level=ERROR msg="control call failed" method=`+method+` path=`), logged)
 	require.Contains(t, logged, cause)
